@@ -1,0 +1,44 @@
+// `upt`: one binary, git-style subcommands (see README.md for the tour).
+#include <cstdio>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/command.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/version.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"upt: Unified Post-Training evaluation and training suite"};
+  app.require_subcommand(0, 1);
+  bool version = false, quiet = false, verbose = false;
+  app.add_flag("--version", version, "Print version and git revision");
+  app.add_flag("-q,--quiet", quiet, "Only warnings and errors; no progress bars");
+  app.add_flag("-v,--verbose", verbose, "Debug logging");
+  std::vector<std::pair<CLI::App*, upt::cli::RunFn>> runs;
+  upt::cli::AddRegisteredCommands(app, &runs);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (version) {
+    std::printf("upt %s (git %s)\n", upt::VersionString(), upt::GitRevision());
+    return 0;
+  }
+  if (quiet) upt::SetQuiet(true);
+  if (verbose) upt::SetLogLevel(upt::LogLevel::kDebug);
+  try {
+    for (auto& [sub, run] : runs)
+      if (sub->parsed()) return run();
+  } catch (const upt::Error& e) {
+    std::fprintf(stderr, "upt: error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "upt: error: %s\n", e.what());
+    return 3;
+  }
+  std::cout << app.help();
+  return 1;
+}

@@ -1,0 +1,57 @@
+// File I/O: whole-file reads and atomic writes (temp file + fsync + rename), so a
+// killed process never leaves a half-written output behind.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace upt {
+
+// Reads a whole file; throws upt::Error naming the path when it cannot.
+std::string ReadFile(const std::string& path);
+bool FileExists(const std::string& path);
+// Creates a directory and its parents; throws on failure.
+void MakeDirs(const std::string& path);
+
+// Writes `data` to `path` atomically: the old content (if any) stays until the
+// new one is complete and flushed.
+void WriteFileAtomic(const std::string& path, std::string_view data);
+
+// Streaming atomic writer: write, then Commit(). Destroyed without Commit(),
+// the temporary file is removed and `path` is untouched.
+class AtomicWriter {
+ public:
+  explicit AtomicWriter(std::string path);
+  ~AtomicWriter();
+  AtomicWriter(const AtomicWriter&) = delete;
+  AtomicWriter& operator=(const AtomicWriter&) = delete;
+
+  void Write(std::string_view data);
+  void WriteLine(std::string_view line) { Write(line); Write("\n"); }
+  void Commit();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_, tmp_;
+  std::FILE* f_ = nullptr;
+};
+
+// Appending writer for resumable JSONL outputs: each line is written whole and
+// flushed with Flush(); on open, a trailing partial line (from a kill) is cut.
+class AppendWriter {
+ public:
+  explicit AppendWriter(const std::string& path);
+  ~AppendWriter();
+  AppendWriter(const AppendWriter&) = delete;
+  AppendWriter& operator=(const AppendWriter&) = delete;
+
+  void WriteLine(std::string_view line);
+  void Flush();  // fflush + fsync
+
+ private:
+  std::string path_;
+  std::FILE* f_ = nullptr;
+};
+
+}  // namespace upt

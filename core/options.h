@@ -1,0 +1,186 @@
+// Options are plain structs with defaults beside the fields. Each struct lists
+// its fields once, in a ForEach visitor; this header parses, prints and
+// serialises any such struct (cli/options_cli.h binds them to command lines).
+//
+//   struct SamplingOptions {
+//     double temperature = 0.6;  // softmax temperature
+//     int top_k = -1;            // -1 = off
+//     template <class V> void ForEach(V&& v) {
+//       v("temperature", temperature, "softmax temperature");
+//       v("top_k", top_k, "keep the k most likely tokens; -1 = off");
+//     }
+//   };
+//
+// Supported field types: bool, int, long long, double, float, std::string,
+// std::vector<int|long long|double|std::string>, and nested option structs
+// (keys become "outer.inner", as in verl's `actor.clip_ratio_low`).
+#pragma once
+
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "core/error.h"
+#include "core/json.h"
+#include "core/strings.h"
+
+namespace upt {
+namespace options_detail {
+
+template <class T, class = void>
+struct IsOptions : std::false_type {};
+template <class T>
+struct IsOptions<T, std::void_t<decltype(std::declval<T&>().ForEach(std::declval<void (*)(const char*, int&, const char*)>()))>>
+    : std::true_type {};
+
+// Visits every leaf field with its dotted key.
+template <class T, class F>
+void VisitLeaves(T& opts, const std::string& prefix, F&& f);
+
+template <class F>
+struct LeafVisitor {
+  const std::string& prefix;
+  F& f;
+  template <class U>
+  void operator()(const char* name, U& field, const char* help) const {
+    std::string key = prefix.empty() ? std::string(name) : prefix + "." + name;
+    if constexpr (IsOptions<U>::value) {
+      VisitLeaves(field, key, f);
+    } else {
+      f(key, field, help);
+    }
+  }
+};
+
+template <class T, class F>
+void VisitLeaves(T& opts, const std::string& prefix, F&& f) {
+  LeafVisitor<std::remove_reference_t<F>> v{prefix, f};
+  opts.ForEach(v);
+}
+
+// Parses one value from text (CLI / --set key=value); throws on bad input.
+void ParseValue(const std::string& key, const std::string& text, bool* out);
+void ParseValue(const std::string& key, const std::string& text, int* out);
+void ParseValue(const std::string& key, const std::string& text, long long* out);
+void ParseValue(const std::string& key, const std::string& text, double* out);
+void ParseValue(const std::string& key, const std::string& text, float* out);
+void ParseValue(const std::string& key, const std::string& text, std::string* out);
+template <class E>
+void ParseValue(const std::string& key, const std::string& text, std::vector<E>* out) {
+  out->clear();
+  std::string body(Trim(text));
+  if (body.size() >= 2 && body.front() == '[' && body.back() == ']') body = body.substr(1, body.size() - 2);
+  if (Trim(body).empty()) return;
+  for (const auto& part : Split(body, ',')) {
+    E e{};
+    ParseValue(key, std::string(Trim(part)), &e);
+    out->push_back(e);
+  }
+}
+
+template <class U>
+void FromJsonValue(const std::string& key, const Json& j, U* out, const std::string& where) {
+  try {
+    if constexpr (std::is_same_v<U, float>) {
+      *out = static_cast<float>(j.get<double>());
+    } else if constexpr (std::is_same_v<U, bool>) {
+      if (!j.is_boolean()) throw Error("expected true or false", where + ": key '" + key + "'");
+      *out = j.get<bool>();
+    } else if constexpr (std::is_integral_v<U>) {
+      if (!j.is_number_integer()) throw Error("expected an integer", where + ": key '" + key + "'");
+      *out = j.get<U>();
+    } else if constexpr (std::is_same_v<U, std::string>) {
+      if (!j.is_string()) throw Error("expected a string", where + ": key '" + key + "'");
+      *out = j.get<std::string>();
+    } else {
+      *out = j.get<U>();
+    }
+  } catch (const Json::exception& e) {
+    throw Error(std::string("wrong type: ") + e.what(), where + ": key '" + key + "'",
+                "check the value's type against `upt ... --help`");
+  }
+}
+
+}  // namespace options_detail
+
+// All dotted keys of an options struct.
+template <class T>
+std::vector<std::string> OptionKeys(T& opts) {
+  std::vector<std::string> keys;
+  options_detail::VisitLeaves(opts, "", [&](const std::string& k, auto&, const char*) { keys.push_back(k); });
+  return keys;
+}
+
+// Serialises to a flat JSON object keyed by dotted names (stable order).
+template <class T>
+OrderedJson OptionsToJson(const T& opts_in) {
+  T& opts = const_cast<T&>(opts_in);
+  OrderedJson j = OrderedJson::object();
+  options_detail::VisitLeaves(opts, "", [&](const std::string& k, auto& v, const char*) { j[k] = v; });
+  return j;
+}
+
+// Sets one option from "key" and a text value; unknown keys name the closest one.
+template <class T>
+void SetOption(T& opts, const std::string& key, const std::string& value, const std::string& where = "--set") {
+  bool found = false;
+  options_detail::VisitLeaves(opts, "", [&](const std::string& k, auto& v, const char*) {
+    if (k == key) {
+      options_detail::ParseValue(k, value, &v);
+      found = true;
+    }
+  });
+  if (!found) throw Error(UnknownNameMessage("option", key, OptionKeys(opts)), where);
+}
+
+// Applies "key=value".
+template <class T>
+void ApplyOverride(T& opts, const std::string& assignment) {
+  auto eq = assignment.find('=');
+  if (eq == std::string::npos)
+    throw Error("expected key=value, got '" + assignment + "'", "--set", "write e.g. --set rollout.n=8");
+  SetOption(opts, std::string(Trim(assignment.substr(0, eq))), std::string(Trim(assignment.substr(eq + 1))));
+}
+
+// Reads options from a flat or nested JSON object. Unknown keys are errors
+// naming the key, `where` and the closest valid key.
+template <class T>
+void OptionsFromJson(T& opts, const Json& j, const std::string& where) {
+  // Flatten nested objects into dotted keys.
+  std::vector<std::pair<std::string, const Json*>> flat;
+  std::vector<std::pair<std::string, const Json*>> stack{{"", &j}};
+  while (!stack.empty()) {
+    auto [prefix, node] = stack.back();
+    stack.pop_back();
+    for (auto it = node->begin(); it != node->end(); ++it) {
+      std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
+      if (it->is_object()) stack.push_back({key, &*it});
+      else flat.push_back({key, &*it});
+    }
+  }
+  auto keys = OptionKeys(opts);
+  for (const auto& [key, value] : flat) {
+    bool found = false;
+    options_detail::VisitLeaves(opts, "", [&](const std::string& k, auto& v, const char*) {
+      if (k == key) {
+        options_detail::FromJsonValue(k, *value, &v, where);
+        found = true;
+      }
+    });
+    if (!found) throw Error(UnknownNameMessage("key", key, keys), where, "remove or rename the key");
+  }
+}
+
+// "key = value  # help" lines, for --print-config and logs.
+template <class T>
+std::string OptionsToText(const T& opts_in) {
+  T& opts = const_cast<T&>(opts_in);
+  std::string out;
+  options_detail::VisitLeaves(opts, "", [&](const std::string& k, auto& v, const char* help) {
+    out += k + " = " + OrderedJson(v).dump() + (help && *help ? std::string("  # ") + help : "") + "\n";
+  });
+  return out;
+}
+
+}  // namespace upt
