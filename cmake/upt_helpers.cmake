@@ -43,8 +43,9 @@ endfunction()
 
 # upt_test_suite(<name> DIRS <subdir>... LIBS <dep>... [LABELS <label>...])
 # One GoogleTest executable from every *_test.cpp in the folders; tests are
-# discovered at test time (so building never runs libtorch test binaries) and
-# run with the source tree root as UPT_SOURCE_DIR.
+# discovered at test time (so building never runs libtorch test binaries).
+# The test main (tests/test_main.cpp) sets env UPT_SOURCE_DIR (repository root)
+# and UPT_BIN (path of the `upt` binary) unless they are already set.
 function(upt_test_suite name)
   cmake_parse_arguments(A "" "" "DIRS;LIBS;LABELS" ${ARGN})
   set(srcs "")
@@ -55,16 +56,16 @@ function(upt_test_suite name)
   if(NOT srcs)
     return()
   endif()
-  add_executable(${name} ${srcs})
-  target_link_libraries(${name} PRIVATE ${A_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
+  add_executable(${name} ${srcs} "${CMAKE_SOURCE_DIR}/tests/test_main.cpp")
+  target_link_libraries(${name} PRIVATE ${A_LIBS} GTest::gtest GTest::gmock)
   target_compile_definitions(${name} PRIVATE
-    UPT_SOURCE_DIR="${CMAKE_SOURCE_DIR}" UPT_BINARY_DIR="${CMAKE_BINARY_DIR}")
+    UPT_SOURCE_DIR="${CMAKE_SOURCE_DIR}" UPT_BINARY_DIR="${CMAKE_BINARY_DIR}"
+    UPT_BIN_PATH="$<TARGET_FILE:upt>")
   if(NOT A_LABELS)
     set(A_LABELS unit)
   endif()
-  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
-    PROPERTIES LABELS "${A_LABELS}"
-               ENVIRONMENT "UPT_SOURCE_DIR=${CMAKE_SOURCE_DIR};UPT_BIN=$<TARGET_FILE_DIR:upt>/upt;OPENBLAS_NUM_THREADS=1")
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
+    PROPERTIES LABELS "${A_LABELS}" ENVIRONMENT "OPENBLAS_NUM_THREADS=1")
 endfunction()
 
 # upt_embed_files(<target> FUNCTION <c++ qualified name> BASE <dir> FILES <file>...)
