@@ -160,7 +160,9 @@ void OptionsFromJson(T& opts, const Json& j, const std::string& where) {
     }
   }
   auto keys = OptionKeys(opts);
-  for (const auto& [key, value] : flat) {
+  for (const auto& kv : flat) {
+    const std::string& key = kv.first;
+    const Json* value = kv.second;
     bool found = false;
     options_detail::VisitLeaves(opts, "", [&](const std::string& k, auto& v, const char*) {
       if (k == key) {

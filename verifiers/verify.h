@@ -28,16 +28,33 @@ struct ExtractOptions {
   // Named extraction policy: "default" (boxed > answer phrases > ...), "strict"
   // (no last-number fallback), "boxed" (only \boxed / \fbox).
   std::string policy = "default";
+  template <class V>
+  void ForEach(V&& v) {
+    v("policy", policy, "extraction policy: default, strict (no last-number fallback), boxed");
+  }
 };
 
 struct VerifyOptions {
-  double rel_tol = 1e-4;        // numeric comparison: |a-b| <= rel_tol * max(1, |b|)
+  // Numeric comparison when a decimal is involved: |a-b| <= rel_tol * max(|a|, |b|).
+  // Exact rationals (no decimal written) compare exactly; an integer gold never
+  // gets a tolerance (see docs/verifiers.md).
+  double rel_tol = 1e-4;
   long long step_budget = 200000;  // parser + CAS work units per comparison
+  template <class V>
+  void ForEach(V&& v) {
+    v("rel_tol", rel_tol, "relative tolerance when a decimal is involved");
+    v("step_budget", step_budget, "work units per comparison (parse nodes, arithmetic, points)");
+  }
 };
 
 struct GradeOptions {
   ExtractOptions extract;
   VerifyOptions verify;
+  template <class V>
+  void ForEach(V&& v) {
+    v("extract", extract, "answer extraction");
+    v("verify", verify, "answer comparison");
+  }
 };
 
 // correct: the decision. extracted: the candidate that decided (or the last one
@@ -49,11 +66,35 @@ struct Verdict {
   std::string reason;
 };
 
+// Candidates of the highest-priority rule that matched, last occurrence first
+// (boxed > answer tag > answer phrase > text after </think> > last number);
+// empty when nothing matched. Only text after the last </think> is searched.
 std::vector<Candidate> Extract(std::string_view completion, const ExtractOptions& opts);
+// Compares the gold (bare, $..$, or a solution with \boxed{}) with candidates[0].
 Verdict Verify(std::string_view gold, const std::vector<Candidate>& candidates, const VerifyOptions& opts);
 Verdict Grade(std::string_view gold, std::string_view completion, const GradeOptions& opts);
 Verdict GradeChoice(std::string_view gold_letter, std::string_view completion,
                     const std::vector<std::string>& choices, const GradeOptions& opts);
 std::string PolicyName(const GradeOptions& opts);
+
+// The answer part of a gold: the last \boxed{} of a reference solution, else
+// the whole string.
+std::string GoldAnswer(std::string_view gold);
+
+// Compares one gold answer with one predicted answer string (both already
+// extracted). Never throws.
+Verdict CompareAnswers(std::string_view gold_answer, std::string_view pred_answer,
+                       const VerifyOptions& opts);
+
+// One item of a batch: math when choices is empty and mc is false.
+struct GradeItem {
+  std::string gold;
+  std::string completion;
+  bool mc = false;
+  std::vector<std::string> choices;
+};
+
+// Grades every item in parallel (TBB); result i belongs to items[i].
+std::vector<Verdict> GradeBatch(const std::vector<GradeItem>& items, const GradeOptions& opts);
 
 }  // namespace upt::verifiers

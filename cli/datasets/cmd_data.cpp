@@ -1,0 +1,177 @@
+// `upt data`: list / show / validate / import benchmarks, and write the toy world.
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/command.h"
+#include "cli/options_cli.h"
+#include "core/error.h"
+#include "core/fs.h"
+#include "core/hash.h"
+#include "core/json.h"
+#include "datasets/load.h"
+#include "datasets/registry.h"
+#include "datasets/toy/toy_world.h"
+
+namespace upt::cli {
+namespace {
+
+namespace ds = upt::datasets;
+
+struct DataCliOptions {
+  bool json = false;
+  int n = 3;
+  std::string target;  // name or file
+  std::string out;
+  bool skip_bad_lines = false;
+  ds::LoadOptions load;
+  ds::toy::ToyWorldOptions toy;
+};
+
+int RunList(const DataCliOptions& o) {
+  auto list = ds::ListBenchmarks();
+  if (o.json) {
+    OrderedJson j = OrderedJson::array();
+    for (const auto& b : list)
+      j.push_back({{"name", b.name}, {"kind", ds::KindName(b.kind)}, {"rows", b.rows}, {"sha256", b.sha256},
+                   {"source", b.source}, {"licence", b.licence}, {"defaults", OptionsToJson(b.defaults)}});
+    OrderedJson suites = OrderedJson::object();
+    for (const auto& s : ds::ListSuites()) suites[s.name] = s.members;
+    fmt::print("{}", DumpPretty(OrderedJson{{"benchmarks", j}, {"suites", suites}}));
+    return 0;
+  }
+  fmt::print("{:<14} {:<16} {:>5} {:>4} {:>5} {:>6}  {}\n", "name", "kind", "rows", "n", "temp", "max_tok", "source");
+  for (const auto& b : list)
+    fmt::print("{:<14} {:<16} {:>5} {:>4} {:>5} {:>7}  {}\n", b.name, ds::KindName(b.kind), b.rows,
+               b.defaults.samples_per_problem, b.defaults.temperature, b.defaults.max_new_tokens, b.source);
+  fmt::print("\nsuites:\n");
+  for (const auto& s : ds::ListSuites())
+    fmt::print("  {:<9} {:<54} {}\n", s.name, Join(s.members, ","), s.description);
+  return 0;
+}
+
+void PrintProblem(const ds::Problem& p) {
+  fmt::print("--- {}\n{}\n", p.id, p.problem);
+  for (size_t i = 0; i < p.choices.size(); ++i) fmt::print("  {}) {}\n", ds::ChoiceLetter(i), p.choices[i]);
+  fmt::print("answer: {}\n", p.answer);
+  if (p.meta.contains("tier")) fmt::print("meta: {}\n", DumpLine(p.meta));
+}
+
+int RunShow(const DataCliOptions& o) {
+  ds::Benchmark b = ds::LoadBenchmarkOrFile(o.target, o.load);
+  size_t n = o.n < 0 ? b.problems.size() : std::min(b.problems.size(), static_cast<size_t>(o.n));
+  if (o.json) {
+    for (size_t i = 0; i < n; ++i) fmt::print("{}\n", ds::ProblemToJsonLine(b.problems[i]));
+    return 0;
+  }
+  fmt::print("name: {}\nkind: {}\nrows: {}\nsha256: {}\nsource: {}\ndefaults: {}\n", b.name, ds::KindName(b.kind),
+             b.problems.size(), b.sha256, b.source, DumpLine(OptionsToJson(b.defaults)));
+  for (size_t i = 0; i < n; ++i) PrintProblem(b.problems[i]);
+  return 0;
+}
+
+// Collects every bad line; exits 1 when any (0 with --skip-bad-lines if some rows load).
+int RunValidate(const DataCliOptions& o) {
+  ds::LoadOptions opts = o.load;
+  opts.skip_bad_lines = true;
+  ds::LoadReport report;
+  ds::Benchmark b;
+  try {
+    b = ds::LoadBenchmarkFile(o.target, opts, &report);
+  } catch (const Error&) {
+    fmt::print("{}", report.Summary());
+    throw;
+  }
+  fmt::print("{}", report.Summary());
+  fmt::print("kind: {}, {} problems, sha256 {}\n", ds::KindName(b.kind), b.problems.size(), b.sha256);
+  if (report.skipped == 0) {
+    fmt::print("OK\n");
+    return 0;
+  }
+  return o.skip_bad_lines ? 0 : 1;
+}
+
+int RunImport(const DataCliOptions& o) {
+  ds::LoadOptions opts = o.load;
+  opts.skip_bad_lines = o.skip_bad_lines;
+  ds::LoadReport report;
+  ds::Benchmark b = ds::LoadBenchmarkFile(o.target, opts, &report);
+  std::string bytes = ds::BenchmarkToJsonl(b);
+  WriteFileAtomic(o.out, bytes);
+  fmt::print("{}", report.Summary());
+  fmt::print("wrote {} {} problems to {} (sha256 {})\n", b.problems.size(), ds::KindName(b.kind), o.out,
+             Sha256Hex(bytes));
+  return report.skipped ? 1 : 0;
+}
+
+int RunToy(const DataCliOptions& o) {
+  ds::toy::WriteToyWorld(o.out, o.toy);
+  Json world = Json::parse(ReadFile(o.out + "/world.json"));
+  fmt::print("toy world (seed {}) written to {}:\n", o.toy.seed, o.out);
+  for (auto it = world["files"].begin(); it != world["files"].end(); ++it) {
+    const Json& f = it.value();
+    long long rows = f.contains("rows") ? f["rows"].get<long long>() : f["lines"].get<long long>();
+    fmt::print("  {:<20} {:>6} {}  sha256 {}\n", it.key(), rows, f.contains("rows") ? "rows " : "lines",
+               f["sha256"].get<std::string>().substr(0, 16));
+  }
+  if (world["files"].contains("pretrain.txt")) {
+    const Json& p = world["files"]["pretrain.txt"];
+    fmt::print("  pre-training corpus: {} of {} teacher steps carry a slip\n", p["slipped_steps"].get<long long>(),
+               p["steps"].get<long long>());
+  }
+  return 0;
+}
+
+void AddCsvFlags(CLI::App* sub, DataCliOptions* o) {
+  sub->add_option("--format", o->load.format, "jsonl | csv | auto (by extension)")->capture_default_str();
+  sub->add_option("--kind", o->load.kind, "auto | math | multiple_choice")->capture_default_str();
+  sub->add_option("--name", o->load.name, "benchmark name (default: file stem; also the id prefix)");
+  sub->add_option("--id-col", o->load.id_col, "CSV id column (absent => <stem>-<row>)")->capture_default_str();
+  sub->add_option("--problem-col", o->load.problem_col, "CSV problem column")->capture_default_str();
+  sub->add_option("--answer-col", o->load.answer_col, "CSV answer column")->capture_default_str();
+  sub->add_option("--choices-col", o->load.choices_col, "CSV choices column (optional)")->capture_default_str();
+  sub->add_option("--choices-sep", o->load.choices_sep, "separator in the choices cell; default: a JSON array");
+}
+
+RunFn SetupData(CLI::App& app) {
+  auto o = std::make_shared<DataCliOptions>();
+  app.require_subcommand(0, 1);
+  std::vector<std::pair<CLI::App*, RunFn>> subs;
+
+  auto* list = app.add_subcommand("list", "List the registered benchmarks and suites");
+  list->add_flag("--json", o->json, "JSON output");
+  subs.emplace_back(list, [o] { return RunList(*o); });
+
+  auto* show = app.add_subcommand("show", "Show a benchmark (registered name or file) and its first problems");
+  show->add_option("name", o->target, "benchmark name or JSONL/CSV file")->required();
+  show->add_option("--n", o->n, "problems to print (-1 = all)")->capture_default_str();
+  show->add_flag("--json", o->json, "print canonical JSONL lines");
+  AddCsvFlags(show, o.get());
+  subs.emplace_back(show, [o] { return RunShow(*o); });
+
+  auto* validate = app.add_subcommand("validate", "Check a JSONL/CSV benchmark file; report every bad line");
+  validate->add_option("file", o->target, "file to check")->required();
+  validate->add_flag("--skip-bad-lines", o->skip_bad_lines, "exit 0 when the file loads with bad lines skipped");
+  AddCsvFlags(validate, o.get());
+  subs.emplace_back(validate, [o] { return RunValidate(*o); });
+
+  auto* import = app.add_subcommand("import", "Convert a CSV/JSONL file to canonical JSONL (atomic write)");
+  import->add_option("file", o->target, "input file")->required();
+  import->add_option("--out", o->out, "output JSONL")->required();
+  import->add_flag("--skip-bad-lines", o->skip_bad_lines, "skip (and report) bad lines instead of failing");
+  AddCsvFlags(import, o.get());
+  subs.emplace_back(import, [o] { return RunImport(*o); });
+
+  auto* toy = app.add_subcommand("toy", "Write the toy world: benchmarks, train.jsonl, pretrain.txt, world.json");
+  toy->add_option("--out", o->out, "output directory")->required();
+  AddOptions(*toy, o->toy);
+  subs.emplace_back(toy, [o] { return RunToy(*o); });
+
+  return [&app, subs] { return DispatchNested(app, subs); };
+}
+
+}  // namespace
+
+UPT_COMMAND(data, "Benchmarks: list, show, validate, import; write the toy world", SetupData);
+
+}  // namespace upt::cli

@@ -1,0 +1,119 @@
+// `upt score`: verify completions of one benchmark and write verdicts.jsonl,
+// problems.csv and results.json (schema in docs/eval.md). Exit 0 when every
+// sample was usable, 1 when some were not (counted in results.json), 2 on error.
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "cli/command.h"
+#include "core/error.h"
+#include "core/fs.h"
+#include "core/json.h"
+#include "core/strings.h"
+#include "datasets/registry.h"
+#include "eval/grade.h"
+#include "eval/samples.h"
+#include "eval/score.h"
+#include "verifiers/verify.h"
+
+namespace upt::cli {
+namespace {
+
+struct ScoreCli {
+  std::string dataset, dataset_file, out, policy = "default";
+  std::vector<std::string> samples;
+  eval::ScoreOptions opts;
+};
+
+datasets::Benchmark LoadDataset(const ScoreCli& c) {
+  if (c.dataset.empty() == c.dataset_file.empty())
+    throw Error("pass exactly one of --dataset NAME and --dataset-file FILE", "upt score",
+                "e.g. --dataset aime24, or --dataset-file my_problems.jsonl");
+  if (!c.dataset_file.empty()) return datasets::LoadBenchmarkFile(c.dataset_file);
+  auto names = datasets::ExpandBenchmarkNames(c.dataset);
+  if (names.size() != 1)
+    throw Error("--dataset names " + std::to_string(names.size()) + " benchmarks; a score directory holds one",
+                "--dataset", "score each benchmark into its own --out directory");
+  return datasets::LoadBenchmark(names[0]);
+}
+
+std::string Pct(double x) { return fmt::format("{:.1f}", 100 * x); }
+
+void PrintSummary(const std::string& results_path) {
+  Json r = Json::parse(ReadFile(results_path));
+  const auto& b = r["benchmark"];
+  std::printf("%s: %lld/%lld problems scored, %lld samples (n = %lld..%lld)\n", b["name"].get<std::string>().c_str(),
+              b["problems_scored"].get<long long>(), b["problems"].get<long long>(), b["samples"].get<long long>(),
+              b["n_min"].get<long long>(), b["n_max"].get<long long>());
+  const auto& m = r["metrics"];
+  if (!m.contains("pass_at_1")) return;
+  auto iv = [&](const Json& j) {
+    return Pct(j["value"].get<double>()) + " [" + Pct(j["ci_low"].get<double>()) + ", " +
+           Pct(j["ci_high"].get<double>()) + "]";
+  };
+  std::printf("  pass@1 (avg@n)  %s\n", iv(m["pass_at_1"]).c_str());
+  std::printf("  maj@n           %s\n", iv(m["maj_at_n"]).c_str());
+  const auto& pk = m["pass_at_k"];
+  const auto& bs = m["bootstrap_pass_at_k"];
+  for (size_t i = 1; i < pk["k"].size(); ++i)
+    std::printf("  pass@%-10lld %s [%s, %s]  bootstrap %s\n", pk["k"][i].get<long long>(),
+                Pct(pk["value"][i].get<double>()).c_str(), Pct(pk["ci_low"][i].get<double>()).c_str(),
+                Pct(pk["ci_high"][i].get<double>()).c_str(), Pct(bs["mean"][i].get<double>()).c_str());
+  const auto& t = r["truncation"];
+  if (t["finish_reason_known"].get<long long>() > 0)
+    std::printf("  truncated       %lld of %lld (finish_reason = length)\n", t["truncated"].get<long long>(),
+                t["finish_reason_known"].get<long long>());
+  const auto& issues = r["ingestion"]["issues"];
+  for (auto it = issues.begin(); it != issues.end(); ++it)
+    std::printf("  issue %-16s %lld (first: %s)\n", it.key().c_str(), (*it)["count"].get<long long>(),
+                (*it)["first"][0].get<std::string>().c_str());
+}
+
+int RunScore(const ScoreCli& c) {
+  // The extraction policies of verifiers/verify.h (ExtractOptions::policy).
+  const std::vector<std::string> policies{"default", "strict", "boxed"};
+  if (std::find(policies.begin(), policies.end(), c.policy) == policies.end())
+    throw Error(UnknownNameMessage("verifier policy", c.policy, policies), "--policy");
+  datasets::Benchmark bench = LoadDataset(c);
+  verifiers::GradeOptions g;
+  g.extract.policy = c.policy;
+  auto grader = eval::MakeVerifierGrader(bench.kind, g);
+  eval::ScoreReport rep = eval::Score(bench, c.samples, c.out, verifiers::PolicyName(g), grader, c.opts);
+  PrintSummary(rep.results_path);
+  std::printf("wrote %s/{verdicts.jsonl,problems.csv,results.json} (%lld verdicts, %lld graded now)\n", c.out.c_str(),
+              rep.samples_total, rep.samples_graded);
+  return rep.issues > 0 ? 1 : 0;
+}
+
+RunFn SetupScore(CLI::App& app) {
+  auto c = std::make_shared<ScoreCli>();
+  app.add_option("--dataset", c->dataset, "registered benchmark name (see `upt data list`)");
+  app.add_option("--dataset-file", c->dataset_file, "your own benchmark file (canonical JSONL or CSV)");
+  app.add_option("--samples", c->samples, "sample files (any supported format)")->required()->expected(1, -1);
+  app.add_option("--out", c->out, "output directory (resumable)")->required();
+  app.add_option("--policy", c->policy, "verifier extraction policy: default | strict | boxed")->capture_default_str();
+  app.add_option("--format", c->opts.format,
+                 "sample format: auto | " + Join(eval::SampleFormats().Names(), " | "))
+      ->capture_default_str();
+  app.add_option("--id-field", c->opts.id_field, "field (dotted path) or CSV column holding the problem id");
+  app.add_option("--text-field", c->opts.text_field, "field or CSV column holding the completion(s)");
+  app.add_option("--index-field", c->opts.index_field, "field or CSV column holding the sample index");
+  app.add_option("--threads", c->opts.threads, "worker threads; 0 = all cores")->capture_default_str();
+  app.add_flag("--strict", c->opts.strict, "any ingestion issue (unknown id, duplicate, ...) is an error");
+  app.add_option("--bootstrap", c->opts.bootstrap, "bootstrap replicates B")->capture_default_str();
+  app.add_option("--seed", c->opts.seed, "bootstrap seed")->capture_default_str();
+  app.add_option("--level", c->opts.level, "confidence level")->capture_default_str();
+  app.add_option("--batch", c->opts.batch, "records per batch (memory bound)")->capture_default_str();
+  return [c] { return RunScore(*c); };
+}
+
+}  // namespace
+
+UPT_COMMAND(score, "Verify sample files against a benchmark: verdicts, per-problem counts, metrics with CIs",
+            SetupScore);
+
+}  // namespace upt::cli

@@ -1,0 +1,103 @@
+// `upt train`: post-training with a YAML config (train/loop), and
+// `upt pretrain`: the toy world's base model (train/toy).
+#include <cstdio>
+#include <memory>
+
+#include "cli/command.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/options.h"
+#include "train/loop/config/config.h"
+#include "train/loop/config/plan.h"
+#include "train/loop/preset_config.h"
+#include "train/loop/trainer.h"
+#include "train/toy/toy_base.h"
+
+namespace {
+
+struct TrainCli {
+  std::string config;
+  std::vector<std::string> sets;
+  bool dry_run = false, resume = false, list_presets = false, print_json = false;
+  std::string out;
+};
+
+int ListPresets() {
+  for (const auto& name : upt::train::PresetRegistry().Names()) {
+    const auto& p = upt::train::PresetRegistry().Get(name);
+    std::printf("%-18s layout=%-9s lr=%-6g %s\n", name.c_str(), p.layout.c_str(), p.lr, p.delta.c_str());
+  }
+  return 0;
+}
+
+int RunTrain(const TrainCli& cli) {
+  if (cli.list_presets) return ListPresets();
+  if (cli.config.empty()) throw upt::Error("--config is required", "upt train", "e.g. upt train --config configs/toy/hpt.yaml");
+  upt::train::TrainConfig cfg;
+  upt::train::LoadConfigFile(cli.config, &cfg);
+  upt::train::ApplyOverrides(cli.sets, &cfg);
+  if (!cli.out.empty()) cfg.trainer.out_dir = cli.out;
+  upt::train::RegisterToyTrainData();
+  if (cli.dry_run) {
+    upt::train::RunPlan plan = upt::train::BuildPlan(cfg, /*dry_run=*/true);
+    std::vector<std::string> notes;
+    upt::OrderedJson preset;
+    try {
+      preset = upt::train::DescribeConfiguredPreset(cfg, &notes);
+    } catch (const upt::Error& e) {
+      plan.checks.push_back({"algorithm.preset", e.message(), true});
+    }
+    std::printf("%s", upt::train::FormatPlan(cfg, plan).c_str());
+    std::printf("\n== preset (UPGE parts) ==\n%s", upt::DumpPretty(preset).c_str());
+    for (const auto& n : notes) std::printf("note: %s\n", n.c_str());
+    std::printf("\n%s\n", plan.ok() ? "dry run: OK" : "dry run: FAILED");
+    return plan.ok() ? 0 : 2;
+  }
+  upt::train::RunPlan plan = upt::train::BuildPlan(cfg, /*dry_run=*/false);
+  for (const auto& c : plan.checks)
+    if (c.error) throw upt::Error(c.message, c.what, "run with --dry-run to see the whole plan");
+  upt::train::PresetPhases(cfg);  // unknown preset -> error listing the valid ones
+  upt::train::TrainRunOptions opts;
+  opts.resume = cli.resume;
+  auto s = upt::train::RunTraining(cfg, opts);
+  std::printf("trained steps %d..%d in %.1f s; last checkpoint %s\n", s.start_step, s.steps_done, s.seconds,
+              s.last_checkpoint.c_str());
+  return 0;
+}
+
+upt::cli::RunFn SetupTrain(CLI::App& app) {
+  auto cli = std::make_shared<TrainCli>();
+  app.add_option("--config", cli->config, "YAML config (see configs/paper, configs/toy)");
+  app.add_option("--set", cli->sets, "override: key=value (repeatable), e.g. --set rollout.n=4");
+  app.add_flag("--dry-run", cli->dry_run, "print the resolved plan and check files; do not train");
+  app.add_flag("--resume", cli->resume, "continue from OUT/latest");
+  app.add_option("--out", cli->out, "run directory (overrides trainer.out_dir)");
+  app.add_flag("--list-presets", cli->list_presets, "list the algorithm presets");
+  return [cli] { return RunTrain(*cli); };
+}
+
+upt::cli::RunFn SetupToyPretrain(CLI::App& app) {
+  auto opts = std::make_shared<upt::train::toy::ToyPretrainOptions>();
+  auto sets = std::make_shared<std::vector<std::string>>();
+  app.add_option("--out", opts->out_dir, "output HF directory")->capture_default_str();
+  app.add_option("--steps", opts->steps, "optimizer steps")->capture_default_str();
+  app.add_option("--set", *sets, "override key=value (keys: upt pretrain --print-options)");
+  auto print = std::make_shared<bool>(false);
+  app.add_flag("--print-options", *print, "print every option with its default");
+  return [opts, sets, print] {
+    for (const auto& s : *sets) upt::ApplyOverride(*opts, s);
+    if (*print) {
+      std::printf("%s", upt::OptionsToText(*opts).c_str());
+      return 0;
+    }
+    auto r = upt::train::toy::PretrainToyBase(*opts);
+    std::printf("toy base: %lld parameters, loss %.4f, %.1f s, %.0f tokens/s -> %s\n", r.parameters, r.final_loss,
+                r.seconds, r.tokens_per_s, opts->out_dir.c_str());
+    return 0;
+  };
+}
+
+}  // namespace
+
+UPT_COMMAND(train, "Post-train a model (SFT, GRPO, LUFFY, HPT, ...) from a YAML config", SetupTrain);
+UPT_COMMAND(pretrain, "Pre-train the toy world's base model from scratch (char-level Qwen2)", SetupToyPretrain);

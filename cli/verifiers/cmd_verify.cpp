@@ -1,0 +1,175 @@
+// `upt verify`: check one answer (--gold/--pred) or a JSONL file of cases
+// (--cases). Stable contract, see docs/verifiers.md:
+//   in : {"gold": str, "pred": str[, "mc": bool, "choices": [str...]]} per line
+//   out: {"correct": bool, "extracted": str|null, "reason": str} per line, same
+//        order; a malformed line gets {"correct": false, "extracted": null,
+//        "reason": "bad_input", "error": "..."}; exit 1 if any line failed.
+// Lines are processed in chunks (bounded memory), each chunk in parallel (TBB).
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <tbb/parallel_for.h>
+
+#include "cli/command.h"
+#include "core/error.h"
+#include "core/fs.h"
+#include "core/json.h"
+#include "core/jsonl.h"
+#include "core/threads.h"
+#include "verifiers/case_line.h"
+#include "verifiers/expr.h"
+#include "verifiers/verify.h"
+
+namespace upt::cli {
+namespace {
+
+namespace uv = upt::verifiers;
+
+struct VerifyCli {
+  std::string gold, pred, choices_json, cases, out, policy = "default";
+  bool mc = false, explain = false;
+  int threads = 0;
+  double rel_tol = 1e-4;
+  long long step_budget = 200000;
+};
+
+constexpr size_t kChunkLines = 8192;
+
+uv::GradeOptions MakeOptions(const VerifyCli& o) {
+  uv::GradeOptions g;
+  g.extract.policy = o.policy;
+  g.verify.rel_tol = o.rel_tol;
+  g.verify.step_budget = o.step_budget;
+  return g;
+}
+
+Json VerdictJson(const uv::Verdict& v) {
+  Json j;
+  j["correct"] = v.correct;
+  j["extracted"] = v.extracted ? Json(*v.extracted) : Json(nullptr);
+  j["reason"] = v.reason;
+  return j;
+}
+
+std::string GradeLine(const std::string& line, const uv::GradeOptions& opts, bool* failed) {
+  uv::GradeItem item;
+  std::string error;
+  if (!uv::ParseCaseLine(line, &item, &error)) {
+    *failed = true;
+    Json j{{"correct", false}, {"extracted", nullptr}, {"reason", "bad_input"}, {"error", error}};
+    return DumpLine(j);
+  }
+  uv::Verdict v = item.mc || !item.choices.empty()
+                      ? uv::GradeChoice(item.gold, item.completion, item.choices, opts)
+                      : uv::Grade(item.gold, item.completion, opts);
+  return DumpLine(VerdictJson(v));
+}
+
+int RunCases(const VerifyCli& o) {
+  uv::GradeOptions opts = MakeOptions(o);
+  ThreadLimit limit(o.threads);
+  LineReader reader(o.cases);
+  std::unique_ptr<AtomicWriter> writer;
+  if (!o.out.empty()) writer = std::make_unique<AtomicWriter>(o.out);
+  bool any_failed = false;
+  std::vector<std::string> lines, outs;
+  std::string line;
+  bool more = true;
+  while (more) {
+    lines.clear();
+    while (lines.size() < kChunkLines && (more = reader.Next(&line)))
+      if (!line.empty()) lines.push_back(line);
+    outs.assign(lines.size(), {});
+    std::vector<char> failed(lines.size(), 0);
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, lines.size(), 32), [&](const auto& r) {
+      for (size_t i = r.begin(); i != r.end(); ++i) {
+        bool f = false;
+        outs[i] = GradeLine(lines[i], opts, &f);
+        failed[i] = f;
+      }
+    });
+    std::string block;
+    for (size_t i = 0; i < outs.size(); ++i) {
+      block += outs[i];
+      block += '\n';
+      any_failed |= failed[i] != 0;
+    }
+    if (writer) writer->Write(block);
+    else std::fwrite(block.data(), 1, block.size(), stdout);
+  }
+  if (writer) writer->Commit();
+  return any_failed ? 1 : 0;
+}
+
+void PrintExplain(const VerifyCli& o, const uv::GradeOptions& opts) {
+  std::printf("policy: %s\n", uv::PolicyName(opts).c_str());
+  std::string gold = uv::GoldAnswer(o.gold);
+  std::printf("gold answer: %s\n", gold.c_str());
+  std::printf("gold normalized: %s\n", uv::Normalize(gold).c_str());
+  uv::ExtractOptions eo = opts.extract;
+  if (o.mc && eo.policy == "default") eo.policy = "strict";
+  std::vector<uv::Candidate> cands = uv::Extract(o.pred, eo);
+  std::printf("candidates (first decides): %zu\n", cands.size());
+  for (size_t i = 0; i < cands.size(); ++i)
+    std::printf("  [%zu] rule=%s offset=%zu text=%s normalized=%s\n", i, cands[i].rule.c_str(),
+                cands[i].offset, cands[i].text.c_str(), uv::Normalize(cands[i].text).c_str());
+}
+
+int RunSingle(const VerifyCli& o) {
+  uv::GradeOptions opts = MakeOptions(o);
+  std::vector<std::string> choices;
+  if (!o.choices_json.empty()) {
+    Json j = Json::parse(o.choices_json, nullptr, false);
+    if (j.is_discarded() || !j.is_array())
+      throw Error("--choices-json is not a JSON array", "--choices-json",
+                  "pass e.g. '[\"red\", \"blue\", \"green\", \"yellow\"]'");
+    for (const auto& c : j) {
+      if (!c.is_string())
+        throw Error("--choices-json must hold strings", "--choices-json", "quote every option");
+      choices.push_back(c.get<std::string>());
+    }
+  }
+  if (o.explain) PrintExplain(o, opts);
+  uv::Verdict v = o.mc || !choices.empty() ? uv::GradeChoice(o.gold, o.pred, choices, opts)
+                                           : uv::Grade(o.gold, o.pred, opts);
+  if (o.explain)
+    std::printf("decision: %s by rule '%s'\n", v.correct ? "correct" : "incorrect", v.reason.c_str());
+  std::printf("%s\n", DumpLine(VerdictJson(v)).c_str());
+  return 0;
+}
+
+int RunVerify(const VerifyCli& o) {
+  if (o.policy != "default" && o.policy != "strict" && o.policy != "boxed")
+    throw Error("unknown policy '" + o.policy + "'", "--policy", "valid: default, strict, boxed");
+  if (!o.cases.empty()) return RunCases(o);
+  if (o.gold.empty() && o.pred.empty())
+    throw Error("nothing to verify", "upt verify", "pass --gold G --pred P, or --cases FILE.jsonl");
+  return RunSingle(o);
+}
+
+RunFn SetupVerify(CLI::App& app) {
+  auto o = std::make_shared<VerifyCli>();
+  app.add_option("--gold", o->gold, "gold answer (bare, $..$ LaTeX, or a solution with \\boxed{})");
+  app.add_option("--pred", o->pred, "model completion (or a bare answer)");
+  app.add_flag("--mc", o->mc, "multiple choice: gold is a letter");
+  app.add_option("--choices-json", o->choices_json, "options as a JSON array (implies --mc)");
+  app.add_flag("--explain", o->explain, "print extraction candidates and the deciding rule");
+  app.add_option("--policy", o->policy, "extraction policy: default, strict, boxed")
+      ->capture_default_str();
+  app.add_option("--rel-tol", o->rel_tol, "relative tolerance for decimals")->capture_default_str();
+  app.add_option("--step-budget", o->step_budget, "work units per comparison")->capture_default_str();
+  app.add_option("--cases", o->cases, "JSONL file of {gold, pred[, mc, choices]} lines");
+  app.add_option("--threads", o->threads, "worker threads for --cases (0 = all cores)");
+  app.add_option("--out", o->out, "write --cases output here instead of stdout");
+  return [o] { return RunVerify(*o); };
+}
+
+}  // namespace
+
+UPT_COMMAND(verify, "Check answers against gold answers (math and multiple choice)", SetupVerify);
+
+}  // namespace upt::cli

@@ -1,0 +1,109 @@
+// Loading benchmark files: canonical JSONL (the format of datasets/data/) and CSV
+// (fast-cpp-csv-parser), with line-precise errors or counted, reported skips.
+//
+// Canonical JSONL row: {"id": str, "problem": str, "choices"?: [str, ...],
+// "answer": str, "meta"?: object}. A file is multiple choice when its rows carry
+// `choices` (then `answer` must be a letter A.. within the choices); math otherwise.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/json.h"
+#include "datasets/problem.h"
+
+namespace upt::datasets {
+
+struct LoadOptions {
+  std::string format = "auto";  // auto (by extension: .csv, else JSONL) | jsonl | csv
+  std::string kind = "auto";    // auto (rows with choices => multiple_choice) | math | multiple_choice
+  bool skip_bad_lines = false;  // count and report bad lines instead of failing at the first one
+  std::string name;             // benchmark name; "" = the file stem
+  // CSV only: column names, and how the choices cell is written.
+  std::string id_col = "id";            // missing column => ids "<stem>-<row index>"
+  std::string problem_col = "problem";
+  std::string answer_col = "answer";
+  std::string choices_col = "choices";  // optional column; absent => math
+  std::string choices_sep;              // "" => the cell is a JSON array string; else a separator, e.g. "|"
+  template <class V>
+  void ForEach(V&& v) {
+    v("format", format, "input format: auto | jsonl | csv");
+    v("kind", kind, "auto | math | multiple_choice");
+    v("skip_bad_lines", skip_bad_lines, "skip (and count) bad lines instead of failing");
+    v("name", name, "benchmark name (default: file stem)");
+    v("id_col", id_col, "CSV column with the problem id (absent => <stem>-<row>)");
+    v("problem_col", problem_col, "CSV column with the problem text");
+    v("answer_col", answer_col, "CSV column with the gold answer");
+    v("choices_col", choices_col, "CSV column with the choices (multiple choice)");
+    v("choices_sep", choices_sep, "separator inside the choices cell; empty = JSON array string");
+  }
+};
+
+// Why a line was rejected. Names (BadLineKindName) are stable: they appear in reports.
+enum class BadLineKind {
+  kMalformed,     // not JSON / not an object / CSV row with the wrong number of cells
+  kInvalidUtf8,
+  kMissingField,
+  kWrongType,
+  kDuplicateId,
+  kEmptyProblem,
+  kEmptyAnswer,
+  kBadChoices,    // fewer than 2 choices, empty choice, more than 26
+  kBadAnswerLetter,
+  kKindMismatch,  // a row with choices in a math file, or without in a multiple-choice file
+};
+const char* BadLineKindName(BadLineKind k);
+
+struct BadLine {
+  BadLineKind kind;
+  long line = 0;      // 1-based line in the file
+  std::string field;  // "" when the whole line is bad
+  std::string message;
+  std::string hint;
+};
+
+// What a load saw. Skips are never silent: callers print Summary().
+struct LoadReport {
+  std::string source;
+  long rows_seen = 0;  // non-blank lines / CSV data rows
+  long loaded = 0;
+  long skipped = 0;
+  std::map<std::string, long> skipped_by_kind;  // kind name -> count
+  std::map<std::string, long> first_line_by_kind;
+  std::vector<BadLine> first_bad;  // the first kMaxExamples bad lines, in file order
+  static constexpr size_t kMaxExamples = 10;
+
+  void Add(const BadLine& bad);
+  std::string Summary() const;  // human-readable, several lines
+  Json ToJson() const;
+};
+
+// Parses canonical JSONL bytes; `source` names the file in messages. Throws
+// upt::Error(file:line: field 'x', hint) at the first bad line unless
+// opts.skip_bad_lines. Empty result (no valid rows) is an error either way.
+Benchmark ParseJsonl(std::string_view bytes, const std::string& source, const LoadOptions& opts,
+                     LoadReport* report = nullptr);
+// CSV with a header row, columns chosen by opts. Same checks as JSONL.
+Benchmark ParseCsv(std::string_view bytes, const std::string& source, const LoadOptions& opts,
+                   LoadReport* report = nullptr);
+// A user's own file (JSONL or CSV). name = opts.name or the file stem; sha256 = of the bytes.
+Benchmark LoadBenchmarkFile(const std::string& path, const LoadOptions& opts = {}, LoadReport* report = nullptr);
+
+// Canonical JSONL serialisation (compact, keys id, problem, choices?, answer, meta?;
+// UTF-8 unescaped). BenchmarkToJsonl ends every line with '\n'.
+std::string ProblemToJsonLine(const Problem& p);
+std::string BenchmarkToJsonl(const Benchmark& b);
+
+// Throws upt::Error naming `what` when sha256(bytes) != expected_hex.
+void CheckSha256(std::string_view bytes, const std::string& expected_hex, const std::string& what);
+
+// The problem with this id, or nullptr.
+const Problem* FindProblem(const Benchmark& b, const std::string& id);
+// "A", "B", ... for choice index i (0-based); i < 26.
+std::string ChoiceLetter(size_t i);
+// Index of letter `answer` ("A".."Z"), or -1 when not a single capital letter.
+int LetterIndex(const std::string& answer);
+
+}  // namespace upt::datasets

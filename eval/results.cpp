@@ -1,0 +1,243 @@
+// problems.csv and results.json from complete verdicts (schema: docs/eval.md).
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "core/fs.h"
+#include "eval/binomial.h"
+#include "eval/ingest.h"
+#include "eval/passk.h"
+#include "eval/score.h"
+
+namespace upt::eval {
+
+namespace {
+
+// Canonical answer id of each sample (-1 = nothing extracted) and, per id, the
+// verdict of its first sample.
+struct Votes {
+  std::vector<int> id;
+  std::vector<char> correct;
+};
+
+Votes CollectVotes(const ProblemVerdicts& vs) {
+  Votes v;
+  std::unordered_map<std::string, int> ids;
+  v.id.reserve(vs.size());
+  for (const auto& s : vs) {
+    if (!s.has_extracted) {
+      v.id.push_back(-1);
+      continue;
+    }
+    auto [it, inserted] = ids.emplace(CanonicalAnswer(s.extracted), static_cast<int>(v.correct.size()));
+    if (inserted) v.correct.push_back(s.correct);
+    v.id.push_back(it->second);
+  }
+  return v;
+}
+
+// Majority vote over samples [b, e): true when the winning answer is correct.
+// Ties go to the answer seen first in the range; no answer at all is wrong.
+bool MajorityInRange(const Votes& v, size_t b, size_t e) {
+  std::unordered_map<int, std::pair<long long, size_t>> tally;  // id -> (votes, first position)
+  for (size_t i = b; i < e; ++i)
+    if (v.id[i] >= 0) ++tally.emplace(v.id[i], std::make_pair(0LL, i)).first->second.first;
+  long long best = 0;
+  size_t best_pos = 0;
+  for (const auto& [id, cp] : tally)
+    if (cp.first > best || (cp.first == best && cp.second < best_pos)) best = cp.first, best_pos = cp.second;
+  return best > 0 && v.correct[v.id[best_pos]];
+}
+
+// maj@k: mean over the floor(n/k) disjoint blocks of k consecutive samples (by sample_index).
+double MajAtK(const Votes& v, long long k) {
+  const size_t blocks = v.id.size() / static_cast<size_t>(k);
+  long long hits = 0;
+  for (size_t j = 0; j < blocks; ++j) hits += MajorityInRange(v, j * k, (j + 1) * k);
+  return static_cast<double>(hits) / static_cast<double>(blocks);
+}
+
+OrderedJson Stats(std::vector<double> v) {
+  OrderedJson j = OrderedJson::object();
+  j["known"] = static_cast<long long>(v.size());
+  if (v.empty()) {
+    j["mean"] = nullptr;
+    j["median"] = nullptr;
+    j["p90"] = nullptr;
+    j["max"] = nullptr;
+    return j;
+  }
+  std::sort(v.begin(), v.end());
+  double sum = 0;
+  for (double x : v) sum += x;
+  j["mean"] = sum / static_cast<double>(v.size());
+  j["median"] = Percentile(v, 0.5);
+  j["p90"] = Percentile(v, 0.9);
+  j["max"] = v.back();
+  return j;
+}
+
+OrderedJson IntervalJson(const Interval& iv) {
+  return OrderedJson{{"value", iv.mean}, {"ci_low", iv.low}, {"ci_high", iv.high}};
+}
+
+std::string Num(double x) { return fmt::format("{:.6g}", x); }
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
+void WriteScoreOutputs(const datasets::Benchmark& bench, const std::vector<ProblemVerdicts>& verdicts,
+                       const OrderedJson& ingestion, const OrderedJson& provenance, const ScoreOptions& opts,
+                       const std::string& out_dir) {
+  const size_t P = bench.problems.size();
+  std::vector<Counts> counts;
+  std::vector<double> pass1, maj;
+  std::vector<Votes> votes_by_problem;
+  std::vector<double> tokens, chars, pass1_trunc_num(2, 0), pass1_trunc_den(2, 0);
+  long long samples = 0, correct = 0, truncated = 0, finish_known = 0, n_min = 0, n_max = 0;
+  std::string csv = "id,n,correct,pass_at_1,ci_low,ci_high,truncated,mean_tokens,mean_chars,maj_correct\n";
+  for (size_t p = 0; p < P; ++p) {
+    const auto& vs = verdicts[p];
+    const long long n = static_cast<long long>(vs.size());
+    long long c = 0, tr = 0, tok_known = 0;
+    double tok_sum = 0, char_sum = 0;
+    for (const auto& v : vs) {
+      c += v.correct;
+      bool is_trunc = v.finish_reason == "length";
+      tr += is_trunc;
+      if (!v.finish_reason.empty()) {
+        ++finish_known;
+        pass1_trunc_num[is_trunc] += v.correct;
+        pass1_trunc_den[is_trunc] += 1;
+      }
+      if (v.num_tokens >= 0) {
+        ++tok_known;
+        tok_sum += static_cast<double>(v.num_tokens);
+        tokens.push_back(static_cast<double>(v.num_tokens));
+      }
+      char_sum += static_cast<double>(v.chars);
+      chars.push_back(static_cast<double>(v.chars));
+    }
+    csv += CsvField(bench.problems[p].id) + "," + std::to_string(n) + "," + std::to_string(c) + ",";
+    if (n == 0) {
+      csv += ",,,0,,,\n";
+      continue;
+    }
+    Proportion w = WilsonInterval(c, n, opts.level);
+    Votes votes = CollectVotes(vs);
+    const bool m = MajorityInRange(votes, 0, vs.size());
+    csv += Num(w.estimate) + "," + Num(w.low) + "," + Num(w.high) + "," + std::to_string(tr) + "," +
+           (tok_known == n ? Num(tok_sum / static_cast<double>(n)) : std::string()) + "," +
+           Num(char_sum / static_cast<double>(n)) + "," + std::to_string(m ? 1 : 0) + "\n";
+    counts.push_back({bench.problems[p].id, n, c});
+    pass1.push_back(w.estimate);
+    maj.push_back(m ? 1.0 : 0.0);
+    votes_by_problem.push_back(std::move(votes));
+    samples += n;
+    correct += c;
+    truncated += tr;
+    n_min = counts.size() == 1 ? n : std::min(n_min, n);
+    n_max = std::max(n_max, n);
+  }
+  WriteFileAtomic((std::filesystem::path(out_dir) / "problems.csv").string(), csv);
+
+  BootstrapOptions bo;
+  bo.replicates = opts.bootstrap;
+  bo.seed = static_cast<uint64_t>(opts.seed);
+  bo.level = opts.level;
+  OrderedJson metrics = OrderedJson::object();
+  if (!counts.empty()) {
+    std::vector<long long> ks = PowersOfTwoUpTo(n_min);
+    std::vector<std::vector<double>> per_metric{pass1, maj};
+    for (long long k : ks) {
+      std::vector<double> v;
+      for (const auto& cn : counts) v.push_back(PassAtK(cn.n, cn.c, k));
+      per_metric.push_back(std::move(v));
+    }
+    for (long long k : ks) {
+      std::vector<double> v;
+      for (const auto& votes : votes_by_problem) v.push_back(MajAtK(votes, k));
+      per_metric.push_back(std::move(v));
+    }
+    auto cis = BootstrapMeanCIs(per_metric, bo);
+    metrics["pass_at_1"] = IntervalJson(cis[0]);
+    metrics["sample_accuracy"] = static_cast<double>(correct) / static_cast<double>(samples);
+    metrics["maj_at_n"] = IntervalJson(cis[1]);
+    OrderedJson pk = OrderedJson::object();
+    pk["k"] = ks;
+    for (const char* f : {"value", "ci_low", "ci_high"}) pk[f] = OrderedJson::array();
+    for (size_t i = 0; i < ks.size(); ++i) {
+      pk["value"].push_back(cis[2 + i].mean);
+      pk["ci_low"].push_back(cis[2 + i].low);
+      pk["ci_high"].push_back(cis[2 + i].high);
+    }
+    metrics["pass_at_k"] = pk;
+    OrderedJson mk = OrderedJson::object();
+    mk["k"] = ks;
+    for (const char* f : {"value", "ci_low", "ci_high"}) mk[f] = OrderedJson::array();
+    for (size_t i = 0; i < ks.size(); ++i) {
+      const Interval& iv = cis[2 + ks.size() + i];
+      mk["value"].push_back(iv.mean);
+      mk["ci_low"].push_back(iv.low);
+      mk["ci_high"].push_back(iv.high);
+    }
+    metrics["maj_at_k"] = mk;
+    auto boot = BootstrapPassAtK(counts, ks, bo);
+    OrderedJson bj = OrderedJson::object();
+    bj["B"] = bo.replicates;
+    bj["seed"] = opts.seed;
+    bj["k"] = ks;
+    for (const char* f : {"mean", "ci_low", "ci_high"}) bj[f] = OrderedJson::array();
+    for (const auto& iv : boot) {
+      bj["mean"].push_back(iv.mean);
+      bj["ci_low"].push_back(iv.low);
+      bj["ci_high"].push_back(iv.high);
+    }
+    metrics["bootstrap_pass_at_k"] = bj;
+  }
+
+  OrderedJson r = OrderedJson::object();
+  r["schema"] = "upt.score.results/1";
+  OrderedJson b = OrderedJson::object();
+  b["name"] = bench.name;
+  b["kind"] = datasets::KindName(bench.kind);
+  b["problems"] = static_cast<long long>(P);
+  b["problems_scored"] = static_cast<long long>(counts.size());
+  b["samples"] = samples;
+  b["n_min"] = n_min;
+  b["n_max"] = n_max;
+  r["benchmark"] = b;
+  r["metrics"] = metrics;
+  r["ci"] = OrderedJson{{"method", "percentile bootstrap over problems"},
+                        {"B", opts.bootstrap},
+                        {"seed", opts.seed},
+                        {"level", opts.level},
+                        {"per_problem", "wilson"}};
+  OrderedJson t = OrderedJson::object();
+  t["finish_reason_known"] = finish_known;
+  t["truncated"] = truncated;
+  t["fraction"] = finish_known ? OrderedJson(static_cast<double>(truncated) / static_cast<double>(finish_known))
+                               : OrderedJson(nullptr);
+  auto acc = [&](int i) {
+    return pass1_trunc_den[i] > 0 ? OrderedJson(pass1_trunc_num[i] / pass1_trunc_den[i]) : OrderedJson(nullptr);
+  };
+  t["accuracy_truncated"] = acc(1);
+  t["accuracy_not_truncated"] = acc(0);
+  r["truncation"] = t;
+  r["length"] = OrderedJson{{"tokens", Stats(std::move(tokens))}, {"chars", Stats(std::move(chars))}};
+  r["ingestion"] = ingestion;
+  r["provenance"] = provenance;
+  WriteFileAtomic((std::filesystem::path(out_dir) / "results.json").string(), DumpPretty(r));
+}
+
+}  // namespace upt::eval

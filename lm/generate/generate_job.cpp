@@ -1,0 +1,204 @@
+#include "lm/generate/generate_job.h"
+
+#include <chrono>
+#include <set>
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include "core/error.h"
+#include "core/fs.h"
+#include "core/hash.h"
+#include "core/jsonl.h"
+#include "core/log.h"
+#include "core/options.h"
+#include "core/progress.h"
+#include "core/rng.h"
+#include "core/strings.h"
+#include "core/version.h"
+#include "datasets/registry.h"
+#include "lm/generate/generator.h"
+#include "lm/io/safetensors.h"
+#include "lm/model/checkpoint.h"
+#include "lm/model/model_tools.h"
+#include "lm/tokenizer/chat_template.h"
+#include "lm/tokenizer/tokenizer.h"
+
+namespace upt::lm {
+namespace {
+
+struct Pair {
+  size_t problem;
+  int sample;
+};
+
+datasets::Benchmark LoadData(const GenerateJobOptions& o) {
+  if (o.dataset.empty() == o.dataset_file.empty())
+    throw Error("give exactly one of --dataset and --dataset-file", "--dataset",
+                "e.g. --dataset aime24, or --dataset-file my_problems.jsonl");
+  if (!o.dataset.empty()) return datasets::LoadBenchmark(o.dataset);
+  return datasets::LoadBenchmarkFile(o.dataset_file);
+}
+
+// SHA-256 over the weight files in order (model.safetensors or index + shards).
+std::string WeightsHash(const std::string& dir) {
+  auto w = io::CheckpointWeights::Open(dir);
+  Sha256 h;
+  for (const auto& f : w.Files()) h.Update(Sha256File(f));
+  return w.Files().size() == 1 ? Sha256File(w.Files()[0]) : h.HexDigest();
+}
+
+std::string PromptText(const datasets::Problem& p, datasets::Kind kind, const GenerateJobOptions& o) {
+  std::string body = kind == datasets::Kind::kMultipleChoice ? FormatMultipleChoice(p.problem, p.choices) : p.problem;
+  std::optional<std::string> system;
+  if (!o.system.empty()) system = o.system;
+  return RenderPrompt(o.template_name, body, system);
+}
+
+// The settings that must match for a resume to continue the same file.
+OrderedJson Settings(const GenerateJobOptions& o, const datasets::Benchmark& b, const SamplingParams& sp, int n,
+                     const std::string& weights_sha) {
+  OrderedJson s;
+  s["model"] = o.model;
+  s["model_weights_sha256"] = weights_sha;
+  s["dataset"] = b.name;
+  s["dataset_source"] = b.source;
+  s["dataset_sha256"] = b.sha256;
+  s["template"] = o.template_name;
+  s["system"] = o.system;
+  s["n"] = n;
+  s["sampling"] = OptionsToJson(sp);
+  s["seed"] = o.seed;
+  s["shard"] = o.shard;
+  s["limit"] = o.limit;
+  return s;
+}
+
+std::set<std::pair<std::string, long long>> DoneSamples(const std::string& path) {
+  std::set<std::pair<std::string, long long>> done;
+  if (!FileExists(path)) return done;
+  LineReader lines(path);
+  std::string line;
+  while (lines.Next(&line)) {
+    Json j = Json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) continue;  // a cut last line; AppendWriter drops it
+    JsonSource src{path, lines.line_number()};
+    done.insert({RequireString(j, "problem_id", src), RequireInt(j, "sample_index", src)});
+  }
+  return done;
+}
+
+}  // namespace
+
+void ParseShard(const std::string& text, int* index, int* count) {
+  auto parts = Split(text, '/');
+  long long i = -1, n = 0;
+  if (parts.size() != 2 || !ParseInt64(Trim(parts[0]), &i) || !ParseInt64(Trim(parts[1]), &n) || n < 1 || i < 0 ||
+      i >= n)
+    throw Error("invalid shard '" + text + "'", "--shard", "write i/N with 0 <= i < N, e.g. --shard 0/4");
+  *index = static_cast<int>(i);
+  *count = static_cast<int>(n);
+}
+
+int RunGenerateJob(const GenerateJobOptions& o) {
+  if (o.out.empty()) throw Error("missing --out", "--out", "name the output samples JSONL");
+  if (o.batch_size < 1) throw Error("must be positive", "--batch-size");
+  int shard_i = 0, shard_n = 1;
+  ParseShard(o.shard, &shard_i, &shard_n);
+  SetTorchThreads(o.threads);
+  auto bench = LoadData(o);
+  const auto& d = bench.defaults;
+  SamplingParams sp;
+  sp.temperature = o.temperature >= 0 ? o.temperature : d.temperature;
+  sp.top_p = o.top_p >= 0 ? o.top_p : d.top_p;
+  sp.top_k = o.top_k;
+  sp.max_new_tokens = o.max_new_tokens > 0 ? o.max_new_tokens : d.max_new_tokens;
+  const int n = o.n > 0 ? o.n : d.samples_per_problem;
+  if (sp.top_p <= 0 || sp.top_p > 1) throw Error("must be in (0, 1]", "--top-p");
+  const auto& tmpl = ChatTemplates().Get(o.template_name);
+  sp.stop = tmpl.stop;
+  for (const auto& s : o.stop) sp.stop.push_back(s);
+
+  const std::string weights_sha = WeightsHash(o.model);
+  OrderedJson settings = Settings(o, bench, sp, n, weights_sha);
+  const std::string meta_path = o.out + ".meta.json";
+  if (FileExists(o.out) && FileExists(meta_path)) {
+    Json old = Json::parse(ReadFile(meta_path), nullptr, false);
+    if (old.is_discarded() || !old.contains("settings") || old["settings"] != Json::parse(settings.dump()))
+      throw Error("output exists with different settings (model, dataset, sampling, seed or shard)", meta_path,
+                  "use a new --out, or delete the old file to start over");
+  } else if (FileExists(o.out) && !ReadFile(o.out).empty()) {
+    throw Error("output exists without its .meta.json provenance file", o.out,
+                "use a new --out, or delete the old file to start over");
+  }
+  OrderedJson meta = BaseProvenance();
+  meta["command"] = "generate";
+  meta["settings"] = settings;
+  meta["device"] = o.device;
+  meta["batch_size"] = o.batch_size;
+  WriteFileAtomic(meta_path, DumpPretty(meta));
+
+  auto tokenizer = Tokenizer::FromFile(o.model + "/tokenizer.json");
+  auto model = LoadQwen2(o.model, ParseDevice(o.device));
+  std::vector<int32_t> stop_ids, banned;
+  DefaultSpecialIds(o.model, &stop_ids, &banned);
+  Generator gen(model.ptr(), &tokenizer, stop_ids, banned);
+
+  // Canonical order: problems of this shard, then sample index; skip pairs already written.
+  auto done = DoneSamples(o.out);
+  size_t problems = bench.problems.size();
+  if (o.limit > 0) problems = std::min(problems, static_cast<size_t>(o.limit));
+  std::vector<Pair> todo;
+  for (size_t k = 0; k < problems; ++k) {
+    if (static_cast<int>(k % static_cast<size_t>(shard_n)) != shard_i) continue;
+    for (int s = 0; s < n; ++s)
+      if (!done.count({bench.problems[k].id, s})) todo.push_back({k, s});
+  }
+  if (!done.empty()) LogInfo("resuming {}: {} samples present, {} to go", o.out, done.size(), todo.size());
+  std::vector<std::vector<int32_t>> prompt_ids(problems);
+  AppendWriter writer(o.out);
+  Progress bar("generate", static_cast<long long>(todo.size()), "samples");
+  long long tokens = 0;
+  auto t0 = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < todo.size(); i += static_cast<size_t>(o.batch_size)) {
+    size_t m = std::min(todo.size() - i, static_cast<size_t>(o.batch_size));
+    std::vector<GenerationRequest> reqs(m);
+    for (size_t j = 0; j < m; ++j) {
+      const Pair& pr = todo[i + j];
+      const auto& prob = bench.problems[pr.problem];
+      if (prompt_ids[pr.problem].empty()) {
+        if (PrependsBos(model->config())) prompt_ids[pr.problem].push_back(model->config().bos_token_id);
+        auto ids = tokenizer.Encode(PromptText(prob, bench.kind, o));
+        prompt_ids[pr.problem].insert(prompt_ids[pr.problem].end(), ids.begin(), ids.end());
+        if (prompt_ids[pr.problem].empty())
+          throw Error("prompt encodes to no tokens", "problem '" + prob.id + "'", "check the template and tokenizer");
+      }
+      reqs[j].prompt = prompt_ids[pr.problem];
+      reqs[j].stream_id = StreamId(prob.id);
+      reqs[j].sample_index = static_cast<uint64_t>(pr.sample);
+    }
+    auto results = gen.Generate(reqs, sp, static_cast<uint64_t>(o.seed), o.batch_size, [&](int64_t k) {
+      tokens += k;
+      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (secs > 0) bar.SetPostfix(fmt::format("tok/s {:.0f}", tokens / secs));
+    });
+    for (size_t j = 0; j < m; ++j) {
+      OrderedJson line;
+      line["problem_id"] = bench.problems[todo[i + j].problem].id;
+      line["sample_index"] = todo[i + j].sample;
+      line["text"] = results[j].text;
+      line["finish_reason"] = results[j].finish_reason;
+      line["num_tokens"] = results[j].tokens.size();
+      writer.WriteLine(DumpLine(line));
+    }
+    writer.Flush();
+    bar.Add(static_cast<long long>(m));
+  }
+  bar.Finish();
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  LogInfo("generated {} samples, {} tokens in {:.1f} s ({:.0f} tok/s) -> {}", todo.size(), tokens, secs,
+          secs > 0 ? tokens / secs : 0.0, o.out);
+  return 0;
+}
+
+}  // namespace upt::lm

@@ -1,0 +1,67 @@
+// `upt generate`: sample completions for a benchmark into upt's sample JSONL
+// ({"problem_id", "sample_index", "text", "finish_reason", "num_tokens"}), with a
+// provenance file beside it (<out>.meta.json). Torch-free header.
+//
+// Resumable: lines already in <out> are kept, their (problem_id, sample_index)
+// pairs skipped, and the rest appended in the same canonical order (problem
+// order, then sample index), so an interrupted and resumed run ends with the same
+// file as an uninterrupted one. Resuming with different settings is an error.
+// Sharding (--shard i/N) assigns problem k to shard k mod N, keeping a problem's
+// samples together so they share one prompt prefill.
+#pragma once
+
+#include <string>
+
+#include "lm/generate/sampler.h"
+
+namespace upt::lm {
+
+struct GenerateJobOptions {
+  std::string model;          // checkpoint directory
+  std::string dataset;        // registered benchmark name
+  std::string dataset_file;   // or a JSONL/CSV file
+  int n = 0;                  // samples per problem; 0 = the benchmark's default
+  double temperature = -1;    // < 0 = the benchmark's default
+  double top_p = -1;          // < 0 = the benchmark's default
+  int top_k = -1;
+  int max_new_tokens = 0;     // 0 = the benchmark's default
+  std::vector<std::string> stop;  // extra stop strings
+  std::string template_name = "plain";
+  std::string system;         // system prompt override ("" = the template's default)
+  long long seed = 0;
+  std::string out;
+  std::string device = "cpu";
+  std::string shard = "0/1";
+  int batch_size = 64;        // rows decoded together
+  int threads = 0;            // torch threads; 0 = libtorch default
+  long long limit = 0;        // first `limit` problems only (0 = all); for smoke runs
+  template <class V>
+  void ForEach(V&& v) {
+    v("model", model, "checkpoint directory");
+    v("dataset", dataset, "registered benchmark name");
+    v("dataset_file", dataset_file, "benchmark file (JSONL or CSV) instead of --dataset");
+    v("n", n, "samples per problem (0 = benchmark default)");
+    v("temperature", temperature, "sampling temperature (<0 = benchmark default; 0 = greedy)");
+    v("top_p", top_p, "nucleus mass (<0 = benchmark default)");
+    v("top_k", top_k, "top-k (-1 = off)");
+    v("max_new_tokens", max_new_tokens, "max new tokens (0 = benchmark default)");
+    v("stop", stop, "extra stop strings");
+    v("template", template_name, "chat template (qwen25-math, qwen-chat, plain, llama-qa, toy)");
+    v("system", system, "system prompt override");
+    v("seed", seed, "sampling seed; streams keyed by (seed, problem, sample)");
+    v("out", out, "output samples JSONL");
+    v("device", device, "cpu | cuda | cuda:N");
+    v("shard", shard, "i/N: this process generates problems k with k mod N == i");
+    v("batch_size", batch_size, "rows decoded together");
+    v("threads", threads, "torch threads (0 = default)");
+    v("limit", limit, "only the first N problems (0 = all)");
+  }
+};
+
+// Returns the exit code (0 ok).
+int RunGenerateJob(const GenerateJobOptions& opts);
+
+// Parses "i/N" (0 <= i < N); throws upt::Error naming --shard.
+void ParseShard(const std::string& text, int* index, int* count);
+
+}  // namespace upt::lm

@@ -1,0 +1,246 @@
+#include "lm/model/qwen2.h"
+
+#include <limits>
+
+#include <torch/torch.h>
+
+#include "core/error.h"
+
+namespace upt::lm {
+namespace {
+
+namespace F = torch::nn::functional;
+using torch::indexing::Slice;
+
+// q, k: [B, H, T, D]; cos, sin: [B, 1, T, D]. HF's rotate_half convention.
+torch::Tensor ApplyRope(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin) {
+  const int64_t half = x.size(-1) / 2;
+  auto x1 = x.narrow(-1, 0, half), x2 = x.narrow(-1, half, half);
+  return x * cos + torch::cat({-x2, x1}, -1) * sin;
+}
+
+// Plain module with a single "weight" parameter (HF's RMSNorm / lm_head naming).
+torch::nn::Module& WeightHolder(torch::nn::Module& parent, const std::string& name, torch::Tensor init,
+                                torch::Tensor* out) {
+  auto m = std::make_shared<torch::nn::Module>();
+  *out = m->register_parameter("weight", init);
+  parent.register_module(name, m);
+  return *m;
+}
+
+struct RmsNorm {
+  torch::Tensor weight;
+  double eps;
+  // x [.., d] -> [.., d]; statistics in float32 as in HF.
+  torch::Tensor operator()(const torch::Tensor& x) const {
+    auto h = x.to(torch::kFloat32);
+    auto var = h.pow(2).mean(-1, true);
+    h = h * torch::rsqrt(var + eps);
+    return weight * h.to(x.scalar_type());
+  }
+};
+
+}  // namespace
+
+class Qwen2AttentionImpl : public torch::nn::Module {
+ public:
+  explicit Qwen2AttentionImpl(const io::Qwen2Config& c)
+      : heads_(c.num_attention_heads), kv_heads_(c.num_key_value_heads), head_dim_(c.HeadDim()) {
+    const int64_t d = c.hidden_size;
+    q_proj = register_module("q_proj", torch::nn::Linear(torch::nn::LinearOptions(d, heads_ * head_dim_).bias(true)));
+    k_proj = register_module("k_proj", torch::nn::Linear(torch::nn::LinearOptions(d, kv_heads_ * head_dim_).bias(true)));
+    v_proj = register_module("v_proj", torch::nn::Linear(torch::nn::LinearOptions(d, kv_heads_ * head_dim_).bias(true)));
+    o_proj = register_module("o_proj", torch::nn::Linear(torch::nn::LinearOptions(heads_ * head_dim_, d).bias(false)));
+  }
+
+  // x [B, T, d]; cos/sin [B, 1, T, D]; mask [B, 1, 1, T, S] additive; k_cache/v_cache
+  // [B, Hkv, cap, D] or undefined (then S = T); offset = first slot written.
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
+                        const torch::Tensor& mask, torch::Tensor* k_cache, torch::Tensor* v_cache, int64_t offset) {
+    const int64_t B = x.size(0), T = x.size(1), G = heads_ / kv_heads_;
+    auto q = q_proj(x).view({B, T, heads_, head_dim_}).transpose(1, 2);
+    auto k = k_proj(x).view({B, T, kv_heads_, head_dim_}).transpose(1, 2);
+    auto v = v_proj(x).view({B, T, kv_heads_, head_dim_}).transpose(1, 2);
+    q = ApplyRope(q, cos, sin);
+    k = ApplyRope(k, cos, sin);
+    if (k_cache) {
+      k_cache->narrow(2, offset, T).copy_(k);
+      v_cache->narrow(2, offset, T).copy_(v);
+      k = k_cache->narrow(2, 0, offset + T);
+      v = v_cache->narrow(2, 0, offset + T);
+    }
+    const int64_t S = k.size(2);
+    // Grouped-query attention without repeating K/V: head h reads kv head h / G.
+    auto qg = q.reshape({B, kv_heads_, G * T, head_dim_});
+    auto scores = torch::matmul(qg, k.transpose(-1, -2)).view({B, kv_heads_, G, T, S});
+    scores = scores * (1.0 / std::sqrt(static_cast<double>(head_dim_))) + mask;
+    auto probs = torch::softmax(scores.to(torch::kFloat32), -1).to(q.scalar_type());
+    auto out = torch::matmul(probs.view({B, kv_heads_, G * T, S}), v);  // [B, Hkv, G*T, D]
+    out = out.view({B, heads_, T, head_dim_}).transpose(1, 2).reshape({B, T, heads_ * head_dim_});
+    return o_proj(out);
+  }
+
+  torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
+
+ private:
+  int64_t heads_, kv_heads_, head_dim_;
+};
+TORCH_MODULE(Qwen2Attention);
+
+class Qwen2MlpImpl : public torch::nn::Module {
+ public:
+  explicit Qwen2MlpImpl(const io::Qwen2Config& c) {
+    auto lin = [](int64_t i, int64_t o) { return torch::nn::Linear(torch::nn::LinearOptions(i, o).bias(false)); };
+    gate_proj = register_module("gate_proj", lin(c.hidden_size, c.intermediate_size));
+    up_proj = register_module("up_proj", lin(c.hidden_size, c.intermediate_size));
+    down_proj = register_module("down_proj", lin(c.intermediate_size, c.hidden_size));
+  }
+  torch::Tensor forward(const torch::Tensor& x) { return down_proj(torch::silu(gate_proj(x)) * up_proj(x)); }
+  torch::nn::Linear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
+};
+TORCH_MODULE(Qwen2Mlp);
+
+class Qwen2LayerImpl : public torch::nn::Module {
+ public:
+  explicit Qwen2LayerImpl(const io::Qwen2Config& c) {
+    self_attn = register_module("self_attn", Qwen2Attention(c));
+    mlp = register_module("mlp", Qwen2Mlp(c));
+    input_layernorm.eps = post_attention_layernorm.eps = c.rms_norm_eps;
+    WeightHolder(*this, "input_layernorm", torch::ones({c.hidden_size}), &input_layernorm.weight);
+    WeightHolder(*this, "post_attention_layernorm", torch::ones({c.hidden_size}), &post_attention_layernorm.weight);
+  }
+  torch::Tensor forward(torch::Tensor x, const torch::Tensor& cos, const torch::Tensor& sin, const torch::Tensor& mask,
+                        torch::Tensor* k_cache, torch::Tensor* v_cache, int64_t offset) {
+    x = x + self_attn->forward(input_layernorm(x), cos, sin, mask, k_cache, v_cache, offset);
+    return x + mlp->forward(post_attention_layernorm(x));
+  }
+  Qwen2Attention self_attn{nullptr};
+  Qwen2Mlp mlp{nullptr};
+  RmsNorm input_layernorm, post_attention_layernorm;
+};
+TORCH_MODULE(Qwen2Layer);
+
+class Qwen2BackboneImpl : public torch::nn::Module {
+ public:
+  explicit Qwen2BackboneImpl(const io::Qwen2Config& c) {
+    embed_tokens = register_module("embed_tokens", torch::nn::Embedding(c.vocab_size, c.hidden_size));
+    auto list = torch::nn::ModuleList();
+    for (int i = 0; i < c.num_hidden_layers; ++i) {
+      layers.push_back(Qwen2Layer(c));
+      list->push_back(layers.back());
+    }
+    register_module("layers", list);
+    norm.eps = c.rms_norm_eps;
+    WeightHolder(*this, "norm", torch::ones({c.hidden_size}), &norm.weight);
+  }
+  torch::nn::Embedding embed_tokens{nullptr};
+  std::vector<Qwen2Layer> layers;
+  RmsNorm norm;
+};
+
+int64_t KvCache::batch() const { return key_valid.size(0); }
+int64_t KvCache::capacity() const { return key_valid.size(1); }
+
+void KvCache::SelectRows(const at::Tensor& rows) {
+  auto idx = rows.to(key_valid.device(), torch::kInt64);
+  for (auto& t : k) t = t.index_select(0, idx);
+  for (auto& t : v) t = t.index_select(0, idx);
+  key_valid = key_valid.index_select(0, idx);
+  next_pos = next_pos.index_select(0, idx);
+}
+
+Qwen2ForCausalLMImpl::Qwen2ForCausalLMImpl(io::Qwen2Config config) : config_(std::move(config)) {
+  model_ = register_module("model", std::make_shared<Qwen2BackboneImpl>(config_));
+  if (config_.tie_word_embeddings) {
+    lm_head_ = model_->embed_tokens->weight;
+  } else {
+    WeightHolder(*this, "lm_head", torch::empty({config_.vocab_size, config_.hidden_size}), &lm_head_);
+    torch::NoGradGuard ng;
+    lm_head_.normal_(0.0, config_.initializer_range);
+  }
+  const int64_t D = config_.HeadDim();
+  // inv_freq = 1 / theta^(2i / D), computed in float32 as HF does.
+  auto exponents = torch::arange(0, D, 2, torch::kInt64).to(torch::kFloat32) / static_cast<double>(D);
+  inv_freq_ = register_buffer("inv_freq", 1.0 / torch::pow(torch::scalar_tensor(config_.rope_theta, torch::kFloat32).to(torch::kFloat32), exponents));
+}
+
+at::Device Qwen2ForCausalLMImpl::device() const { return lm_head_.device(); }
+
+at::Tensor Qwen2ForCausalLMImpl::Logits(const at::Tensor& hidden) { return torch::matmul(hidden, lm_head_.t()); }
+
+at::Tensor Qwen2ForCausalLMImpl::forward(const at::Tensor& tokens, const at::Tensor& attention_mask) {
+  return Logits(Run(tokens, attention_mask, nullptr));
+}
+
+at::Tensor Qwen2ForCausalLMImpl::Hidden(const at::Tensor& tokens, const at::Tensor& attention_mask) {
+  return Run(tokens, attention_mask, nullptr);
+}
+
+KvCache Qwen2ForCausalLMImpl::NewCache(int64_t batch, int64_t capacity) {
+  KvCache c;
+  auto opts = torch::TensorOptions().dtype(lm_head_.scalar_type()).device(device());
+  for (int i = 0; i < config_.num_hidden_layers; ++i) {
+    c.k.push_back(torch::zeros({batch, config_.num_key_value_heads, capacity, config_.HeadDim()}, opts));
+    c.v.push_back(torch::zeros({batch, config_.num_key_value_heads, capacity, config_.HeadDim()}, opts));
+  }
+  c.key_valid = torch::zeros({batch, capacity}, torch::TensorOptions().dtype(torch::kBool).device(device()));
+  c.next_pos = torch::zeros({batch}, torch::TensorOptions().dtype(torch::kInt64).device(device()));
+  return c;
+}
+
+at::Tensor Qwen2ForCausalLMImpl::ForwardCached(const at::Tensor& tokens, KvCache* cache,
+                                               const at::Tensor& attention_mask, bool last_only) {
+  auto h = Run(tokens, attention_mask, cache);
+  return Logits(last_only ? h.narrow(1, h.size(1) - 1, 1) : h);
+}
+
+at::Tensor Qwen2ForCausalLMImpl::Run(const at::Tensor& tokens_in, const at::Tensor& attention_mask, KvCache* cache) {
+  UPT_CHECK(tokens_in.dim() == 2, "tokens must be [B, T]");
+  auto tokens = tokens_in.to(device(), torch::kInt64);
+  const int64_t B = tokens.size(0), T = tokens.size(1);
+  auto valid = attention_mask.defined() ? attention_mask.to(device()).to(torch::kBool)
+                                        : torch::ones({B, T}, torch::TensorOptions().dtype(torch::kBool).device(device()));
+  // Position ids [B, T]: per-row count of real tokens before each slot.
+  auto pos = valid.to(torch::kInt64).cumsum(1) - 1;
+  int64_t offset = 0;
+  torch::Tensor key_valid;  // [B, S]
+  if (cache) {
+    UPT_CHECK(cache->batch() == B, "cache batch does not match tokens");
+    UPT_CHECK(cache->length + T <= cache->capacity(), "KV cache capacity exceeded");
+    offset = cache->length;
+    pos = pos + cache->next_pos.unsqueeze(1);
+    cache->key_valid.narrow(1, offset, T).copy_(valid);
+    cache->next_pos = cache->next_pos + valid.to(torch::kInt64).sum(1);
+    key_valid = cache->key_valid.narrow(1, 0, offset + T);
+  } else {
+    key_valid = valid;
+  }
+  pos = pos.clamp_min(0);
+  const int64_t S = key_valid.size(1);
+  // Additive mask [B, 1, 1, T, S]: query i (slot offset + i) sees valid slots j <= offset + i,
+  // and always itself, so fully padded rows stay finite.
+  auto q_slot = torch::arange(offset, offset + T, torch::TensorOptions().dtype(torch::kInt64).device(device()));
+  auto k_slot = torch::arange(0, S, torch::TensorOptions().dtype(torch::kInt64).device(device()));
+  auto causal = k_slot.unsqueeze(0) <= q_slot.unsqueeze(1);                            // [T, S]
+  auto self = k_slot.unsqueeze(0) == q_slot.unsqueeze(1);                              // [T, S]
+  auto allowed = (causal.unsqueeze(0) & key_valid.unsqueeze(1)) | self.unsqueeze(0);  // [B, T, S]
+  auto dtype = lm_head_.scalar_type();
+  auto mask = torch::zeros({B, T, S}, torch::TensorOptions().dtype(dtype).device(device()))
+                  .masked_fill(allowed.logical_not(), std::numeric_limits<float>::lowest())
+                  .view({B, 1, 1, T, S});
+  // Rotary tables [B, 1, T, D].
+  auto freqs = pos.to(torch::kFloat32).unsqueeze(-1) * inv_freq_;  // [B, T, D/2]
+  auto emb = torch::cat({freqs, freqs}, -1);
+  auto cos = emb.cos().to(dtype).unsqueeze(1), sin = emb.sin().to(dtype).unsqueeze(1);
+
+  auto x = model_->embed_tokens(tokens);
+  for (size_t l = 0; l < model_->layers.size(); ++l) {
+    torch::Tensor* kc = cache ? &cache->k[l] : nullptr;
+    torch::Tensor* vc = cache ? &cache->v[l] : nullptr;
+    x = model_->layers[l]->forward(x, cos, sin, mask, kc, vc, offset);
+  }
+  if (cache) cache->length += T;
+  return model_->norm(x);
+}
+
+}  // namespace upt::lm

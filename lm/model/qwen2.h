@@ -1,0 +1,74 @@
+// Qwen2 decoder-only transformer (Qwen2ForCausalLM as in Hugging Face transformers'
+// modeling_qwen2.py): token embedding, pre-norm blocks of grouped-query attention
+// (q/k/v biases, no o bias, rotary embeddings with rope_theta) and SwiGLU MLP,
+// RMSNorm, tied or untied lm_head. Parameter names are the HF tensor names
+// (named_parameters() yields "model.layers.0.self_attn.q_proj.weight", ...).
+//
+// This header keeps <torch/torch.h> out: only the module base is included.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <torch/nn/module.h>
+#include <torch/nn/pimpl.h>
+
+#include "lm/io/qwen2_config.h"
+
+namespace upt::lm {
+
+// Key/value cache for incremental decoding. Slots are shared by all rows; a row
+// whose prompt is shorter than the batch's longest is left-padded (its leading
+// slots have key_valid = false).
+struct KvCache {
+  std::vector<at::Tensor> k, v;  // per layer: [B, Hkv, capacity, D]
+  at::Tensor key_valid;          // [B, capacity] bool: slot holds a real token
+  at::Tensor next_pos;           // [B] int64: position id of each row's next token
+  int64_t length = 0;            // slots [0, length) are filled
+  int64_t batch() const;
+  int64_t capacity() const;
+  // Keeps rows `rows` ([R] int64, repeats allowed) in that order: expands a
+  // prompt's cache to its samples, or drops finished rows.
+  void SelectRows(const at::Tensor& rows);
+};
+
+class Qwen2BackboneImpl;  // "model.*" (embed_tokens, layers, norm), defined in qwen2.cpp
+
+class Qwen2ForCausalLMImpl : public torch::nn::Module {
+ public:
+  explicit Qwen2ForCausalLMImpl(io::Qwen2Config config);
+
+  // Full (teacher-forced) forward, differentiable.
+  //   tokens:         [B, T] int64
+  //   attention_mask: [B, T] (1 = token, 0 = padding) or undefined (all tokens);
+  //                   position ids are cumsum(mask) - 1, so left or right padding both work.
+  //   returns logits  [B, T, V] float32.
+  at::Tensor forward(const at::Tensor& tokens, const at::Tensor& attention_mask = {});
+
+  // Same as forward() but returns the final hidden states [B, T, d] (after the norm).
+  at::Tensor Hidden(const at::Tensor& tokens, const at::Tensor& attention_mask = {});
+  // hidden [.., d] -> logits [.., V].
+  at::Tensor Logits(const at::Tensor& hidden);
+
+  // An empty cache for `batch` rows and up to `capacity` tokens, on the model's device.
+  KvCache NewCache(int64_t batch, int64_t capacity);
+  // Appends tokens [B, T] (mask as in forward(), or undefined) to the cache and
+  // returns logits [B, T, V] ([B, 1, V] for the last slot only when last_only).
+  // Needs cache->length + T <= capacity. Use under NoGradGuard.
+  at::Tensor ForwardCached(const at::Tensor& tokens, KvCache* cache, const at::Tensor& attention_mask = {},
+                           bool last_only = false);
+
+  const io::Qwen2Config& config() const { return config_; }
+  at::Device device() const;
+
+ private:
+  at::Tensor Run(const at::Tensor& tokens, const at::Tensor& attention_mask, KvCache* cache);
+  io::Qwen2Config config_;
+  std::shared_ptr<Qwen2BackboneImpl> model_;
+  at::Tensor lm_head_;  // [V, d]; the embedding matrix when tied
+  at::Tensor inv_freq_;  // [D/2] rotary inverse frequencies (buffer, not saved)
+};
+TORCH_MODULE(Qwen2ForCausalLM);
+
+}  // namespace upt::lm

@@ -1,0 +1,67 @@
+// `upt reproduce` presets: the sizes of the study as data. A preset names the
+// methods, benchmarks and budgets; the stage table (pipeline/reproduce.h) is
+// the same for every toy preset. Paper presets describe the GPU study of
+// hpt_spec.md §2-8 and can only be planned (--dry-run) on this machine.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace upt::pipeline {
+
+// One post-training method: a run label and the trainer config it starts from
+// (embedded copy of configs/toy/<config>.yaml or configs/paper/<model>_<config>.yaml).
+struct MethodSpec {
+  std::string key;     // run folder name: sft, grpo, sft_then_grpo, luffy, hpt
+  std::string label;   // report label: SFT, GRPO, SFT→GRPO, LUFFY, HPT
+  std::string config;  // config stem
+};
+
+// Evaluation of one benchmark group.
+struct EvalSpec {
+  std::string benchmark;   // registered benchmark name
+  int samples = 256;       // samples per problem
+  int problems = 0;        // first N problems; 0 = all
+  bool ood = false;        // out-of-distribution column in the report
+};
+
+struct ReproducePreset {
+  std::string name;
+  std::string description;
+  bool toy = true;                 // false: a paper preset (plan only here)
+  // Toy base pre-training (train/toy/toy_base.h).
+  int pretrain_steps = 1500;
+  int pretrain_batch = 64;
+  // Post-training, the same budget for every method.
+  int train_steps = 200;           // optimizer steps (SFT->GRPO: half SFT, half GRPO)
+  int prompts_per_step = 16;       // data.train_batch_size
+  int rollouts = 8;                // rollout.n
+  int val_every = 0;               // trainer.test_freq (0 = no in-training validation)
+  int val_problems = 16;           // data.val_limit
+  // Final evaluation.
+  std::vector<EvalSpec> evals;
+  double temperature = 0.6;
+  double top_p = 1.0;
+  int max_new_tokens = 48;
+  int gen_batch_size = 512;        // rows decoded together in the generate job
+  long long max_k = 128;           // largest k in Pass@k tables and curves
+  int bootstrap = 1000;
+  long long seed = 0;
+  // Paper presets only.
+  std::string paper_model;         // reports/paper key: qwen2.5-math-7b | ...
+  std::string config_prefix;       // configs/paper/<prefix>_<method>.yaml
+  std::string base_checkpoint;     // models/... (must exist to run)
+  int passk_samples = 0;           // Pass@k samples per problem (paper: 2048)
+  std::vector<MethodSpec> methods;
+};
+
+// toy, toy-smoke, paper-qwen25-math-7b, paper-qwen25-math-1.5b, paper-llama31-8b.
+const std::vector<ReproducePreset>& ReproducePresets();
+// Throws upt::Error listing the valid names.
+const ReproducePreset& FindPreset(const std::string& name);
+std::vector<std::string> PresetNames();
+
+// Checks sizes (positive, >= 256 samples for `toy`, k <= samples); throws upt::Error naming the field.
+void ValidatePreset(const ReproducePreset& p);
+
+}  // namespace upt::pipeline

@@ -1,0 +1,199 @@
+// The trainer's YAML config, overrides, validation and dry-run plans.
+#include "train/loop/config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <set>
+
+#include <unistd.h>
+
+#include "core/error.h"
+#include "core/fs.h"
+#include "train/loop/config/plan.h"
+#include "train/loop/config/train_data.h"
+
+namespace upt::train {
+namespace {
+
+std::string TempDir() {
+  auto dir = std::filesystem::temp_directory_path() / ("upt_train_config_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+std::string WriteTemp(const std::string& name, const std::string& text) {
+  std::string path = TempDir() + "/" + name;
+  WriteFileAtomic(path, text);
+  return path;
+}
+
+TEST(TrainConfigTest, YamlMapsOntoNestedVerlKeys) {
+  std::string path = WriteTemp("ok.yaml",
+                               "algorithm:\n  name: luffy\n  shaping_gamma: 0.2\n"
+                               "rollout: {n: 4, temperature: 0.7}\n"
+                               "actor:\n  optim:\n    lr: 5e-6\n  ppo_mini_batch_size: 2\n"
+                               "data:\n  train_files: x.jsonl\n  val_files: [aime24, 'amc23']\n");
+  TrainConfig cfg;
+  LoadConfigFile(path, &cfg);
+  EXPECT_EQ(cfg.algorithm.preset, "luffy");
+  EXPECT_DOUBLE_EQ(cfg.algorithm.shaping_gamma, 0.2);
+  EXPECT_EQ(cfg.rollout.n, 4);
+  EXPECT_DOUBLE_EQ(cfg.rollout.temperature, 0.7);
+  EXPECT_DOUBLE_EQ(cfg.actor.optim.lr, 5e-6);
+  EXPECT_EQ(cfg.actor.ppo_mini_batch_size, 2);
+  EXPECT_EQ(cfg.data.val_files, (std::vector<std::string>{"aime24", "amc23"}));
+  EXPECT_EQ(cfg.trainer.total_training_steps, 500);  // default kept
+}
+
+TEST(TrainConfigTest, UnknownKeyNamesKeyLineAndClosestMatch) {
+  std::string path = WriteTemp("unknown.yaml", "rollout:\n  n: 8\n  temprature: 1.0\n");
+  TrainConfig cfg;
+  try {
+    LoadConfigFile(path, &cfg);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find("rollout.temprature"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("rollout.temperature"), std::string::npos) << msg;  // the suggestion
+    EXPECT_NE(msg.find("unknown.yaml:3"), std::string::npos) << msg;
+  }
+}
+
+TEST(TrainConfigTest, WrongTypeNamesFileLineAndKey) {
+  std::string path = WriteTemp("type.yaml", "trainer:\n  seed: 1\n  total_training_steps: many\n");
+  TrainConfig cfg;
+  try {
+    LoadConfigFile(path, &cfg);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find("type.yaml:3"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("trainer.total_training_steps"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("integer"), std::string::npos) << msg;
+  }
+}
+
+TEST(TrainConfigTest, QuotedNumberStaysAString) {
+  std::string path = WriteTemp("quoted.yaml", "trainer:\n  seed: '7'\n");
+  TrainConfig cfg;
+  EXPECT_THROW(LoadConfigFile(path, &cfg), Error);
+  std::string ok = WriteTemp("quoted_ok.yaml", "model:\n  path: '123'\n");
+  LoadConfigFile(ok, &cfg);
+  EXPECT_EQ(cfg.model.path, "123");
+}
+
+TEST(TrainConfigTest, SetOverridesApplyInOrderAndRejectUnknownKeys) {
+  TrainConfig cfg;
+  ApplyOverrides({"rollout.n=4", "actor.optim.lr=2e-4", "algorithm.name=grpo", "rollout.n=16"}, &cfg);
+  EXPECT_EQ(cfg.rollout.n, 16);
+  EXPECT_DOUBLE_EQ(cfg.actor.optim.lr, 2e-4);
+  EXPECT_EQ(cfg.algorithm.preset, "grpo");
+  try {
+    ApplyOverrides({"actor.entropy_coef=0.1"}, &cfg);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("actor.entropy_coeff"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(ApplyOverrides({"rollout.n"}, &cfg), Error);
+  EXPECT_THROW(ApplyOverrides({"rollout.n=eight"}, &cfg), Error);
+}
+
+TEST(TrainConfigTest, ValidationRejectsOutOfRangeValues) {
+  TrainConfig cfg;
+  cfg.data.train_files = "x.jsonl";
+  EXPECT_NO_THROW(ValidateConfig(cfg));
+  cfg.algorithm.switch_gate = 9;  // > rollout.n = 8
+  EXPECT_THROW(ValidateConfig(cfg), Error);
+  cfg.algorithm.switch_gate = 0;
+  cfg.actor.loss_agg_mode = "token_mean";
+  try {
+    ValidateConfig(cfg);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("token-mean"), std::string::npos) << e.what();
+  }
+}
+
+TEST(TrainConfigTest, EveryPaperConfigPassesDryRunWithMissingFilesAsWarnings) {
+  std::string dir = std::string(UPT_SOURCE_DIR) + "/configs/paper";
+  int n = 0;
+  std::set<std::string> presets;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".yaml") continue;
+    TrainConfig cfg;
+    ASSERT_NO_THROW(LoadConfigFile(entry.path().string(), &cfg)) << entry.path();
+    RunPlan dry = BuildPlan(cfg, /*dry_run=*/true);
+    EXPECT_TRUE(dry.ok()) << entry.path() << "\n" << FormatPlan(cfg, dry);
+    EXPECT_FALSE(dry.checks.empty()) << "the checkpoints are not on this machine: expect warnings";
+    RunPlan real = BuildPlan(cfg, /*dry_run=*/false);
+    EXPECT_FALSE(real.ok()) << entry.path() << ": missing model must be an error outside dry-run";
+    presets.insert(cfg.algorithm.preset);
+    ++n;
+  }
+  EXPECT_GE(n, 15);
+  EXPECT_EQ(presets, (std::set<std::string>{"grpo_clip", "hpt", "luffy", "sft", "sft_then_grpo", "srft"}));
+}
+
+TEST(TrainConfigTest, PaperConfigsCarryThePaperValues) {
+  std::string dir = std::string(UPT_SOURCE_DIR) + "/configs/paper/";
+  TrainConfig hpt15;
+  LoadConfigFile(dir + "qwen25-math-1.5b_hpt.yaml", &hpt15);
+  EXPECT_DOUBLE_EQ(hpt15.algorithm.sft_loss_coef, 0.3);
+  EXPECT_DOUBLE_EQ(hpt15.actor.optim.lr, 5e-6);
+  EXPECT_EQ(hpt15.data.train_batch_size, 128);
+  EXPECT_EQ(hpt15.trainer.total_training_steps, 500);
+  EXPECT_DOUBLE_EQ(hpt15.actor.max_grad_norm, 80);
+  TrainConfig llama;
+  LoadConfigFile(dir + "llama31-8b_hpt.yaml", &llama);
+  EXPECT_EQ(llama.algorithm.switch_gate, 2);
+  TrainConfig luffy;
+  LoadConfigFile(dir + "qwen25-math-7b_luffy.yaml", &luffy);
+  EXPECT_DOUBLE_EQ(luffy.actor.optim.lr, 1e-6);
+  EXPECT_DOUBLE_EQ(luffy.algorithm.shaping_gamma, 0.1);
+}
+
+TEST(TrainDataTest, CursorWrapsEpochsDeterministicallyAndVisitsEachRowOncePerEpoch) {
+  DataCursor c;
+  std::vector<int> all;
+  for (int step = 0; step < 5; ++step) {
+    auto b = NextBatch(6, 3, 42, true, &c);
+    all.insert(all.end(), b.begin(), b.end());
+  }
+  EXPECT_EQ(c.epoch, 2);
+  EXPECT_EQ(c.offset, 3);
+  for (int e = 0; e < 2; ++e) {
+    std::set<int> seen(all.begin() + 6 * e, all.begin() + 6 * e + 6);
+    EXPECT_EQ(seen.size(), 6u);
+  }
+  // Resuming from a saved cursor replays the same prompts.
+  DataCursor resumed{1, 3};
+  auto b = NextBatch(6, 3, 42, true, &resumed);
+  EXPECT_EQ(b, std::vector<int>(all.begin() + 9, all.begin() + 12));
+  EXPECT_NE(EpochOrder(50, 42, 0, true), EpochOrder(50, 42, 1, true));
+  EXPECT_EQ(EpochOrder(4, 42, 0, false), (std::vector<int>{0, 1, 2, 3}));
+}
+
+TEST(TrainDataTest, LoadsTargetsAsStringsOrChatMessages) {
+  std::string path = WriteTemp("train.jsonl",
+                               "{\"id\":\"a\",\"problem\":\"1+1\",\"answer\":\"2\",\"target\":\"\\\\boxed{2}\"}\n"
+                               "{\"id\":7,\"problem\":\"2+2\",\"answer\":\"4\",\"target\":[{\"role\":\"assistant\","
+                               "\"content\":\"4\"}]}\n"
+                               "{\"id\":\"c\",\"problem\":\"3+3\",\"answer\":\"6\"}\n");
+  auto rows = LoadTrainFile(path);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].target, "\\boxed{2}");
+  EXPECT_EQ(rows[1].id, "7");
+  EXPECT_EQ(rows[1].target, "4");
+  EXPECT_EQ(rows[2].target, "");
+  std::string bad = WriteTemp("bad.jsonl", "{\"id\":\"a\",\"problem\":\"1+1\"}\n");
+  try {
+    LoadTrainFile(bad);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("answer"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace upt::train

@@ -1,0 +1,120 @@
+// Hostile inputs end in a verdict (never a crash, hang or throw). Timing is
+// measured in benchmarks/verifiers, not here.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "verifiers/verify.h"
+
+namespace upt::verifiers {
+namespace {
+
+TEST(AdversarialTest, BracesNested100kDeepGiveAVerdict) {
+  std::string s = "\\boxed{" + std::string(100000, '{') + "1" + std::string(100000, '}') + "}";
+  Verdict v = Grade("1", s, {});
+  EXPECT_FALSE(v.correct);
+  EXPECT_EQ(v.reason, "budget_exceeded");
+}
+
+TEST(AdversarialTest, UnbalancedDeepBracesFallBackWithoutCrash) {
+  std::string s = "\\boxed{" + std::string(100000, '{') + "1";
+  Verdict v = Grade("2", s, {});
+  EXPECT_FALSE(v.correct);
+}
+
+TEST(AdversarialTest, MillionDigitNumberComparesByStringOrBudget) {
+  std::string big(1000000, '7');
+  EXPECT_TRUE(Grade(big, "\\boxed{" + big + "}", {}).correct);
+  Verdict v = Grade(big, "\\boxed{" + big.substr(1) + "8}", {});
+  EXPECT_FALSE(v.correct);
+  EXPECT_EQ(v.reason, "budget_exceeded");
+}
+
+TEST(AdversarialTest, PowerTowerDoesNotEvaluateHugeNumbers) {
+  std::string tower = "x";
+  for (int i = 0; i < 60; ++i) tower = "x^{" + tower + "}";
+  Verdict v = Grade("2", "\\boxed{" + tower + "}", {});
+  EXPECT_FALSE(v.correct);
+  Verdict w = Grade("10", "\\boxed{10^{10^{10^{10}}}}", {});
+  EXPECT_FALSE(w.correct);
+  std::string deep = "2";
+  for (int i = 0; i < 5000; ++i) deep = "2^{" + deep + "}";
+  EXPECT_FALSE(Grade("4", "\\boxed{" + deep + "}", {}).correct);
+}
+
+TEST(AdversarialTest, OneMegabyteOfLatexGivesBudgetVerdict) {
+  std::string s;
+  while (s.size() < (1u << 20)) s += "\\frac{x+1}{\\sqrt{y}} + ";
+  s += "1";
+  Verdict v = Grade("1", "\\boxed{" + s + "}", {});
+  EXPECT_FALSE(v.correct);
+  EXPECT_EQ(v.reason, "budget_exceeded");
+  // The same megabyte as a whole completion with a small box at the end still grades.
+  EXPECT_TRUE(Grade("3", s + " so \\boxed{3}", {}).correct);
+}
+
+TEST(AdversarialTest, ManyBoxesAndManyListItemsStayBounded) {
+  std::string s;
+  for (int i = 0; i < 100000; ++i) s += "\\boxed{" + std::to_string(i % 10) + "}";
+  EXPECT_TRUE(Grade("9", s, {}).correct);
+  std::string list;
+  for (int i = 0; i < 5000; ++i) list += std::to_string(i) + ",";
+  list += "0";
+  EXPECT_FALSE(Grade(list, "\\boxed{" + list + "1}", {}).correct);
+}
+
+TEST(AdversarialTest, ManyUnclosedGroupsGiveAVerdict) {
+  std::string boxes, texts;
+  for (int i = 0; i < 100000; ++i) boxes += "\\boxed{";
+  for (int i = 0; i < 8000; ++i) texts += "1\\text{";
+  GradeOptions strict;
+  strict.extract.policy = "strict";  // the default would fall back to the last number
+  EXPECT_FALSE(Grade("1", boxes, strict).correct);
+  EXPECT_FALSE(Grade("1", "\\boxed{" + texts + "}", strict).correct);
+  EXPECT_FALSE(Grade(texts, "\\boxed{" + texts + "2}", {}).correct);
+}
+
+// Unordered matching is quadratic in the list length; the budget bounds it.
+std::string EquationList(int n, bool reversed) {
+  std::string s;
+  for (int i = 0; i < n; ++i)
+    s += (i ? "," : "") + std::string("y=") + std::to_string(reversed ? n - 1 - i : i) + "x+1";
+  return s;
+}
+
+TEST(AdversarialTest, LongListsOfEquationsStayBounded) {
+  EXPECT_TRUE(Grade(EquationList(30, false), "\\boxed{" + EquationList(30, true) + "}", {}).correct);
+  Verdict v = Grade(EquationList(250, false), "\\boxed{" + EquationList(250, true) + "}", {});
+  EXPECT_FALSE(v.correct);
+  EXPECT_EQ(v.reason, "budget_exceeded");
+  GradeOptions big;
+  big.verify.step_budget = 10000000;
+  EXPECT_TRUE(Grade(EquationList(250, false), "\\boxed{" + EquationList(250, true) + "}", big).correct);
+}
+
+TEST(AdversarialTest, ThousandsOfDistinctVariablesGiveAVerdict) {
+  std::string s;
+  for (int i = 0; i < 5000; ++i) s += "a_{" + std::to_string(i) + "}+";
+  s += "1";
+  Verdict v = Grade(s, "\\boxed{" + s + "+0}", {});
+  EXPECT_FALSE(v.correct);
+}
+
+TEST(AdversarialTest, TinyBudgetIsARecordedVerdict) {
+  GradeOptions o;
+  o.verify.step_budget = 5;
+  Verdict v = Grade("x^2+2x+1", "\\boxed{(x+1)^2}", o);
+  EXPECT_FALSE(v.correct);
+  EXPECT_EQ(v.reason, "budget_exceeded");
+}
+
+TEST(AdversarialTest, BinaryGarbageNeverThrows) {
+  std::string junk;
+  for (int i = 0; i < 4096; ++i) junk += static_cast<char>((i * 131 + 7) % 256);
+  EXPECT_NO_THROW(Grade(junk, junk, {}));
+  EXPECT_NO_THROW(GradeChoice(junk, junk, {junk}, {}));
+  EXPECT_NO_THROW(Grade("1", "\\boxed{" + junk + "}", {}));
+}
+
+}  // namespace
+}  // namespace upt::verifiers

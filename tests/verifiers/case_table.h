@@ -1,0 +1,65 @@
+// Loads the public case table tests/verifiers/cases/*.jsonl (fields gold,
+// pred, expected, kind; optional mc, choices) and grades one row.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/json.h"
+#include "core/jsonl.h"
+#include "verifiers/verify.h"
+
+namespace upt::verifiers::testing {
+
+struct Case {
+  std::string file, kind, gold, pred;
+  bool expected = false, mc = false;
+  std::vector<std::string> choices;
+  long line = 0;
+};
+
+inline std::string SourceDir() {
+  const char* env = std::getenv("UPT_SOURCE_DIR");
+  return env ? env : UPT_SOURCE_DIR;
+}
+
+// Every case of the files in tests/verifiers/cases whose name starts (or not,
+// with heldout=false) with "heldout_".
+inline std::vector<Case> LoadCases(bool heldout) {
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(SourceDir() + "/tests/verifiers/cases")) {
+    std::string name = e.path().filename().string();
+    if (e.path().extension() != ".jsonl") continue;
+    if ((name.rfind("heldout_", 0) == 0) == heldout) files.push_back(e.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<Case> out;
+  for (const auto& f : files) {
+    JsonlReader r(f);
+    JsonlRecord rec;
+    while (r.Next(&rec)) {
+      if (!rec.error.empty()) throw std::runtime_error(f + ": " + rec.error);
+      const Json& j = rec.value;
+      Case c;
+      c.file = f;
+      c.line = rec.line;
+      c.kind = j.at("kind").get<std::string>();
+      c.gold = j.at("gold").get<std::string>();
+      c.pred = j.at("pred").get<std::string>();
+      c.expected = j.at("expected").get<bool>();
+      c.mc = j.value("mc", false);
+      if (j.contains("choices")) c.choices = j["choices"].get<std::vector<std::string>>();
+      out.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
+inline Verdict GradeCase(const Case& c) {
+  GradeOptions o;
+  if (c.mc || !c.choices.empty()) return GradeChoice(c.gold, c.pred, c.choices, o);
+  return Grade(c.gold, c.pred, o);
+}
+
+}  // namespace upt::verifiers::testing

@@ -1,0 +1,85 @@
+// Normalisation rewrites (Hendrycks MATH rules and more) and parser shapes.
+#include <gtest/gtest.h>
+
+#include "verifiers/evaluate.h"
+#include "verifiers/expr.h"
+
+namespace upt::verifiers {
+namespace {
+
+TEST(NormalizeTest, StripsWrappersSpacingDegreesPercentAndUnits) {
+  EXPECT_EQ(Normalize("  $\\dfrac{1}{2}$. "), "\\frac{1}{2}");
+  EXPECT_EQ(Normalize("\\left( 3, \\frac{\\pi}{2} \\right)"), "( 3, \\frac{\\pi}{2} )");
+  EXPECT_EQ(Normalize("90^\\circ"), "90");
+  EXPECT_EQ(Normalize("50\\%"), "50");
+  EXPECT_EQ(Normalize("10\\text{ cm}^2"), "10");
+  EXPECT_EQ(Normalize("27 miles"), "27");
+  EXPECT_EQ(Normalize("\\text{Evelyn}"), "Evelyn");
+  EXPECT_EQ(Normalize("1,000,000"), "1000000");
+  EXPECT_EQ(Normalize("1,3"), "1,3");  // a list, not a thousands separator
+  EXPECT_EQ(Normalize("10,\\!000"), "10000");
+  EXPECT_EQ(Normalize("\xe2\x88\x92" "3"), "-3");  // unicode minus
+  EXPECT_EQ(Normalize("x \\in [2, 5)"), "[2, 5)");
+  EXPECT_EQ(Normalize("\\$18.90"), "18.90");
+}
+
+TEST(NormalizeTest, StringKeyIgnoresSpacesAndFoldsOnlyWords) {
+  EXPECT_EQ(StringKey("6 - 5i"), StringKey("6-5i"));
+  EXPECT_EQ(StringKey("East"), StringKey("east"));
+  EXPECT_NE(StringKey("X"), StringKey("x"));
+  EXPECT_NE(StringKey("\\frac{9}{32}\\sqrt{2}"), StringKey("\\frac{9}{32\\sqrt{2}}"));
+}
+
+Kind RootKind(const std::string& s) {
+  Budget b;
+  Tree t;
+  EXPECT_TRUE(Parse(Normalize(s), &t, &b)) << s;
+  return t.root < 0 ? Kind::kText : t.at(t.root).kind;
+}
+
+TEST(ParseTest, BuildsTheExpectedStructures) {
+  EXPECT_EQ(RootKind("(1, 2)"), Kind::kTuple);
+  EXPECT_EQ(RootKind("(1, 2]"), Kind::kInterval);
+  EXPECT_EQ(RootKind("1, 2, 3"), Kind::kList);
+  EXPECT_EQ(RootKind("\\{1, 2\\}"), Kind::kList);
+  EXPECT_EQ(RootKind("(-\\infty, 0) \\cup \\{1\\}"), Kind::kUnion);
+  EXPECT_EQ(RootKind("\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}"), Kind::kMatrix);
+  EXPECT_EQ(RootKind("y = 2x + 1"), Kind::kRel);
+  EXPECT_EQ(RootKind("52_8"), Kind::kText);
+  EXPECT_EQ(RootKind("1 \\pm \\sqrt{19}"), Kind::kPm);
+}
+
+mpq_class Exact(const std::string& s) {
+  Budget b;
+  Tree t;
+  mpq_class q;
+  EXPECT_TRUE(Parse(Normalize(s), &t, &b)) << s;
+  EXPECT_TRUE(EvalExact(t, t.root, &q, &b)) << s;
+  return q;
+}
+
+TEST(ParseTest, ExactValuesOfLatexNumberForms) {
+  EXPECT_EQ(Exact("\\frac12"), mpq_class(1, 2));
+  EXPECT_EQ(Exact("2\\frac{1}{2}"), mpq_class(5, 2));   // mixed number
+  EXPECT_EQ(Exact("2\\cdot\\frac{1}{2}"), mpq_class(1));
+  EXPECT_EQ(Exact("025"), mpq_class(25));
+  EXPECT_EQ(Exact("142.0"), mpq_class(142));
+  EXPECT_EQ(Exact("4.5e3"), mpq_class(4500));
+  EXPECT_EQ(Exact("4.5\\times10^{3}"), mpq_class(4500));
+  EXPECT_EQ(Exact("-1./3"), mpq_class(-1, 3));
+  EXPECT_EQ(Exact("\\binom{6}{2}"), mpq_class(15));
+  EXPECT_EQ(Exact("5!"), mpq_class(120));
+  EXPECT_EQ(Exact("\\sqrt{\\frac{9}{4}}"), mpq_class(3, 2));
+  EXPECT_EQ(Exact("2^{-3}"), mpq_class(1, 8));
+  EXPECT_EQ(Exact("3(2+1)"), mpq_class(9));  // implicit multiplication
+}
+
+TEST(ParseTest, RejectsMalformedInput) {
+  Budget b;
+  Tree t;
+  for (const char* s : {"(1,", "\\frac{1}", "2^", ")(", "\\begin{pmatrix} 1", "{{1}"})
+    EXPECT_FALSE(Parse(s, &t, &b)) << s;
+}
+
+}  // namespace
+}  // namespace upt::verifiers

@@ -1,0 +1,51 @@
+// Trainer checkpoints: OUT/checkpoint-<step>/ holding the HF model directory
+// (config.json, model.safetensors in F32, tokenizer.json, generation_config.json),
+// optimizer.pt (torch::save of the AdamW state: moments and step counts) and
+// trainer_state.json (step, data cursor, seed, config, last metrics).
+//
+// Atomicity: everything is written into checkpoint-<step>.tmp/, which is then
+// renamed; OUT/latest (the directory name) is replaced atomically last. A kill
+// at any point leaves the previous `latest` intact; leftover *.tmp directories
+// are ignored (and removed by the next save). All randomness is counter-based
+// (RngStream keyed by seed and step), so (step, cursor) is the whole RNG state.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/json.h"
+#include "train/loop/config/train_data.h"
+
+#include "lm/model/qwen2.h"
+
+namespace torch::optim {
+class Optimizer;
+}
+
+namespace upt::train {
+
+struct TrainerState {
+  int step = 0;        // completed training steps
+  DataCursor cursor;   // next prompt position
+  long long seed = 0;
+  OrderedJson config;  // the resolved options (OptionsToJson)
+  OrderedJson last_metrics = OrderedJson::object();
+};
+
+OrderedJson TrainerStateToJson(const TrainerState& s);
+TrainerState TrainerStateFromJson(const Json& j, const std::string& where);
+
+// Writes checkpoint-<state.step> atomically and updates `latest`; keeps the
+// newest `keep` checkpoints (0 = all). Returns the checkpoint directory.
+std::string SaveCheckpoint(const std::string& out_dir, const TrainerState& state, lm::Qwen2ForCausalLM& model,
+                           const std::string& tokenizer_json, torch::optim::Optimizer& optimizer, int keep);
+
+// The directory `latest` points to, or "" when there is none.
+std::string LatestCheckpoint(const std::string& out_dir);
+
+// Loads trainer_state.json of a checkpoint directory.
+TrainerState LoadTrainerState(const std::string& checkpoint_dir);
+// Loads optimizer.pt into `optimizer` (same parameter order as when saved).
+void LoadOptimizerState(const std::string& checkpoint_dir, torch::optim::Optimizer& optimizer);
+
+}  // namespace upt::train

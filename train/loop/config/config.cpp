@@ -1,0 +1,162 @@
+#include "train/loop/config/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+
+#include "core/error.h"
+#include "core/fs.h"
+#include "core/options.h"
+#include "core/strings.h"
+
+namespace upt::train {
+namespace {
+
+Json ScalarToJson(const YAML::Node& node) {
+  const std::string& s = node.Scalar();
+  if (node.Tag() == "!") return Json(s);  // quoted: always a string
+  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return Json(nullptr);
+  if (s == "true" || s == "True" || s == "TRUE") return Json(true);
+  if (s == "false" || s == "False" || s == "FALSE") return Json(false);
+  long long i = 0;
+  if (ParseInt64(s, &i)) return Json(i);
+  double d = 0;
+  bool numeric_chars = s.find_first_not_of("0123456789+-.eE") == std::string::npos;
+  if (numeric_chars && ParseDouble(s, &d)) return Json(d);
+  if (s == ".inf" || s == "+.inf") return Json(INFINITY);
+  if (s == "-.inf") return Json(-INFINITY);
+  return Json(s);
+}
+
+Json NodeToJson(const YAML::Node& node, const std::string& prefix,
+                std::vector<std::pair<std::string, int>>* lines, const std::string& file) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: {
+      Json obj = Json::object();
+      for (const auto& kv : node) {
+        std::string key = kv.first.as<std::string>();
+        std::string dotted = prefix.empty() ? key : prefix + "." + key;
+        if (obj.contains(key))
+          throw Error("duplicate key '" + dotted + "'", Where(file, kv.first.Mark().line + 1));
+        if (lines) lines->push_back({dotted, kv.first.Mark().line + 1});
+        obj[key] = NodeToJson(kv.second, dotted, lines, file);
+      }
+      return obj;
+    }
+    case YAML::NodeType::Sequence: {
+      Json arr = Json::array();
+      for (const auto& item : node) arr.push_back(NodeToJson(item, prefix, nullptr, file));
+      return arr;
+    }
+    case YAML::NodeType::Scalar:
+      return ScalarToJson(node);
+    default:
+      return Json(nullptr);
+  }
+}
+
+// Flattens nested objects into dotted keys (arrays are leaves).
+void Flatten(const Json& j, const std::string& prefix, std::vector<std::pair<std::string, Json>>* out) {
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
+    if (it->is_object()) Flatten(*it, key, out);
+    else out->push_back({key, *it});
+  }
+}
+
+}  // namespace
+
+Json YamlToJson(const std::string& yaml_text, const std::string& file,
+                std::vector<std::pair<std::string, int>>* lines) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    throw Error("invalid YAML: " + e.msg, Where(file, e.mark.line + 1), "check indentation and quoting");
+  }
+  if (root.IsNull()) return Json::object();
+  if (!root.IsMap()) throw Error("a config must be a mapping of keys to values", file);
+  return NodeToJson(root, "", lines, file);
+}
+
+void LoadConfigFile(const std::string& path, TrainConfig* cfg) {
+  std::vector<std::pair<std::string, int>> lines;
+  Json j = YamlToJson(ReadFile(path), path, &lines);
+  std::vector<std::pair<std::string, Json>> flat;
+  Flatten(j, "", &flat);
+  auto line_of = [&](const std::string& key) {
+    for (const auto& [k, l] : lines)
+      if (k == key) return l;
+    return 0;
+  };
+  for (auto& [key, value] : flat) {
+    std::string k = key == "algorithm.name" ? "algorithm.preset" : key;
+    if (value.is_null()) continue;  // `key:` with no value keeps the default
+    Json one = Json::object();
+    one[k] = value;
+    OptionsFromJson(*cfg, one, Where(path, line_of(key)));
+  }
+}
+
+void ApplyOverrides(const std::vector<std::string>& assignments, TrainConfig* cfg) {
+  for (std::string a : assignments) {
+    if (StartsWith(a, "algorithm.name=")) a = "algorithm.preset=" + a.substr(15);
+    ApplyOverride(*cfg, a);
+  }
+}
+
+namespace {
+void Require(bool ok, const std::string& key, const std::string& what) {
+  if (!ok) throw Error("invalid value: " + what, "key '" + key + "'");
+}
+}  // namespace
+
+void ValidateConfig(const TrainConfig& c) {
+  Require(c.rollout.n >= 1, "rollout.n", "must be >= 1");
+  Require(c.rollout.temperature >= 0, "rollout.temperature", "must be >= 0");
+  Require(c.rollout.top_p > 0 && c.rollout.top_p <= 1, "rollout.top_p", "must be in (0, 1]");
+  Require(c.rollout.max_new_tokens >= 1, "rollout.max_new_tokens", "must be >= 1");
+  Require(c.rollout.val_n >= 1, "rollout.val_n", "must be >= 1");
+  Require(c.data.train_batch_size >= 1, "data.train_batch_size", "must be >= 1");
+  Require(c.actor.ppo_mini_batch_size >= 1, "actor.ppo_mini_batch_size", "must be >= 1");
+  Require(c.actor.ppo_epochs >= 1, "actor.ppo_epochs", "must be >= 1");
+  Require(c.actor.optim.lr > 0, "actor.optim.lr", "must be > 0");
+  Require(c.actor.optim.weight_decay >= 0, "actor.optim.weight_decay", "must be >= 0");
+  Require(c.actor.optim.warmup_steps >= 0, "actor.optim.warmup_steps", "must be >= 0");
+  Require(c.actor.grad_clip > 0, "actor.grad_clip", "must be > 0");
+  Require(c.actor.max_grad_norm > 0, "actor.max_grad_norm", "must be > 0");
+  Require(c.actor.clip_ratio_low >= 0 && c.actor.clip_ratio_low < 1, "actor.clip_ratio_low", "must be in [0, 1)");
+  Require(c.actor.clip_ratio_high >= 0, "actor.clip_ratio_high", "must be >= 0");
+  const std::vector<std::string> modes = {"preset", "token-sum-norm", "token-mean", "seq-mean-token-sum",
+                                          "seq-mean-token-mean", "seq-mean-token-sum-norm"};
+  bool mode_ok = false;
+  for (const auto& m : modes) mode_ok |= m == c.actor.loss_agg_mode;
+  if (!mode_ok)
+    throw Error(UnknownNameMessage("loss_agg_mode", c.actor.loss_agg_mode, modes), "key 'actor.loss_agg_mode'");
+  Require(c.trainer.total_training_steps >= 0, "trainer.total_training_steps", "must be >= 0");
+  Require(c.trainer.save_freq >= 0, "trainer.save_freq", "must be >= 0");
+  Require(c.trainer.test_freq >= 0, "trainer.test_freq", "must be >= 0");
+  Require(c.algorithm.switch_gate >= -1 && c.algorithm.switch_gate <= c.rollout.n, "algorithm.switch_gate",
+          "must be in [-1, rollout.n] (a count of correct rollouts; -1 = never SFT)");
+  Require(EffectiveSwitchGateOff(c) >= c.algorithm.switch_gate, "algorithm.switch_gate_off",
+          "must be >= algorithm.switch_gate");
+  Require(c.algorithm.shaping_gamma > 0, "algorithm.shaping_gamma", "must be > 0");
+  Require(c.algorithm.n_prefix >= 0 && c.algorithm.n_prefix <= c.rollout.n, "algorithm.n_prefix",
+          "must be in [0, rollout.n]");
+  Require(c.algorithm.sft_steps >= 0 && c.algorithm.sft_steps <= c.trainer.total_training_steps,
+          "algorithm.sft_steps", "must be in [0, trainer.total_training_steps]");
+  Require(!c.data.train_files.empty(), "data.train_files", "is required");
+}
+
+int EffectiveLossMaxLen(const TrainConfig& c) {
+  return c.actor.loss_agg_max_len > 0 ? c.actor.loss_agg_max_len : c.rollout.max_new_tokens;
+}
+int EffectiveSwitchGateOff(const TrainConfig& c) {
+  return c.algorithm.switch_gate_off >= 0 ? c.algorithm.switch_gate_off : c.algorithm.switch_gate;
+}
+int EffectiveSftSteps(const TrainConfig& c) {
+  if (c.algorithm.preset != "sft_then_grpo") return 0;
+  return c.algorithm.sft_steps > 0 ? c.algorithm.sft_steps : c.trainer.total_training_steps / 2;
+}
+
+}  // namespace upt::train

@@ -1,0 +1,204 @@
+// The trainer's configuration: one options tree with verl-like dotted keys
+// (`actor.optim.lr`, `rollout.n`, `algorithm.preset`, ...), read from YAML and
+// `--set key=value` overrides. Torch-free, so `upt train --dry-run` and the
+// config tests need no model.
+//
+// Defaults are the HPT paper's code settings (hpt_spec.md §2, §4): n 8,
+// temperature 1.0, Dr. GRPO (no std), Σ/L_max aggregation, no ratio clip,
+// entropy 0.001, AdamW wd 0.01 constant LR, grad clip 1.0, skip above 80.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/json.h"
+
+namespace upt::train {
+
+struct ModelOptions {
+  std::string path;              // HF directory: config.json + *.safetensors + tokenizer.json
+  std::string prompt_template = "auto";  // auto | a chat template name (lm/tokenizer/chat_template.h)
+  template <class V>
+  void ForEach(V&& v) {
+    v("path", path, "HF checkpoint directory (config.json, model.safetensors, tokenizer.json)");
+    v("prompt_template", prompt_template, "auto (toy for a toy tokenizer, else qwen25-math) | qwen25-math | qwen-chat | plain | llama-qa | toy");
+  }
+};
+
+struct DataOptions {
+  std::string train_files;        // JSONL {id, problem, answer, target}; or "toy:train"
+  std::vector<std::string> val_files;  // benchmark names or JSONL files; "toy:tier1".. for the toy world
+  int train_batch_size = 128;     // prompts per step
+  int max_prompt_length = 1024;   // tokens; longer prompts are dropped
+  int max_response_length = 8192; // demonstration truncation (tokens)
+  bool shuffle = true;            // reshuffle each epoch from (seed, epoch)
+  int val_limit = 0;              // first N problems of each validation set; 0 = all
+  template <class V>
+  void ForEach(V&& v) {
+    v("train_files", train_files, "training JSONL (id, problem, answer, target) or toy:train");
+    v("val_files", val_files, "validation benchmarks/files (avg@n every trainer.test_freq steps)");
+    v("train_batch_size", train_batch_size, "prompts per training step");
+    v("max_prompt_length", max_prompt_length, "prompts longer than this (tokens) are dropped");
+    v("max_response_length", max_response_length, "demonstrations are truncated to this many tokens");
+    v("shuffle", shuffle, "shuffle prompts each epoch (seeded by trainer.seed and the epoch)");
+    v("val_limit", val_limit, "use the first N problems of each validation set; 0 = all");
+  }
+};
+
+struct RolloutOptions {
+  int n = 8;                   // rollouts per prompt (the GRPO group)
+  double temperature = 1.0;
+  double top_p = 1.0;
+  int top_k = -1;
+  int max_new_tokens = 8192;
+  int val_n = 8;               // validation samples per problem (avg@n)
+  double val_temperature = 0.6;
+  double val_top_p = 1.0;      // HPT's mix rollout ignores val_top_p=0.95 (hpt_spec §8.4)
+  int val_max_new_tokens = 0;  // 0 = max_new_tokens
+  template <class V>
+  void ForEach(V&& v) {
+    v("n", n, "rollouts per prompt (group size)");
+    v("temperature", temperature, "rollout sampling temperature");
+    v("top_p", top_p, "rollout nucleus p");
+    v("top_k", top_k, "rollout top-k; -1 = off");
+    v("max_new_tokens", max_new_tokens, "max response tokens per rollout");
+    v("val_n", val_n, "validation samples per problem");
+    v("val_temperature", val_temperature, "validation temperature");
+    v("val_top_p", val_top_p, "validation nucleus p");
+    v("val_max_new_tokens", val_max_new_tokens, "validation max new tokens; 0 = rollout.max_new_tokens");
+  }
+};
+
+struct OptimOptions {
+  double lr = 1e-6;
+  double weight_decay = 0.01;
+  double beta1 = 0.9;
+  double beta2 = 0.999;
+  double eps = 1e-8;
+  int warmup_steps = 0;  // linear warm-up over training steps, then constant
+  template <class V>
+  void ForEach(V&& v) {
+    v("lr", lr, "AdamW learning rate (constant after warm-up)");
+    v("weight_decay", weight_decay, "AdamW decoupled weight decay");
+    v("beta1", beta1, "AdamW beta1");
+    v("beta2", beta2, "AdamW beta2");
+    v("eps", eps, "AdamW epsilon");
+    v("warmup_steps", warmup_steps, "linear LR warm-up over this many training steps (lr·(s+1)/W)");
+  }
+};
+
+struct ActorOptions {
+  double clip_ratio_low = 0.2;    // PPO clip ε below 1 (used when the preset clips)
+  double clip_ratio_high = 0.2;   // ε above 1 (DAPO clip-higher when > low)
+  std::string loss_agg_mode = "preset";  // preset | an aggregation name (train/upge parts.h)
+  int loss_agg_max_len = 0;       // L_max for seq-mean-token-sum-norm; 0 = rollout.max_new_tokens
+  double entropy_coeff = 0.001;
+  double grad_clip = 1.0;         // clip the global grad norm to this
+  double max_grad_norm = 80.0;    // skip the optimizer step above this (or non-finite)
+  int ppo_mini_batch_size = 64;   // prompts per optimizer step (× n rows)
+  int ppo_epochs = 1;
+  OptimOptions optim;
+  template <class V>
+  void ForEach(V&& v) {
+    v("clip_ratio_low", clip_ratio_low, "PPO ratio clip below 1 (when the preset clips)");
+    v("clip_ratio_high", clip_ratio_high, "PPO ratio clip above 1 (when the preset clips)");
+    v("loss_agg_mode", loss_agg_mode, "preset (keep the preset's) | token-sum-norm (Σ/L_max, HPT code) | token-mean | seq-mean-token-mean | seq-mean-token-sum | seq-mean-token-sum-norm; applies to the RL terms");
+    v("loss_agg_max_len", loss_agg_max_len, "L_max for seq-mean-token-sum-norm; 0 = rollout.max_new_tokens");
+    v("entropy_coeff", entropy_coeff, "entropy bonus coefficient");
+    v("grad_clip", grad_clip, "clip the global gradient norm to this");
+    v("max_grad_norm", max_grad_norm, "skip a step whose pre-clip norm is above this or non-finite");
+    v("ppo_mini_batch_size", ppo_mini_batch_size, "prompts per optimizer step (rows = prompts x n)");
+    v("ppo_epochs", ppo_epochs, "passes over each rollout batch");
+    v("optim", optim, "");
+  }
+};
+
+struct AlgorithmOptions {
+  std::string preset = "hpt";     // sft|grpo|sft_then_grpo|luffy|hpt|srft|... (train/upge presets)
+  bool norm_adv_by_std_in_grpo = false;  // Dr. GRPO when false
+  int switch_gate = 0;            // HPT: SFT when correct count c <= gate
+  int switch_gate_off = -1;       // HPT: off-policy RL when gate < c <= gate_off; -1 = switch_gate
+  double sft_loss_coef = 1.0;     // HPT β (0.3 for Qwen2.5-Math-1.5B)
+  std::string off_policy_reshape = "p_div_p_0.1";  // LUFFY f(p) = p/(p+γ)
+  double shaping_gamma = 0.1;     // LUFFY γ (overrides the number in off_policy_reshape)
+  int n_prefix = 1;               // LUFFY/SRFT demonstrations per group
+  int sft_steps = 0;              // sft_then_grpo: SFT steps before GRPO; 0 = half of total
+  template <class V>
+  void ForEach(V&& v) {
+    v("preset", preset, "algorithm preset (upt train --list-presets)");
+    v("norm_adv_by_std_in_grpo", norm_adv_by_std_in_grpo, "divide GRPO advantages by the group std");
+    v("switch_gate", switch_gate, "HPT: route a question to SFT when its correct count <= this");
+    v("switch_gate_off", switch_gate_off, "HPT: off-policy band upper gate; -1 = switch_gate");
+    v("sft_loss_coef", sft_loss_coef, "HPT: weight of the SFT loss");
+    v("off_policy_reshape", off_policy_reshape, "LUFFY policy shaping, p_div_p_<gamma> or no_reshape");
+    v("shaping_gamma", shaping_gamma, "LUFFY shaping gamma in p/(p+gamma)");
+    v("n_prefix", n_prefix, "LUFFY/SRFT: demonstrations per group");
+    v("sft_steps", sft_steps, "sft_then_grpo: SFT steps before GRPO; 0 = half of the total");
+  }
+};
+
+struct TrainerOptions {
+  int total_training_steps = 500;
+  int save_freq = 50;          // checkpoint every N steps (and at the end); 0 = only at the end
+  int test_freq = 10;          // validate every N steps; 0 = never
+  bool val_before_train = true;
+  long long seed = 42;
+  std::string device = "cpu";
+  int threads = 0;             // intra-op threads; 0 = torch default
+  std::string out_dir = "runs/train";
+  int keep_checkpoints = 2;    // newest N checkpoints kept; 0 = all
+  template <class V>
+  void ForEach(V&& v) {
+    v("total_training_steps", total_training_steps, "training steps");
+    v("save_freq", save_freq, "checkpoint every N steps; 0 = only at the end");
+    v("test_freq", test_freq, "validate every N steps; 0 = never");
+    v("val_before_train", val_before_train, "validate once before the first step");
+    v("seed", seed, "seed for data order, rollouts and init");
+    v("device", device, "cpu (cuda when libtorch has it)");
+    v("threads", threads, "torch intra-op threads; 0 = default");
+    v("out_dir", out_dir, "run directory (logs, checkpoints)");
+    v("keep_checkpoints", keep_checkpoints, "keep the newest N checkpoints; 0 = all");
+  }
+};
+
+struct TrainConfig {
+  AlgorithmOptions algorithm;
+  ModelOptions model;
+  DataOptions data;
+  RolloutOptions rollout;
+  ActorOptions actor;
+  TrainerOptions trainer;
+  template <class V>
+  void ForEach(V&& v) {
+    v("algorithm", algorithm, "");
+    v("model", model, "");
+    v("data", data, "");
+    v("rollout", rollout, "");
+    v("actor", actor, "");
+    v("trainer", trainer, "");
+  }
+};
+
+// Converts a YAML document to JSON. Plain scalars become int, double, bool or
+// null when they parse as such (YAML 1.2 core schema); quoted scalars stay
+// strings. `lines` (optional) receives dotted key -> 1-based line.
+Json YamlToJson(const std::string& yaml_text, const std::string& file,
+                std::vector<std::pair<std::string, int>>* lines = nullptr);
+
+// Reads a YAML config file onto `cfg` (defaults kept for absent keys). Errors
+// name the file, line and key; unknown keys suggest the closest valid one.
+// `algorithm.name` is accepted as an alias of `algorithm.preset`.
+void LoadConfigFile(const std::string& path, TrainConfig* cfg);
+// Applies `key=value` overrides (--set), in order.
+void ApplyOverrides(const std::vector<std::string>& assignments, TrainConfig* cfg);
+
+// Checks values that are individually well-typed but out of range or
+// inconsistent; throws upt::Error naming the key.
+void ValidateConfig(const TrainConfig& cfg);
+
+// Effective values derived from the config.
+int EffectiveLossMaxLen(const TrainConfig& cfg);
+int EffectiveSwitchGateOff(const TrainConfig& cfg);
+int EffectiveSftSteps(const TrainConfig& cfg);  // sft_then_grpo only; 0 otherwise
+
+}  // namespace upt::train

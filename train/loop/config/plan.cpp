@@ -1,0 +1,118 @@
+#include "train/loop/config/plan.h"
+
+#include <fmt/format.h>
+
+#include "core/fs.h"
+#include "core/options.h"
+#include "core/strings.h"
+#include "train/loop/config/train_data.h"
+
+namespace upt::train {
+
+bool RunPlan::ok() const {
+  for (const auto& c : checks)
+    if (c.error) return false;
+  return true;
+}
+
+namespace {
+
+bool PresetUsesDemos(const std::string& p) { return p != "grpo"; }
+bool PresetIsSftOnly(const std::string& p) { return p == "sft"; }
+
+void CheckModel(const TrainConfig& cfg, bool dry_run, RunPlan* plan) {
+  const std::string& path = cfg.model.path;
+  if (path.empty()) {
+    plan->checks.push_back({"model.path", "not set", !dry_run});
+    return;
+  }
+  for (const char* f : {"config.json", "tokenizer.json"}) {
+    std::string file = path + "/" + f;
+    if (!FileExists(file)) plan->checks.push_back({"model.path", file + ": not found", !dry_run});
+  }
+}
+
+long CountTrainRows(const TrainConfig& cfg, bool dry_run, RunPlan* plan, long* with_target) {
+  const std::string& spec = cfg.data.train_files;
+  if (!StartsWith(spec, "toy:") && !FileExists(spec)) {
+    plan->checks.push_back({"data.train_files", spec + ": not found", !dry_run});
+    return -1;
+  }
+  try {
+    auto rows = LoadTrainData(spec, cfg.trainer.seed);
+    *with_target = 0;
+    for (const auto& r : rows) *with_target += r.target.empty() ? 0 : 1;
+    return static_cast<long>(rows.size());
+  } catch (const Error& e) {
+    plan->checks.push_back({"data.train_files", e.message() + (e.where().empty() ? "" : " at " + e.where()), true});
+    return -1;
+  }
+}
+
+}  // namespace
+
+RunPlan BuildPlan(const TrainConfig& cfg, bool dry_run) {
+  RunPlan plan;
+  try {
+    ValidateConfig(cfg);
+  } catch (const Error& e) {
+    plan.checks.push_back({e.where(), e.message(), true});
+  }
+  CheckModel(cfg, dry_run, &plan);
+  long with_target = 0;
+  long rows = CountTrainRows(cfg, dry_run, &plan, &with_target);
+
+  const int steps = cfg.trainer.total_training_steps;
+  const int sft_steps = EffectiveSftSteps(cfg);
+  const bool sft_only = PresetIsSftOnly(cfg.algorithm.preset);
+  const int rl_steps = sft_only ? 0 : steps - sft_steps;
+  const long long prompts = static_cast<long long>(steps) * cfg.data.train_batch_size;
+  auto& s = plan.summary;
+  s["preset"] = cfg.algorithm.preset;
+  s["total_training_steps"] = steps;
+  s["sft_steps"] = sft_only ? steps : sft_steps;
+  s["rl_steps"] = rl_steps;
+  s["prompts_per_step"] = cfg.data.train_batch_size;
+  s["rollouts_per_prompt"] = cfg.rollout.n;
+  s["rollouts_total"] = static_cast<long long>(rl_steps) * cfg.data.train_batch_size * cfg.rollout.n;
+  s["optimizer_steps_per_step_max"] =
+      (cfg.data.train_batch_size + cfg.actor.ppo_mini_batch_size - 1) / cfg.actor.ppo_mini_batch_size *
+      cfg.actor.ppo_epochs;
+  s["loss_agg_max_len"] = EffectiveLossMaxLen(cfg);
+  if (cfg.algorithm.preset == "hpt") s["switch_gate_off"] = EffectiveSwitchGateOff(cfg);
+  if (rows >= 0) {
+    s["train_rows"] = rows;
+    s["train_rows_with_target"] = with_target;
+    s["epochs"] = rows > 0 ? static_cast<double>(prompts) / rows : 0.0;
+    if (PresetUsesDemos(cfg.algorithm.preset) && with_target < rows)
+      plan.checks.push_back({"data.train_files",
+                             fmt::format("{} of {} rows have no 'target' (demonstration); preset '{}' needs it",
+                                         rows - with_target, rows, cfg.algorithm.preset),
+                             with_target == 0});
+  }
+  const int val_every = cfg.trainer.test_freq;
+  int validations = (val_every > 0 ? steps / val_every : 0) + (cfg.trainer.val_before_train ? 1 : 0);
+  s["validation_runs"] = cfg.data.val_files.empty() ? 0 : validations;
+  s["val_files"] = cfg.data.val_files;
+  s["checkpoints"] = cfg.trainer.save_freq > 0 ? (steps + cfg.trainer.save_freq - 1) / cfg.trainer.save_freq : 1;
+  for (const auto& v : cfg.data.val_files) {
+    bool looks_like_file = v.find('/') != std::string::npos || EndsWith(v, ".jsonl") || EndsWith(v, ".csv");
+    if (looks_like_file && !FileExists(v)) plan.checks.push_back({"data.val_files", v + ": not found", !dry_run});
+  }
+  if (!FileExists(cfg.trainer.out_dir + "/latest") && FileExists(cfg.trainer.out_dir))
+    plan.checks.push_back({"trainer.out_dir", cfg.trainer.out_dir + " exists (no checkpoint yet)", false});
+  return plan;
+}
+
+std::string FormatPlan(const TrainConfig& cfg, const RunPlan& plan) {
+  std::string out = "== options ==\n" + OptionsToText(cfg) + "\n== plan ==\n";
+  for (auto it = plan.summary.begin(); it != plan.summary.end(); ++it)
+    out += fmt::format("{:<30} {}\n", it.key(), DumpLine(it.value()));
+  out += "\n== checks ==\n";
+  if (plan.checks.empty()) out += "all files found\n";
+  for (const auto& c : plan.checks)
+    out += fmt::format("{}: {}: {}\n", c.error ? "error" : "warning", c.what, c.message);
+  return out;
+}
+
+}  // namespace upt::train

@@ -1,0 +1,30 @@
+// The bridge between the config and train/upge presets: the preset named by
+// algorithm.preset (per phase for multi-phase presets such as sft_then_grpo),
+// with the config's knobs applied on top:
+//   actor.clip_ratio_low/high, algorithm.shaping_gamma (or the γ written in
+//   off_policy_reshape "p_div_p_<γ>"), norm_adv_by_std_in_grpo, entropy_coeff
+//   (RL phases only; SFT-only phases keep the preset's 0),
+//   rollout.n, switch_gate(_off), sft_loss_coef (coef of "actor/sft_loss" terms),
+//   n_prefix (mixed layouts), loss_agg_mode (RL terms, unless "preset").
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/json.h"
+#include "train/loop/config/config.h"
+#include "train/upge/presets.h"
+
+namespace upt::train {
+
+// Number of phases of the configured preset (1 for single-phase presets).
+int PresetPhases(const TrainConfig& cfg);
+// The preset of phase `phase` (clamped to the last), with the config applied.
+Preset ConfiguredPreset(const TrainConfig& cfg, int phase);
+
+// The dry-run description: per phase the layout and each UPGE term's four
+// parts; plus notes where the config departs from the preset's reference
+// values (lr, entropy coefficient).
+OrderedJson DescribeConfiguredPreset(const TrainConfig& cfg, std::vector<std::string>* notes);
+
+}  // namespace upt::train

@@ -1,0 +1,134 @@
+// Multiple choice (GPQA, ARC-c): the predicted letter, in priority order, from
+//   1. the first extraction candidate (strict policy: \boxed{C}, "ANSWER: C",
+//      "The answer is (C)") read as a letter, "(C)", "C.", "C) text", or as
+//      the full text of one option;
+//   2. the last standalone "(C)" in the completion.
+// Exact match with the gold letter (case-insensitive).
+#include <cctype>
+#include <string>
+#include <vector>
+
+#include "verifiers/expr.h"
+#include "verifiers/verify.h"
+
+namespace upt::verifiers {
+namespace {
+
+constexpr size_t kShortCompletion = 40;
+
+char MaxLetter(const std::vector<std::string>& choices) {
+  return choices.empty() ? 'J' : static_cast<char>('A' + std::min<size_t>(choices.size(), 26) - 1);
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Keeps letters, digits and single spaces, lower-cased: option text matching.
+std::string TextKey(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    else if (!out.empty() && out.back() != ' ') out += ' ';
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+// "C", "(C)", "C.", "C)", "C: text", "(C) text", "\text{C}", "option C".
+char LetterOf(std::string_view raw, char max_letter) {
+  std::string s = Normalize(raw);
+  std::string_view v = s;
+  while (!v.empty() && (v.front() == '(' || v.front() == '{' || v.front() == ' ' || v.front() == '[' ||
+                        v.front() == '*'))
+    v.remove_prefix(1);
+  std::string low = Lower(std::string(v.substr(0, 7)));
+  if (low.rfind("option ", 0) == 0 || low.rfind("choice ", 0) == 0) v.remove_prefix(7);
+  if (v.empty()) return 0;
+  char c = static_cast<char>(std::toupper(static_cast<unsigned char>(v[0])));
+  if (c < 'A' || c > max_letter) return 0;
+  if (v.size() == 1) return c;
+  char next = v[1];
+  if (next == ')' || next == '.' || next == ':' || next == '}' || next == ']' || next == '*' ||
+      (next == ' ' && v.size() == 2))
+    return c;
+  // "B and not A": an upper-case letter word; "A"/"I" followed by text are English words.
+  if (next == ' ' && std::isupper(static_cast<unsigned char>(v[0])) && c != 'A' && c != 'I') return c;
+  return 0;
+}
+
+char MatchOption(std::string_view text, const std::vector<std::string>& choices) {
+  std::string key = TextKey(Normalize(text));
+  if (key.empty()) return 0;
+  char found = 0;
+  for (size_t i = 0; i < choices.size() && i < 26; ++i) {
+    if (TextKey(Normalize(choices[i])) == key) {
+      if (found) return 0;  // ambiguous options
+      found = static_cast<char>('A' + i);
+    }
+  }
+  return found;
+}
+
+// Last "(X)" with X a valid letter, searched after </think> when present.
+char LastParenLetter(std::string_view s, char max_letter) {
+  size_t think = s.rfind("</think>");
+  if (think != std::string_view::npos) s = s.substr(think);
+  for (size_t i = s.size(); i >= 3; --i) {
+    if (s[i - 1] == ')' && s[i - 3] == '(') {
+      char c = s[i - 2];
+      if (c >= 'A' && c <= max_letter) return c;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+Verdict GradeChoice(std::string_view gold_letter, std::string_view completion,
+                    const std::vector<std::string>& choices, const GradeOptions& opts) {
+  Verdict v;
+  try {
+    std::string gold = Normalize(gold_letter);
+    char max_letter = MaxLetter(choices);
+    char g = LetterOf(gold, 'Z');
+    if (!g) {
+      v.reason = "bad_gold_letter";
+      return v;
+    }
+    ExtractOptions eo = opts.extract;
+    if (eo.policy == "default") eo.policy = "strict";
+    std::vector<Candidate> cands = Extract(completion, eo);
+    char got = 0;
+    std::string rule;
+    if (!cands.empty()) {
+      const Candidate& c = cands.front();
+      v.extracted = c.text;
+      got = LetterOf(c.text, max_letter);
+      rule = "letter_" + c.rule;
+      if (!got && (got = MatchOption(c.text, choices))) rule = "option_text";
+    }
+    if (!got && opts.extract.policy != "boxed") {
+      got = LastParenLetter(completion, max_letter);
+      rule = "letter_paren";
+    }
+    if (!got && cands.empty() && completion.size() <= kShortCompletion) {
+      got = LetterOf(completion, max_letter);  // the whole reply is "Option A" / "C"
+      rule = "letter_whole";
+    }
+    if (!got) {
+      v.reason = cands.empty() ? "no_answer" : "no_letter";
+      return v;
+    }
+    v.extracted = std::string(1, got);
+    v.correct = got == g;
+    v.reason = v.correct ? rule : "wrong_letter";
+  } catch (...) {
+    v.correct = false;
+    v.reason = "internal_error";
+  }
+  return v;
+}
+
+}  // namespace upt::verifiers

@@ -1,0 +1,365 @@
+// Equivalence rules between a gold tree and a predicted tree (gold first: the
+// rules are deliberately asymmetric where a false positive is the risk; see
+// docs/verifiers.md "Asymmetries").
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <string>
+#include <vector>
+
+#include "core/rng.h"
+#include "verifiers/evaluate.h"
+#include "verifiers/expr.h"
+
+namespace upt::verifiers {
+namespace {
+
+using C = std::complex<double>;
+constexpr int kPoints = 6;          // random points for symbolic comparison
+constexpr int kMinValidPoints = 3;  // points where both sides are finite
+constexpr double kSymbolicTol = 1e-7;
+constexpr double kExactTol = 1e-9;  // irrational exact forms (no decimals written)
+constexpr double kAbsFloor = 1e-12;  // sin(pi) vs 0
+constexpr double kMaxExactInt = 1e15;  // larger integer golds compare with tolerance
+constexpr int kMinSigDigits = 4;  // a rounded decimal vs an exact gold needs >= 4 digits
+constexpr size_t kMaxItems = 256;   // list / tuple length bound
+constexpr uint64_t kPointSeed = 0x5eed7e11f1e5ULL;
+
+bool Finite(C z) { return std::isfinite(z.real()) && std::isfinite(z.imag()); }
+
+bool Close(C a, C b, double tol) {
+  double scale = std::max(std::abs(a), std::abs(b));
+  double diff = std::abs(a - b);
+  // The absolute floor only applies against an exact zero (sin(pi) vs 0), so
+  // tiny physical constants (2.88e-19) still compare relatively.
+  bool zero = a == C(0, 0) || b == C(0, 0);
+  return diff <= tol * scale || (zero && diff <= kAbsFloor);
+}
+
+struct Ctx {
+  const Tree& g;
+  const Tree& p;
+  double rel_tol;
+  Budget* b;
+  std::string rule;
+};
+
+bool Eq(Ctx& c, int gi, int pi);
+
+bool IsScalar(Kind k) {
+  return k != Kind::kTuple && k != Kind::kList && k != Kind::kInterval && k != Kind::kUnion &&
+         k != Kind::kMatrix && k != Kind::kRel && k != Kind::kText && k != Kind::kPm;
+}
+
+// Equation left sides that only name the answer: x, f(x), a_1, M (products of symbols).
+bool NameLike(const Tree& t, int i) {
+  const Node& n = t.at(i);
+  if (n.kind == Kind::kSym) return true;
+  if (n.kind == Kind::kMul && n.kids.size() <= 3) {
+    for (int k : n.kids)
+      if (t.at(k).kind != Kind::kSym) return false;
+    return true;
+  }
+  return false;
+}
+
+std::string Key(const Tree& t, int i) {
+  const Node& n = t.at(i);
+  std::string k = n.s + "(";
+  for (int c : n.kids) k += Key(t, c) + ",";
+  return k + ")";
+}
+
+bool InfSign(const Tree& t, int i, int* sign) {
+  const Node& n = t.at(i);
+  if (n.kind == Kind::kConst && n.s == "inf") { *sign = 1; return true; }
+  if (n.kind == Kind::kNeg && InfSign(t, n.kids[0], sign)) { *sign = -*sign; return true; }
+  return false;
+}
+
+bool HasExponent(const Tree& t, int i) {
+  const Node& n = t.at(i);
+  if (n.kind == Kind::kNum) return n.s.find_first_of("eE") != std::string::npos;
+  if (n.kind == Kind::kPow) return true;
+  for (int k : n.kids)
+    if (HasExponent(t, k)) return true;
+  return false;
+}
+
+// Fewest significant digits among the decimal literals under node i (99 if none).
+int MinSigDigits(const Tree& t, int i) {
+  const Node& n = t.at(i);
+  if (n.kind == Kind::kNum) {
+    if (!n.decimal) return 99;
+    int d = 0;
+    bool lead = true;
+    for (char ch : n.s) {
+      if (ch == 'e' || ch == 'E') break;
+      if (ch < '0' || ch > '9') continue;
+      if (lead && ch == '0') continue;
+      lead = false;
+      ++d;
+    }
+    return d;
+  }
+  int m = 99;
+  for (int k : n.kids) m = std::min(m, MinSigDigits(t, k));
+  return m;
+}
+
+bool HasInf(const Tree& t, int i) {
+  const Node& n = t.at(i);
+  if (n.kind == Kind::kConst && n.s == "inf") return true;
+  for (int k : n.kids)
+    if (HasInf(t, k)) return true;
+  return false;
+}
+
+// One side of a comparison: node a, or the difference a - b (for relations).
+struct Side {
+  const Tree* t;
+  int a;
+  int b = -1;
+  C Eval(const Env& env, Budget* budget) const {
+    C v = EvalNumeric(*t, a, env, budget);
+    return b < 0 ? v : v - EvalNumeric(*t, b, env, budget);
+  }
+  void Symbols(std::vector<std::string>* out) const {
+    CollectSymbols(*t, a, out);
+    if (b >= 0) CollectSymbols(*t, b, out);
+  }
+};
+
+// Values of gold and pred at shared random points; false when too few valid.
+bool SamplePoints(Ctx& c, const Side& g, const Side& p, std::vector<std::pair<C, C>>* vals) {
+  std::vector<std::string> syms;
+  g.Symbols(&syms);
+  p.Symbols(&syms);
+  if (syms.size() > kMaxSymbols) return false;
+  Env env;
+  for (const auto& s : syms) env.push_back({s, C(0, 0)});
+  int points = syms.empty() ? 1 : kPoints;
+  for (int k = 0; k < points && !c.b->exceeded; ++k) {
+    RngStream rng(kPointSeed, {static_cast<uint64_t>(k)});
+    for (auto& [name, v] : env) v = name == "i" ? C(0, 1) : C(0.35 + 1.7 * rng.Uniform(), 0);
+    C a = g.Eval(env, c.b), b = p.Eval(env, c.b);
+    if (Finite(a) != Finite(b)) return false;  // different domains: not equal
+    if (Finite(a)) vals->push_back({a, b});
+  }
+  return static_cast<int>(vals->size()) >= (syms.empty() ? 1 : kMinValidPoints);
+}
+
+// An exact gold (no decimals written) matched only approximately by a decimal
+// with fewer than kMinSigDigits significant digits: 0.618 is not (sqrt5-1)/2.
+bool RoundedTooCoarse(Ctx& c, int gi, int pi) {
+  if (HasDecimal(c.g, gi) || MinSigDigits(c.p, pi) >= kMinSigDigits) return false;
+  c.rule = "too_few_digits";
+  return true;
+}
+
+bool ScalarEq(Ctx& c, int gi, int pi) {
+  int gs = 0, ps = 0;
+  bool gi_inf = InfSign(c.g, gi, &gs), pi_inf = InfSign(c.p, pi, &ps);
+  if (gi_inf || pi_inf) {
+    c.rule = "equal_infinity";
+    return gi_inf && pi_inf && gs == ps;
+  }
+  if (HasInf(c.g, gi) || HasInf(c.p, pi)) {
+    c.rule = "structural";
+    return Key(c.g, gi) == Key(c.p, pi);
+  }
+  bool decimals = HasDecimal(c.g, gi) || HasDecimal(c.p, pi);
+  mpq_class a, b;
+  if (EvalExact(c.g, gi, &a, c.b) && EvalExact(c.p, pi, &b, c.b)) {
+    // An integer gold ("142", "142.0") gets no tolerance; scientific notation
+    // and huge values ("4.5e33") do.
+    bool gold_integer = a.get_den() == 1 && !HasExponent(c.g, gi) && abs(a) < mpq_class(kMaxExactInt);
+    if (!decimals || gold_integer || a == b) {
+      c.rule = "equal_rational";
+      return a == b;
+    }
+    c.rule = "equal_numeric";
+    return Close(C(a.get_d(), 0), C(b.get_d(), 0), c.rel_tol) && !RoundedTooCoarse(c, gi, pi);
+  }
+  if (c.b->exceeded) return false;
+  std::vector<std::pair<C, C>> vals;
+  std::vector<std::string> syms;
+  CollectSymbols(c.g, gi, &syms);
+  CollectSymbols(c.p, pi, &syms);
+  if (!SamplePoints(c, Side{&c.g, gi}, Side{&c.p, pi}, &vals)) {
+    c.rule = "not_comparable";
+    return false;
+  }
+  double tight = syms.empty() ? kExactTol : kSymbolicTol;
+  c.rule = syms.empty() ? "equal_numeric" : "equal_symbolic";
+  auto all_close = [&](double tol) {
+    for (const auto& [x, y] : vals)
+      if (!Close(x, y, tol)) return false;
+    return true;
+  };
+  if (all_close(tight)) return true;  // 0.5N = N/2 exactly
+  if (!decimals) return false;
+  return all_close(std::max(c.rel_tol, tight)) && !RoundedTooCoarse(c, gi, pi);
+}
+
+// (lhs - rhs) of gold and pred are non-zero multiples of each other at every point.
+bool ProportionalEq(Ctx& c, int g, int p) {
+  const Node& gn = c.g.at(g);
+  const Node& pn = c.p.at(p);
+  std::vector<std::pair<C, C>> vals;
+  if (!SamplePoints(c, Side{&c.g, gn.kids[0], gn.kids[1]}, Side{&c.p, pn.kids[0], pn.kids[1]}, &vals))
+    return false;
+  C ratio(0, 0);
+  for (const auto& [x, y] : vals) {
+    if (std::abs(x) < 1e-12 && std::abs(y) < 1e-12) continue;
+    if (std::abs(y) < 1e-12) return false;
+    C r = x / y;
+    if (ratio == C(0, 0)) ratio = r;
+    else if (!Close(r, ratio, kSymbolicTol)) return false;
+  }
+  c.rule = "equal_equation";
+  return ratio != C(0, 0) || vals.size() >= 1;
+}
+
+bool RelEq(Ctx& c, int gi, int pi) {
+  const Node& g = c.g.at(gi);
+  const Node& p = c.p.at(pi);
+  auto flip = [](const std::string& op) {
+    return op == "<" ? ">" : op == ">" ? "<" : op == "<=" ? ">=" : op == ">=" ? "<=" : op;
+  };
+  int gl = g.kids[0], gr = g.kids[1], pl = p.kids[0], pr = p.kids[1];
+  if (g.s == "=" && p.s == "=") {
+    if (NameLike(c.g, gl) && NameLike(c.p, pl) && Key(c.g, gl) == Key(c.p, pl)) return Eq(c, gr, pr);
+    if (NameLike(c.g, gl) && NameLike(c.p, pr) && Key(c.g, gl) == Key(c.p, pr)) return Eq(c, gr, pl);
+    return ProportionalEq(c, gi, pi);
+  }
+  if (g.s == p.s) return Eq(c, gl, pl) && Eq(c, gr, pr);
+  if (g.s == flip(p.s)) return Eq(c, gl, pr) && Eq(c, gr, pl);
+  c.rule = "relation_mismatch";
+  return false;
+}
+
+// Unordered multiset match (greedy is exact for an equivalence relation).
+bool UnorderedEq(Ctx& c, const std::vector<int>& gk, const std::vector<int>& pk) {
+  if (gk.size() != pk.size() || gk.size() > kMaxItems) return false;
+  std::vector<bool> used(pk.size(), false);
+  for (int g : gk) {
+    bool found = false;
+    for (size_t j = 0; j < pk.size() && !found; ++j) {
+      if (used[j]) continue;
+      if (Eq(c, g, pk[j])) { used[j] = true; found = true; }
+      if (c.b->exceeded) return false;
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
+bool OrderedEq(Ctx& c, const std::vector<int>& gk, const std::vector<int>& pk) {
+  if (gk.size() != pk.size() || gk.size() > kMaxItems) return false;
+  for (size_t j = 0; j < gk.size(); ++j)
+    if (!Eq(c, gk[j], pk[j])) return false;
+  return true;
+}
+
+bool Eq(Ctx& c, int gi, int pi) {
+  if (!c.b->Charge(1)) return false;
+  const Node& g = c.g.at(gi);
+  const Node& p = c.p.at(pi);
+  std::string rule;
+  bool r = false;
+  switch (g.kind) {
+    case Kind::kList:
+      rule = "equal_set";
+      if (p.kind == Kind::kList || p.kind == Kind::kTuple) r = UnorderedEq(c, g.kids, p.kids);
+      break;
+    case Kind::kTuple:
+      rule = "equal_tuple";
+      if (p.kind == Kind::kTuple || p.kind == Kind::kList) r = OrderedEq(c, g.kids, p.kids);
+      else if (p.kind == Kind::kInterval && p.s == "()" ) r = OrderedEq(c, g.kids, p.kids);
+      break;
+    case Kind::kInterval:
+      rule = "equal_interval";
+      if (p.kind == Kind::kInterval && p.s == g.s) r = OrderedEq(c, g.kids, p.kids);
+      break;
+    case Kind::kUnion:
+      rule = "equal_union";
+      if (p.kind == Kind::kUnion) r = UnorderedEq(c, g.kids, p.kids);
+      break;
+    case Kind::kMatrix:
+      rule = "equal_matrix";
+      if (p.kind == Kind::kMatrix) r = OrderedEq(c, g.kids, p.kids);
+      break;
+    case Kind::kText:
+      rule = "equal_text";
+      if (p.kind == Kind::kText) r = g.s == p.s;
+      // "52_8" (gold, base 8) vs "52": the model dropped the base subscript.
+      else if (p.kind == Kind::kNum && !p.decimal) r = g.s.compare(0, g.s.find('_'), p.s) == 0;
+      break;
+    case Kind::kPm: {
+      rule = "equal_set";
+      if (p.kind == Kind::kPm) r = Eq(c, g.kids[0], p.kids[0]) && Eq(c, g.kids[1], p.kids[1]);
+      break;
+    }
+    case Kind::kRel:
+      if (p.kind == Kind::kRel) {
+        r = RelEq(c, gi, pi);
+        return r;
+      }
+      // Gold "x = 5" vs pred "5".
+      rule = "not_equal";
+      if (g.s == "=" && NameLike(c.g, g.kids[0]) && IsScalar(p.kind)) return Eq(c, g.kids[1], pi);
+      break;
+    default:
+      if (p.kind == Kind::kRel && p.s == "=" && NameLike(c.p, p.kids[0]))
+        return Eq(c, gi, p.kids[1]);  // gold "5" vs pred "x = 5"
+      if (IsScalar(p.kind)) return ScalarEq(c, gi, pi);
+      rule = "structure_mismatch";
+      if (p.kind == Kind::kList && p.kids.size() == 1) return Eq(c, gi, p.kids[0]);
+      break;
+  }
+  c.rule = rule;
+  return r;
+}
+
+// a \pm b at the root means the two-element set {a+b, a-b}.
+int ExpandPm(Tree* t) {
+  int r = t->root;
+  if (t->at(r).kind != Kind::kPm) return r;
+  std::vector<int> kids = t->at(r).kids;
+  int neg = t->Add(Kind::kNeg, {}, {kids[1]});
+  int plus = t->Add(Kind::kAdd, {}, {kids[0], kids[1]});
+  int minus = t->Add(Kind::kAdd, {}, {kids[0], neg});
+  return t->Add(Kind::kList, {}, {plus, minus});
+}
+
+}  // namespace
+
+bool Equivalent(const Tree& gold, const Tree& pred, double rel_tol, Budget* budget,
+                std::string* rule) {
+  // Copies only when a root \pm has to be expanded.
+  Tree gx, px;
+  const Tree* g = &gold;
+  const Tree* p = &pred;
+  if (gold.at(gold.root).kind == Kind::kPm) {
+    gx = gold;
+    gx.root = ExpandPm(&gx);
+    g = &gx;
+  }
+  if (pred.at(pred.root).kind == Kind::kPm) {
+    px = pred;
+    px.root = ExpandPm(&px);
+    p = &px;
+  }
+  Ctx c{*g, *p, rel_tol, budget, {}};
+  bool r = Eq(c, g->root, p->root);
+  if (budget->exceeded) {
+    *rule = "budget_exceeded";
+    return false;
+  }
+  *rule = r ? c.rule : (c.rule.rfind("equal_", 0) == 0 ? "not_equal" : c.rule);
+  if (rule->empty()) *rule = r ? "equal" : "not_equal";
+  return r;
+}
+
+}  // namespace upt::verifiers

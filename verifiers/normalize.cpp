@@ -1,0 +1,246 @@
+// Answer-string normalisation (Hendrycks et al. 2021, MATH `strip_string`,
+// extended): everything here is a textual rewrite that never changes the
+// mathematical value. Linear time in the input size.
+#include <cctype>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "verifiers/expr.h"
+
+namespace upt::verifiers {
+namespace {
+
+bool StartsAt(std::string_view s, size_t i, std::string_view p) {
+  return s.size() - i >= p.size() && s.compare(i, p.size(), p) == 0;
+}
+
+bool IsAlpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Plain-text rewrites applied first: unicode symbols and command aliases.
+struct Alias { std::string_view from; std::string_view to; };
+constexpr Alias kAliases[] = {
+    {"\\\\", "\\\\"},           {"\xe2\x88\x92", "-"},       {"\xe2\x80\x93", "-"},        {"\xc3\x97", "\\times "},
+    {"\xc2\xb7", "\\cdot "},     {"\xe2\x8b\x85", "\\cdot "},   {"\xcf\x80", "\\pi "},
+    {"\xe2\x88\x9a", "\\sqrt"},  {"\xe2\x88\x9e", "\\infty "},  {"\xe2\x89\xa4", "\\le "},
+    {"\xe2\x89\xa5", "\\ge "},   {"\xe2\x89\xa0", "\\ne "},     {"\xc2\xb0", ""},
+    {"\xe2\x88\xaa", "\\cup "},  {"\xc2\xb1", "\\pm "},         {"\xc2\xa0", " "},
+    {"\\dfrac", "\\frac"},       {"\\tfrac", "\\frac"},         {"\\cfrac", "\\frac"},
+    {"\\geqslant", "\\ge "},     {"\\leqslant", "\\le "},       {"\\geq", "\\ge "},
+    {"\\leq", "\\le "},          {"\\neq", "\\ne "},            {"\\displaystyle", ""},
+    {"\\left", ""},              {"\\right", ""},               {"\\bigl", ""},
+    {"\\bigr", ""},              {"\\Bigl", ""},                {"\\Bigr", ""},
+    {"\\big", ""},               {"\\Big", ""},                 {"^\\circ", ""},
+    {"^{\\circ}", ""},           {"^{\\circ }", ""},            {"\\circ", ""},
+    {"\\degree", ""},            {"\\%", ""},                   {"%", ""},
+    {"\\!", ""},                 {"\\,", " "},                  {"\\;", " "},
+    {"\\:", " "},                {"\\qquad", " "},              {"\\quad", " "},
+    {"\\ ", " "},                {"~", " "},                    {"$", ""},
+    {"\\$", ""},                 {"{,}", ""},                   {"np.", ""},
+    {"\\lbrace", "\\{"},         {"\\rbrace", "\\}"},           {"\\lvert", "|"},
+    {"\\rvert", "|"},            {"\\mid", "|"},                {"\\emptyset", "\\{\\}"},
+    {"\\varnothing", "\\{\\}"},  {"\\to", "="},
+};
+
+std::string ApplyAliases(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    bool hit = false;
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == '\\' || c >= 0x80 || c == '^' || c == '%' || c == '~' || c == '$' || c == '{' ||
+        c == 'n') {
+      for (const Alias& a : kAliases) {
+        size_t n = a.from.size();
+        if (a.from[0] != s[i] || !StartsAt(s, i, a.from)) continue;
+        bool delim = a.from == "\\left" || a.from == "\\right";
+        // "\left" must not eat "\leftarrow"; "\ge" must not eat "\gets".
+        if (a.from[0] == '\\' && IsAlpha(a.from[n - 1]) && i + n < s.size() && IsAlpha(s[i + n]) &&
+            !delim)
+          continue;
+        if (delim && i + n < s.size() && IsAlpha(s[i + n])) continue;
+        if (a.from == "np." && i > 0 && IsAlpha(s[i - 1])) continue;
+        out += a.to;
+        i += n;
+        // "\right." and "\left." are invisible delimiters.
+        if (delim && i < s.size() && s[i] == '.') ++i;
+        hit = true;
+        break;
+      }
+    }
+    if (!hit) out += s[i++];
+  }
+  return out;
+}
+
+constexpr const char* kTextCommands[] = {"\\text", "\\textbf", "\\textit", "\\mathrm", "\\mathbf",
+                                         "\\mbox", "\\textrm", "\\operatorname", "\\mathit",
+                                         "\\boldsymbol", "\\mathsf", "\\textnormal"};
+
+bool EndsLikeValue(const std::string& out) {
+  size_t k = out.find_last_not_of(' ');
+  if (k == std::string::npos) return false;
+  char c = out[k];
+  if (IsDigit(c) || c == '}' || c == ')' || c == '.') return true;
+  // A constant command right before: "8\\pi \\text{ cm}".
+  size_t b = out.find_last_of('\\', k);
+  return b != std::string::npos && (out.compare(b, k + 1 - b, "\\pi") == 0 ||
+                                    out.compare(b, k + 1 - b, "\\sqrt") == 0);
+}
+
+// For each '{' the index just past its matching '}' (npos if unclosed); one
+// stack pass, so many unclosed groups cost O(n), not O(n^2).
+std::vector<size_t> MatchBraces(const std::string& s) {
+  std::vector<size_t> end(s.size(), std::string::npos), stack;
+  for (size_t j = 0; j < s.size(); ++j) {
+    if (s[j] == '\\' && j + 1 < s.size()) { ++j; continue; }
+    if (s[j] == '{') stack.push_back(j);
+    else if (s[j] == '}' && !stack.empty()) { end[stack.back()] = j + 1; stack.pop_back(); }
+  }
+  return end;
+}
+
+// Unwraps \text{..}-style groups; a text group right after a value is a unit
+// and is dropped (with a following ^2 / ^3).
+std::string UnwrapText(const std::string& s) {
+  std::string out;
+  if (s.find('\\') == std::string::npos) return s;
+  std::vector<size_t> match = MatchBraces(s);
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    const char* cmd = nullptr;
+    if (s[i] == '\\') {
+      for (const char* c : kTextCommands) {
+        size_t n = std::strlen(c);
+        if (StartsAt(s, i, c) && i + n < s.size() && (s[i + n] == '{' || s[i + n] == ' ')) {
+          cmd = c;
+          break;
+        }
+      }
+    }
+    if (!cmd) { out += s[i++]; continue; }
+    size_t b = i + std::strlen(cmd);
+    while (b < s.size() && s[b] == ' ') ++b;
+    size_t e = b < s.size() && s[b] == '{' ? match[b] : std::string::npos;
+    if (e == std::string::npos) { out += s[i++]; continue; }
+    std::string inner = s.substr(b + 1, e - b - 2);
+    bool unit = std::strcmp(cmd, "\\operatorname") != 0 && EndsLikeValue(out) &&
+                inner.find_first_of("0123456789=") == std::string::npos;
+    i = e;
+    if (unit) {
+      if (StartsAt(s, i, "^2") || StartsAt(s, i, "^3")) i += 2;
+      else if (StartsAt(s, i, "^{2}") || StartsAt(s, i, "^{3}")) i += 4;
+      continue;
+    }
+    out += inner;
+  }
+  return out;
+}
+
+// Trailing plain-text unit words after a number ("5 cm", "12 dollars").
+constexpr const char* kUnits[] = {
+    "square units", "sq units", "units", "unit", "cm", "mm", "km", "m", "meters", "meter",
+    "inches", "inch", "in", "feet", "foot", "ft", "miles", "mile", "mph", "dollars", "dollar",
+    "cents", "cent", "degrees", "degree", "hours", "hour", "minutes", "minute", "seconds",
+    "second", "days", "day", "years", "year", "kg", "g", "cm^2", "cm^3", "m^2", "sq ft",
+    "square feet", "square inches", "square meters", "pounds", "ways", "people", "students"};
+
+void StripTrailingUnit(std::string* s) {
+  for (const char* u : kUnits) {
+    size_t n = std::strlen(u);
+    if (s->size() <= n + 1) continue;
+    size_t at = s->size() - n;
+    if (s->compare(at, n, u) != 0 || (*s)[at - 1] != ' ') continue;
+    size_t k = s->find_last_not_of(' ', at - 1);
+    if (k == std::string::npos || !IsDigit((*s)[k])) continue;
+    s->resize(k + 1);
+    return;
+  }
+}
+
+// "x \\in [2, 5)" -> "[2, 5)": a single-letter membership prefix.
+void StripMembership(std::string* s) {
+  size_t i = 0;
+  if (s->size() < 5 || !IsAlpha((*s)[0])) return;
+  i = 1;
+  while (i < s->size() && (*s)[i] == ' ') ++i;
+  if (s->compare(i, 3, "\\in") != 0 || (i + 3 < s->size() && IsAlpha((*s)[i + 3]))) return;
+  s->erase(0, i + 3);
+  size_t b = s->find_first_not_of(' ');
+  s->erase(0, b == std::string::npos ? s->size() : b);
+}
+
+// "1,000,000" -> "1000000" when the whole answer is one such number.
+void StripThousands(std::string* s) {
+  const std::string& t = *s;
+  size_t i = (!t.empty() && t[0] == '-') ? 1 : 0, digits = 0, groups = 0;
+  for (; i < t.size() && IsDigit(t[i]); ++i) ++digits;
+  if (digits == 0 || digits > 3) return;
+  while (i < t.size() && t[i] == ',') {
+    size_t j = i + 1;
+    while (j < t.size() && IsDigit(t[j])) ++j;
+    if (j - i - 1 != 3) return;
+    i = j;
+    ++groups;
+  }
+  if (groups == 0) return;
+  if (i < t.size() && t[i] == '.') {
+    for (++i; i < t.size() && IsDigit(t[i]); ++i) {}
+  }
+  if (i != t.size()) return;
+  std::string out;
+  for (char c : t) if (c != ',') out += c;
+  *s = out;
+}
+
+std::string_view TrimView(std::string_view s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+}  // namespace
+
+std::string Normalize(std::string_view raw) {
+  std::string_view v = TrimView(raw);
+  if (v.size() >= 4 && (StartsAt(v, 0, "\\(") || StartsAt(v, 0, "\\[")))
+    v = TrimView(v.substr(2, v.size() - 4));
+  std::string s = ApplyAliases(v);
+  for (char& c : s)
+    if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+  s = UnwrapText(s);
+  std::string t(TrimView(s));
+  // Trailing sentence punctuation and "\\" line breaks.
+  while (!t.empty()) {
+    char c = t.back();
+    if (c == '.' || c == ' ' || c == ';' || (c == '\\' && t.size() >= 2 && t[t.size() - 2] == '\\')) {
+      t.pop_back();
+      if (c == '\\') t.pop_back();
+    } else {
+      break;
+    }
+  }
+  StripTrailingUnit(&t);
+  StripThousands(&t);
+  StripMembership(&t);
+  return std::string(TrimView(t));
+}
+
+std::string StringKey(std::string_view normalized) {
+  std::string k;
+  k.reserve(normalized.size());
+  bool alpha_only = true;
+  for (char c : normalized) {
+    if (c == ' ') continue;
+    if (!IsAlpha(c)) alpha_only = false;
+    k += c;
+  }
+  if (alpha_only && k.size() >= 2)
+    for (char& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return k;
+}
+
+}  // namespace upt::verifiers
