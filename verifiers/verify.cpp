@@ -119,6 +119,8 @@ Verdict Grade(std::string_view gold, std::string_view completion, const GradeOpt
   }
 }
 
+std::vector<std::string> ExtractionPolicies() { return {"default", "strict", "boxed"}; }
+
 std::string PolicyName(const GradeOptions& opts) {
   char tol[32];
   std::snprintf(tol, sizeof(tol), "%g", opts.verify.rel_tol);

@@ -76,6 +76,9 @@ Verdict Grade(std::string_view gold, std::string_view completion, const GradeOpt
 Verdict GradeChoice(std::string_view gold_letter, std::string_view completion,
                     const std::vector<std::string>& choices, const GradeOptions& opts);
 std::string PolicyName(const GradeOptions& opts);
+// The valid ExtractOptions::policy names ("default", "strict", "boxed"). Command
+// lines check a user's --policy against this list (Extract itself never throws).
+std::vector<std::string> ExtractionPolicies();
 
 // The answer part of a gold: the last \boxed{} of a reference solution, else
 // the whole string.

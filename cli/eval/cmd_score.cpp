@@ -74,8 +74,7 @@ void PrintSummary(const std::string& results_path) {
 }
 
 int RunScore(const ScoreCli& c) {
-  // The extraction policies of verifiers/verify.h (ExtractOptions::policy).
-  const std::vector<std::string> policies{"default", "strict", "boxed"};
+  const std::vector<std::string> policies = verifiers::ExtractionPolicies();
   if (std::find(policies.begin(), policies.end(), c.policy) == policies.end())
     throw Error(UnknownNameMessage("verifier policy", c.policy, policies), "--policy");
   datasets::Benchmark bench = LoadDataset(c);

@@ -5,6 +5,7 @@
 //        order; a malformed line gets {"correct": false, "extracted": null,
 //        "reason": "bad_input", "error": "..."}; exit 1 if any line failed.
 // Lines are processed in chunks (bounded memory), each chunk in parallel (TBB).
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -18,6 +19,7 @@
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/json.h"
+#include "core/strings.h"
 #include "core/jsonl.h"
 #include "core/threads.h"
 #include "verifiers/case_line.h"
@@ -143,8 +145,9 @@ int RunSingle(const VerifyCli& o) {
 }
 
 int RunVerify(const VerifyCli& o) {
-  if (o.policy != "default" && o.policy != "strict" && o.policy != "boxed")
-    throw Error("unknown policy '" + o.policy + "'", "--policy", "valid: default, strict, boxed");
+  const auto policies = uv::ExtractionPolicies();
+  if (std::find(policies.begin(), policies.end(), o.policy) == policies.end())
+    throw Error(UnknownNameMessage("verifier policy", o.policy, policies), "--policy", "use one of the listed names");
   if (!o.cases.empty()) return RunCases(o);
   if (o.gold.empty() && o.pred.empty())
     throw Error("nothing to verify", "upt verify", "pass --gold G --pred P, or --cases FILE.jsonl");
