@@ -29,14 +29,17 @@ ReproducePreset Toy() {
   ReproducePreset p;
   p.name = "toy";
   p.description = "the toy world study on 2 CPU cores: base + SFT, GRPO, SFT->GRPO, LUFFY, HPT; 256 samples/problem";
+  // toy_world.md's training sizes; 32 instead of 64 problems per benchmark
+  // keeps the whole study within 15 minutes on 2 cores
+  // (benchmarks/results/reproduce.md) with 256 samples per problem.
   p.pretrain_steps = 1500;
   p.pretrain_batch = 64;
   p.train_steps = 200;
   p.prompts_per_step = 16;
   p.rollouts = 8;
-  p.val_every = 100;
+  p.val_every = 50;
   p.val_problems = 16;
-  p.evals = ToyEvals(256, 16);
+  p.evals = ToyEvals(256, 32);
   p.max_k = 128;
   p.methods = FiveMethods();
   return p;

@@ -41,14 +41,26 @@ std::string EmbeddedConfig(const std::string& name) {
 
 namespace {
 
-// Per-unit cost on one core of this machine (toy model), for the plan's estimates;
-// measured with the toy preset (benchmarks/results/reproduce.md).
-constexpr double kPretrainSecondsPerSeq = 0.1 / 64;   // per sequence
-constexpr double kTrainSecondsPerRollout = 0.5 / 128; // per rollout (generation + update)
-constexpr double kGenerateSecondsPerSample = 0.0025;  // per sample of <= 48 tokens
-constexpr double kScoreSecondsPerSample = 0.00005;
+// Per-unit wall time of the toy model on this machine (2 cores, one thread per
+// stage), measured with the toy preset
+// (benchmarks/results/reproduce.md); only for the plan's estimates.
+constexpr double kPretrainSecondsPerSeq = 0.0017;     // per pre-training sequence
+constexpr double kTrainSecondsPerRollout = 0.008;     // RL step: per rollout (generation + update)
+constexpr double kTrainSecondsPerDemo = 0.003;        // SFT step: per demonstration
+constexpr double kGenerateSecondsPerSample = 0.00065; // per sample of <= 48 tokens, batch 512
+constexpr double kScoreSecondsPerSample = 0.000015;
 
 std::string RunDir(const std::string& out, const std::string& run) { return out + "/runs/" + run; }
+
+// Samples per evaluated model: Σ samples × problems (all of the benchmark's rows when problems = 0).
+long long TotalSamples(const ReproducePreset& p) {
+  long long total = 0;
+  for (const auto& e : p.evals) {
+    long long rows = e.problems > 0 ? e.problems : datasets::GetBenchmarkInfo(e.benchmark).rows;
+    total += static_cast<long long>(e.samples) * rows;
+  }
+  return total;
+}
 
 // The trainer config of method `m`: the embedded toy config with the preset's sizes.
 train::TrainConfig ToyTrainConfig(const ReproducePreset& p, const MethodSpec& m, const std::string& base_dir) {
@@ -65,7 +77,7 @@ train::TrainConfig ToyTrainConfig(const ReproducePreset& p, const MethodSpec& m,
   cfg.rollout.n = p.rollouts;
   cfg.trainer.test_freq = p.val_every;
   cfg.trainer.val_before_train = false;
-  cfg.trainer.save_freq = 0;
+  cfg.trainer.save_freq = std::max(1, p.train_steps / 4);  // a killed trainer resumes from here
   cfg.trainer.keep_checkpoints = 1;
   cfg.trainer.seed = p.seed;
   cfg.data.val_limit = p.val_problems;
@@ -124,14 +136,15 @@ Stage GenerateStage(const ReproducePreset& p, const std::string& out, const std:
                     const std::string& input, std::function<std::string()> model_dir, const std::string& device) {
   Stage s;
   s.name = "generate_" + run;
-  s.inputs = {input};
+  if (!input.empty()) s.inputs = {input};
   s.output = "runs/" + run + "/samples";
   s.options = OrderedJson::object();
   s.options["evals"] = EvalsJson(p, device);
-  long long samples = 0;
-  for (const auto& e : p.evals) samples += static_cast<long long>(e.samples) * std::max(e.problems, 1);
+  const long long samples = TotalSamples(p);
   s.est_seconds = samples * kGenerateSecondsPerSample;
   s.cost = fmt::format("{} benchmarks, {} samples", p.evals.size(), samples);
+  if (p.passk_samples > 0)
+    s.cost += fmt::format(" (+ {} per problem for Pass@k curves)", p.passk_samples);
   s.run = [p, model_dir, device](const StageContext& ctx) {
     const std::string model = model_dir();
     for (const auto& e : p.evals) {
@@ -155,8 +168,7 @@ Stage ScoreStage(const ReproducePreset& p, const std::string& out, const std::st
   s.options["bootstrap"] = p.bootstrap;
   s.options["seed"] = p.seed;
   s.options["policy"] = "default";
-  long long samples = 0;
-  for (const auto& e : p.evals) samples += static_cast<long long>(e.samples) * std::max(e.problems, 1);
+  const long long samples = TotalSamples(p);
   s.est_seconds = samples * kScoreSecondsPerSample;
   s.cost = fmt::format("verify {} samples", samples);
   const std::string samples_dir = RunDir(out, run) + "/samples";
@@ -171,7 +183,6 @@ Stage ScoreStage(const ReproducePreset& p, const std::string& out, const std::st
       so.threads = ctx.threads;
       so.bootstrap = p.bootstrap;
       so.seed = p.seed;
-      so.strict = true;
       eval::Score(bench, {samples_dir + "/" + e.benchmark + ".jsonl"}, ctx.dir + "/" + e.benchmark,
                   verifiers::PolicyName(g), grader, so);
     }
@@ -262,7 +273,13 @@ std::vector<Stage> BuildStages(const ReproducePreset& p, const std::string& out,
     t.options.erase("trainer.device");
     const long long rollouts =
         static_cast<long long>(cfg.trainer.total_training_steps) * cfg.data.train_batch_size * cfg.rollout.n;
-    t.est_seconds = rollouts * kTrainSecondsPerRollout;
+    const long long demos = static_cast<long long>(cfg.trainer.total_training_steps) * cfg.data.train_batch_size;
+    if (cfg.algorithm.preset == "sft")
+      t.est_seconds = demos * kTrainSecondsPerDemo;
+    else if (cfg.algorithm.preset == "sft_then_grpo")
+      t.est_seconds = 0.5 * (demos * kTrainSecondsPerDemo + rollouts * kTrainSecondsPerRollout);
+    else
+      t.est_seconds = rollouts * kTrainSecondsPerRollout;
     t.cost = fmt::format("{} {} steps x {} prompts x {} rollouts", cfg.algorithm.preset,
                          cfg.trainer.total_training_steps, cfg.data.train_batch_size, cfg.rollout.n);
     t.run = [cfg, device](const StageContext& ctx) {
@@ -281,7 +298,7 @@ std::vector<Stage> BuildStages(const ReproducePreset& p, const std::string& out,
   }
   // Evaluation of the base and of every method.
   std::vector<std::pair<std::string, std::string>> runs;  // run key, producing stage
-  if (p.toy) runs.push_back({"base", "base"});
+  runs.push_back({"base", p.toy ? "base" : ""});
   for (const auto& m : p.methods) runs.push_back({m.key, "train_" + m.key});
   for (const auto& [run, producer] : runs) {
     std::function<std::string()> model_dir;
@@ -328,7 +345,7 @@ std::string FormatPlan(const ReproducePreset& p, const std::vector<Stage>& stage
   for (size_t i = 0; i < stages.size(); ++i) {
     const auto& st = stages[i];
     total += st.est_seconds;
-    s += fmt::format("  {:2d} {:<22} -> {:<24} {}{}\n", i + 1, st.name, st.output + "/", st.cost,
+    s += fmt::format("  {:2d} {:<23} -> {:<29} {}{}\n", i + 1, st.name, st.output + "/", st.cost,
                      p.toy ? fmt::format(" (~{})", HumanSeconds(st.est_seconds)) : "");
   }
   if (p.toy)
@@ -389,7 +406,7 @@ int RunReproduce(const ReproduceOptions& in, ReproduceResult* result) {
   RunnerOptions ro;
   ro.out = o.out;
   ro.jobs = o.threads;
-  ro.threads = o.threads;
+  ro.stage_threads = 1;
   auto results = RunStages(stages, ro);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("\nreport: %s/report/index.html\n        %s/report/index.md\n(%zu stages, %.1f s)\n", o.out.c_str(),

@@ -137,7 +137,7 @@ std::vector<StageResult> RunStages(const std::vector<Stage>& stages, const Runne
     return true;
   };
   auto line = [&](size_t i, const std::string& what) {
-    std::printf("[%2zu/%zu %7.1fs] %-22s %s\n", done_count, n, elapsed(), stages[i].name.c_str(), what.c_str());
+    std::printf("[%2zu/%zu %7.1fs] %-23s %s\n", done_count, n, elapsed(), stages[i].name.c_str(), what.c_str());
     std::fflush(stdout);
   };
 
@@ -147,7 +147,11 @@ std::vector<StageResult> RunStages(const std::vector<Stage>& stages, const Runne
     for (size_t i = 0; i < n && !failure; ++i) {
       if (!ready(i)) continue;
       const Stage& s = stages[i];
-      if (StageUpToDate(opts.out, s, hashes[i])) {
+      // Up to date, and no input was rebuilt in this invocation (a rebuilt
+      // input, e.g. after its folder was deleted, may differ in bytes).
+      bool input_rebuilt = false;
+      for (const auto& in : s.inputs) input_rebuilt |= results[index_of[in]].status == StageStatus::kDone;
+      if (!input_rebuilt && StageUpToDate(opts.out, s, hashes[i])) {
         started[i] = finished[i] = true;
         results[i].status = StageStatus::kSkipped;
         ++done_count;
@@ -156,18 +160,14 @@ std::vector<StageResult> RunStages(const std::vector<Stage>& stages, const Runne
         continue;
       }
       if (running >= opts.jobs) break;
-      // A stage alone (nothing running, no other stage ready) gets every thread.
-      int others = 0;
-      for (size_t k = i + 1; k < n; ++k)
-        if (ready(k)) ++others;
-      int threads = (running == 0 && others == 0) ? opts.threads : 1;
+      const int threads = opts.stage_threads;
       started[i] = true;
       ++running;
       launched = true;
       StageContext ctx = PrepareStageDir(opts.out, s, hashes[i]);
       ctx.threads = threads;
-      line(i, fmt::format("start{} ({} thread{}): {}", ctx.resumed ? " (resuming)" : "", threads,
-                          threads == 1 ? "" : "s", s.cost));
+      line(i, fmt::format("start{} ({} thread{}){}", ctx.resumed ? " (resuming)" : "", threads,
+                          threads == 1 ? "" : "s", s.cost.empty() ? "" : ": " + s.cost));
       workers.emplace_back([&, i, ctx] {
         const auto s0 = std::chrono::steady_clock::now();
         std::exception_ptr err;

@@ -47,8 +47,11 @@ struct StageResult {
 
 struct RunnerOptions {
   std::string out;     // OUT
-  int jobs = 2;        // stages run at once
-  int threads = 2;     // total threads; a stage alone gets all, else 1 each
+  int jobs = 2;           // stages run at once
+  // Torch/worker threads per stage. 1: on 2 cores the toy model's small
+  // matrices gain nothing from intra-op threads, and under load 2 threads per
+  // process ran 4x slower than 1 (benchmarks/results/reproduce.md).
+  int stage_threads = 1;
   bool dry_run = false;
 };
 
@@ -61,7 +64,8 @@ std::vector<std::string> StageHashes(const std::vector<Stage>& stages);
 // True when OUT/<output>/stage.json exists with `hash`.
 bool StageUpToDate(const std::string& out, const Stage& s, const std::string& hash);
 
-// Runs the table: skips up-to-date stages, runs the rest as their inputs
+// Runs the table: skips up-to-date stages whose inputs were not rebuilt in
+// this invocation, runs the rest as their inputs
 // finish (up to `jobs` at once), prints one line per stage start/end. Stops
 // scheduling after the first failure and rethrows it once running stages end.
 std::vector<StageResult> RunStages(const std::vector<Stage>& stages, const RunnerOptions& opts);

@@ -196,9 +196,13 @@ void DistContext::AllReduceGradients(const std::vector<at::Tensor>& params, Grad
       bytes += add;
       b.push_back(j);
     }
-    std::vector<at::Tensor> parts;
-    for (size_t k : b) parts.push_back(grads[k].reshape({-1}));
-    flats.push_back(parts.size() == 1 ? parts[0].clone() : at::cat(parts));
+    if (b.size() == 1 && grads[i].is_contiguous()) {
+      flats.push_back(grads[i]);  // reduced in place: no copy
+    } else {
+      std::vector<at::Tensor> parts;
+      for (size_t k : b) parts.push_back(grads[k].reshape({-1}));
+      flats.push_back(at::cat(parts));
+    }
     buckets.push_back(std::move(b));
     i = j;
   }
@@ -216,6 +220,7 @@ void DistContext::AllReduceGradients(const std::vector<at::Tensor>& params, Grad
   const double scale = how == GradReduction::kMean ? 1.0 / world_size() : 1.0;
   for (size_t bi = 0; bi < buckets.size(); ++bi) {
     if (scale != 1.0) flats[bi].mul_(scale);
+    if (flats[bi].is_same(grads[buckets[bi][0]])) continue;
     int64_t off = 0;
     for (size_t k : buckets[bi]) {
       const int64_t n = grads[k].numel();

@@ -73,9 +73,9 @@ class DistContext {
   int timeout_seconds() const { return timeout_seconds_; }
 
   // Sums each parameter's .grad over ranks (then / world_size for kMean), in flat
-  // buckets of at most `bucket_bytes` per dtype (one tensor larger than a bucket
-  // gets its own). An undefined .grad counts as zeros (and is created), so ranks
-  // whose graph did not touch a parameter still line up.
+  // buckets of at most `bucket_bytes` per dtype; a tensor at least as large as a
+  // bucket is reduced in place (no copy). An undefined .grad counts as zeros (and
+  // is created), so ranks whose graph did not touch a parameter still line up.
   void AllReduceGradients(const std::vector<at::Tensor>& params, GradReduction how = GradReduction::kSum,
                           std::size_t bucket_bytes = kDefaultBucketBytes);
   // Copies rank `root`'s parameter values into every rank (before the first step).

@@ -1,5 +1,6 @@
 #include "train/dist/shard.h"
 
+#include <algorithm>
 #include <string>
 
 #include "core/error.h"
@@ -25,6 +26,17 @@ std::vector<int> OwnedRows(int num_questions, int group_size, int rank, int worl
   for (int i = q.begin; i < q.end; ++i)
     for (int j = 0; j < group_size; ++j) rows.push_back(i * group_size + j);
   return rows;
+}
+
+std::vector<int> OwnedQuestions(int num_questions, int minibatch_questions, int rank, int world_size) {
+  UPT_CHECK(minibatch_questions >= 1, "OwnedQuestions: minibatch_questions must be >= 1");
+  std::vector<int> out;
+  for (int q0 = 0; q0 < num_questions; q0 += minibatch_questions) {
+    const int m = std::min(minibatch_questions, num_questions - q0);
+    const ShardRange r = ShardOf(m, rank, world_size);
+    for (int i = r.begin; i < r.end; ++i) out.push_back(q0 + i);
+  }
+  return out;
 }
 
 int OwnerOf(int i, int count, int world_size) {

@@ -25,6 +25,13 @@ ShardRange ShardOf(int count, int rank, int world_size);
 // group statistics (GRPO advantages, HPT correct counts) need no communication.
 std::vector<int> OwnedRows(int num_questions, int group_size, int rank, int world_size);
 
+// Questions owned by `rank` when the batch is consumed in mini-batches of
+// `minibatch_questions` consecutive questions (the trainer's ppo_mini_batch_size):
+// every mini-batch [q0, q0 + m) is split with ShardOf, so each rank holds a share
+// of EVERY mini-batch and all ranks take part in every update (splitting the whole
+// batch instead would give whole mini-batches to single ranks). Ascending order.
+std::vector<int> OwnedQuestions(int num_questions, int minibatch_questions, int rank, int world_size);
+
 // The rank that owns item `i` under ShardOf(count, ., world_size).
 int OwnerOf(int i, int count, int world_size);
 

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <cmath>
@@ -21,6 +22,8 @@
 #include "train/loop/rows.h"
 #include "train/loop/run_log.h"
 #include "train/loop/validate.h"
+#include "train/dist/dist.h"
+#include "train/dist/shard.h"
 #include "train/upge/hpt_route.h"
 #include "verifiers/verify.h"
 
@@ -41,6 +44,7 @@ struct Run {
   std::vector<TrainExample> data;
   std::vector<std::vector<int32_t>> prompts;  // tokenised prompt per example
   std::vector<datasets::Benchmark> val_sets;
+  dist::DistContext dist;  // data parallelism (docs/distributed.md); world 1 = no-op
 };
 
 // ---- 2-4: rollouts, rewards and the preset's row layout -------------------
@@ -51,7 +55,46 @@ struct StepBatch {
   std::vector<int> sampled;       // per question: rollouts sampled
   long long rollout_tokens = 0;
   int truncated = 0, rollouts = 0;
+  // Over all ranks' rows (== rows.size() etc. in a single process), for the metrics.
+  long long rows_total = 0, demo_rows = 0, response_len_sum = 0;
 };
+
+// Questions of the step this rank samples and trains on: every one in a single
+// process; with W ranks a share of every mini-batch (dist::OwnedQuestions).
+std::vector<bool> OwnedMask(const Run& run, int Q) {
+  std::vector<bool> owned(Q, false);
+  for (int q : dist::OwnedQuestions(Q, run.cfg.actor.ppo_mini_batch_size, run.dist.rank(), run.dist.world_size()))
+    owned[q] = true;
+  return owned;
+}
+
+// Fills the global totals of `sb` (rows, demo rows, lengths) and, with several
+// ranks, sums the per-question counts and rollout totals over ranks so that
+// metrics and rollout_accuracy.jsonl describe the whole batch.
+void ReduceStepBatch(Run& run, StepBatch& sb) {
+  for (const auto& r : sb.rows) {
+    sb.demo_rows += r.is_demo;
+    sb.response_len_sum += static_cast<long long>(r.response.size());
+  }
+  sb.rows_total = static_cast<long long>(sb.rows.size());
+  if (!run.dist.distributed()) return;
+  const size_t Q = sb.correct.size();
+  std::vector<std::int64_t> v(sb.correct.begin(), sb.correct.end());
+  v.insert(v.end(), sb.sampled.begin(), sb.sampled.end());
+  v.insert(v.end(), {sb.rollout_tokens, sb.truncated, sb.rollouts, sb.rows_total, sb.demo_rows, sb.response_len_sum});
+  v = run.dist.AllReduceSum(v);
+  for (size_t q = 0; q < Q; ++q) {
+    sb.correct[q] = static_cast<int>(v[q]);
+    sb.sampled[q] = static_cast<int>(v[Q + q]);
+  }
+  const std::int64_t* t = v.data() + 2 * Q;
+  sb.rollout_tokens = t[0];
+  sb.truncated = static_cast<int>(t[1]);
+  sb.rollouts = static_cast<int>(t[2]);
+  sb.rows_total = t[3];
+  sb.demo_rows = t[4];
+  sb.response_len_sum = t[5];
+}
 
 StepRow DemoRow(const Run& run, int q, int example, uint8_t demo_loss) {
   StepRow r;
@@ -70,15 +113,20 @@ StepBatch SampleAndRoute(Run& run, const Preset& preset, const std::vector<int>&
   const int Q = static_cast<int>(batch.size());
   sb.correct.assign(Q, 0);
   sb.sampled.assign(Q, 0);
+  const std::vector<bool> owned = OwnedMask(run, Q);
   if (preset.layout == "demos") {
-    for (int q = 0; q < Q; ++q) sb.rows.push_back(DemoRow(run, q, batch[q], kDemoLossSft));
+    for (int q = 0; q < Q; ++q)
+      if (owned[q]) sb.rows.push_back(DemoRow(run, q, batch[q], kDemoLossSft));
     return sb;
   }
   const int n_roll = preset.n_rollouts;
   std::vector<lm::GenerationRequest> reqs;
+  std::vector<int> req_question;  // question of each request
   for (int q = 0; q < Q; ++q)
-    for (int j = 0; j < n_roll; ++j)
+    for (int j = 0; owned[q] && j < n_roll; ++j) {
       reqs.push_back({run.prompts[batch[q]], StreamId(run.data[batch[q]].id), static_cast<uint64_t>(j)});
+      req_question.push_back(q);
+    }
   lm::SamplingParams sp;
   sp.temperature = cfg.rollout.temperature;
   sp.top_p = cfg.rollout.top_p;
@@ -87,11 +135,14 @@ StepBatch SampleAndRoute(Run& run, const Preset& preset, const std::vector<int>&
   sp.stop = run.format->stop();
   const uint64_t step_seed = RngStream(static_cast<uint64_t>(cfg.trainer.seed),
                                        {StreamId("train/rollout"), static_cast<uint64_t>(step)}).NextU64();
-  auto results = run.generator->Generate(reqs, sp, step_seed, static_cast<int>(std::min<size_t>(reqs.size(), 512)));
+  std::vector<lm::GenerationResult> results;
+  if (!reqs.empty())
+    results = run.generator->Generate(reqs, sp, step_seed, static_cast<int>(std::min<size_t>(reqs.size(), 512)));
   verifiers::GradeOptions g;
-  std::vector<StepRow> rollouts;
+  std::vector<StepRow> rollouts(static_cast<size_t>(Q) * n_roll);  // [q * n_roll + j]; owned questions filled
   for (size_t i = 0; i < results.size(); ++i) {
-    const int q = static_cast<int>(i) / n_roll;
+    const int q = req_question[i];
+    const int j = static_cast<int>(i) % n_roll;
     StepRow r;
     r.question = q;
     r.prompt = run.prompts[batch[q]];
@@ -102,17 +153,19 @@ StepBatch SampleAndRoute(Run& run, const Preset& preset, const std::vector<int>&
     sb.sampled[q] += 1;
     sb.rollout_tokens += static_cast<long long>(r.response.size());
     sb.truncated += r.truncated ? 1 : 0;
-    rollouts.push_back(std::move(r));
+    rollouts[static_cast<size_t>(q) * n_roll + j] = std::move(r);
   }
-  sb.rollouts = static_cast<int>(rollouts.size());
-  if (preset.layout == "hpt") {
+  sb.rollouts = static_cast<int>(results.size());
+  if (preset.layout == "hpt") {  // per-question routes: a not-owned question's count (0) is never used
     HptRouting routing = RouteHpt(sb.correct, preset.route);
     for (const auto& rr : routing.rows) {
+      if (!owned[rr.question]) continue;
       if (rr.is_demo) sb.rows.push_back(DemoRow(run, rr.question, batch[rr.question], rr.demo_loss));
       else sb.rows.push_back(rollouts[rr.question * n_roll + rr.rollout]);
     }
   } else {  // on_policy, or mixed (LUFFY/SRFT: rollouts then n_demos demonstrations per question)
     for (int q = 0; q < Q; ++q) {
+      if (!owned[q]) continue;
       for (int j = 0; j < n_roll; ++j) sb.rows.push_back(rollouts[q * n_roll + j]);
       for (int d = 0; d < preset.n_demos; ++d) sb.rows.push_back(DemoRow(run, q, batch[q], kDemoLossSft | kDemoLossOff));
     }
@@ -144,66 +197,124 @@ double LearningRate(const TrainConfig& cfg, int step) {
   return w > 0 && step < w ? cfg.actor.optim.lr * (step + 1) / w : cfg.actor.optim.lr;
 }
 
+// Metric keys of ComputeUpgeLoss for `preset`, and whether each is additive over
+// ranks under global normalisers (term losses, pg_loss, loss, entropy, kl_loss)
+// or a local ratio (averaged over the ranks' updates that had rows).
+std::vector<std::pair<std::string, bool>> LossMetricKeys(const Preset& preset) {
+  std::vector<std::pair<std::string, bool>> keys;
+  for (const auto& t : preset.terms) keys.push_back({t.metric, true});
+  for (const char* k : {"actor/pg_loss", "actor/loss", "actor/entropy"}) keys.push_back({k, true});
+  for (const char* k : {"actor/pg_clipfrac", "actor/pg_clipfrac_lower", "actor/ppo_kl", "hpt/offline_data_ratio"})
+    keys.push_back({k, false});
+  if (preset.opts.kl_loss_coef != 0) {
+    keys.push_back({"actor/kl_loss", true});
+    keys.push_back({"actor/kl_coef", false});
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
+// With several ranks: sums the update statistics over ranks (see LossMetricKeys).
+// `local_updates` = updates in which this rank had rows.
+void ReduceUpdateStats(Run& run, const Preset& preset, int local_updates, UpdateStats& st) {
+  const auto keys = LossMetricKeys(preset);
+  std::vector<double> v = {st.entropy_sum, st.entropy_tokens, static_cast<double>(st.tokens),
+                           static_cast<double>(local_updates)};
+  for (const auto& [k, additive] : keys) v.push_back(st.sums.count(k) ? st.sums.at(k) : 0.0);
+  v = run.dist.AllReduceSum(v);
+  st.entropy_sum = v[0];
+  st.entropy_tokens = v[1];
+  st.tokens = static_cast<long long>(std::llround(v[2]));
+  const double rank_updates = v[3];
+  st.sums.clear();
+  for (size_t i = 0; i < keys.size(); ++i)
+    st.sums[keys[i].first] = keys[i].second ? v[4 + i] : (rank_updates > 0 ? v[4 + i] / rank_updates * st.updates : 0.0);
+}
+
 UpdateStats Update(Run& run, const Preset& preset, const std::vector<StepRow>& rows, int num_questions, int step) {
   const TrainConfig& cfg = run.cfg;
   const int32_t pad = run.format->eos();
   const double temp = cfg.rollout.temperature;
   const bool need_entropy = true;  // logged every step; the bonus uses it when entropy_coeff > 0
-  // Mini-batches of whole questions (groups never straddle two mini-batches).
+  const bool dp = run.dist.distributed();
+  // Mini-batches of whole questions (groups never straddle two mini-batches). With
+  // several ranks every rank walks the same global list; its share may be empty.
   std::vector<std::vector<int>> minibatches;
   const int per = cfg.actor.ppo_mini_batch_size;
   for (int q0 = 0; q0 < num_questions; q0 += per) {
     std::vector<int> idx;
     for (int i = 0; i < static_cast<int>(rows.size()); ++i)
       if (rows[i].question >= q0 && rows[i].question < q0 + per) idx.push_back(i);
-    if (!idx.empty()) minibatches.push_back(idx);
+    if (!idx.empty() || dp) minibatches.push_back(idx);
   }
   // π_old for every mini-batch but the first, computed before any update (the
   // first one reuses its own first forward, detached: same weights, same values).
   std::vector<RowTensors> tensors;
   std::vector<at::Tensor> old_logp(minibatches.size());
-  for (const auto& idx : minibatches) tensors.push_back(BuildRowTensors(rows, idx, pad));
+  for (const auto& idx : minibatches) tensors.push_back(idx.empty() ? RowTensors() : BuildRowTensors(rows, idx, pad));
+  // L_max uses the widest response of the whole mini-batch (all ranks).
+  std::vector<std::int64_t> widths;
+  for (const auto& t : tensors) widths.push_back(t.response_width);
+  if (dp) {
+    const std::vector<std::int64_t> all = run.dist.AllGather(widths);  // rank-major, M per rank
+    for (size_t i = 0; i < all.size() && !widths.empty(); ++i)
+      widths[i % widths.size()] = std::max(widths[i % widths.size()], all[i]);
+  }
   const bool many = minibatches.size() > 1 || cfg.actor.ppo_epochs > 1;
   if (many) {
     torch::NoGradGuard no_grad;
-    for (size_t m = 0; m < minibatches.size(); ++m) old_logp[m] = ResponseLogProbs(run.model, tensors[m], temp, false).logp;
+    for (size_t m = 0; m < minibatches.size(); ++m)
+      if (!minibatches[m].empty()) old_logp[m] = ResponseLogProbs(run.model, tensors[m], temp, false).logp;
   }
   const double lr = LearningRate(cfg, step);
   for (auto& group : run.optimizer->param_groups())
     static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
   UpdateStats st;
+  int local_updates = 0;
   std::vector<at::Tensor> params = run.model->parameters();
+  // One AllReduceSum of the loss normalisers per mini-batch (ComputeUpgeLoss).
+  NormaliserReducer to_global;
+  if (dp) to_global = [&run](const std::vector<double>& local) { return run.dist.AllReduceSum(local); };
   for (int epoch = 0; epoch < cfg.actor.ppo_epochs; ++epoch) {
     for (size_t m = 0; m < minibatches.size(); ++m) {
-      ResponseStats cur = ResponseLogProbs(run.model, tensors[m], temp, need_entropy);
-      at::Tensor old = many ? old_logp[m] : cur.logp.detach();
-      at::Tensor mask = tensors[m].response_mask.to(cur.logp.device());
-      const int64_t l_max = std::max<int64_t>(EffectiveLossMaxLen(cfg), tensors[m].response_width);
-      RolloutBatch b = MakeBatch(rows, minibatches[m], cur, old, mask, l_max);
-      LossOutput lo = PresetLoss(preset, b);
-      run.optimizer->zero_grad();
-      lo.loss.backward();
+      LossOutput lo;
+      if (!minibatches[m].empty()) {
+        ResponseStats cur = ResponseLogProbs(run.model, tensors[m], temp, need_entropy);
+        at::Tensor old = many ? old_logp[m] : cur.logp.detach();
+        at::Tensor mask = tensors[m].response_mask.to(cur.logp.device());
+        const int64_t l_max = std::max<int64_t>(EffectiveLossMaxLen(cfg), widths[m]);
+        RolloutBatch b = MakeBatch(rows, minibatches[m], cur, old, mask, l_max);
+        lo = PresetLoss(preset, b, nullptr, to_global);
+        run.optimizer->zero_grad();
+        lo.loss.backward();
+        local_updates += 1;
+        torch::NoGradGuard no_grad;
+        st.entropy_sum += (cur.entropy * mask).sum().item<double>();
+        st.entropy_tokens += mask.sum().item<double>();
+        st.tokens += tensors[m].tokens.size(0) * tensors[m].tokens.size(1);
+      } else {  // nothing of this mini-batch here: zero gradients, same collectives
+        to_global(std::vector<double>(preset.terms.size() + 1, 0.0));
+        run.optimizer->zero_grad();
+      }
+      if (dp) run.dist.AllReduceGradients(params, dist::GradReduction::kSum);
       const double norm = torch::nn::utils::clip_grad_norm_(params, cfg.actor.grad_clip);
       const bool skip = !std::isfinite(norm) || norm > cfg.actor.max_grad_norm;
       if (skip) {
         run.optimizer->zero_grad();
         st.skipped += 1;
-        LogWarn("step {}: skipped an update (grad norm {:.4g} > actor.max_grad_norm {})", step + 1, norm,
-                cfg.actor.max_grad_norm);
+        if (run.dist.is_main())
+          LogWarn("step {}: skipped an update (grad norm {:.4g} > actor.max_grad_norm {})", step + 1, norm,
+                  cfg.actor.max_grad_norm);
       } else {
         run.optimizer->step();
       }
       st.updates += 1;
       st.grad_norm_sum += std::isfinite(norm) ? norm : 0.0;
       for (const auto& [k, v] : lo.metrics) st.sums[k] += v;
-      {
-        torch::NoGradGuard no_grad;
-        st.entropy_sum += (cur.entropy * mask).sum().item<double>();
-        st.entropy_tokens += mask.sum().item<double>();
-      }
-      st.tokens += tensors[m].tokens.size(0) * tensors[m].tokens.size(1);
     }
   }
+  if (dp) ReduceUpdateStats(run, preset, local_updates, st);
   return st;
 }
 
@@ -219,22 +330,18 @@ std::map<std::string, double> StepMetrics(const StepBatch& sb, const UpdateStats
     all += sb.sampled[q] > 0 && sb.correct[q] == sb.sampled[q];
     rewarded += sb.correct[q];
   }
-  int demo_rows = 0;
-  double len = 0;
-  for (const auto& r : sb.rows) {
-    demo_rows += r.is_demo;
-    len += static_cast<double>(r.response.size());
-  }
+  const double demo_rows = static_cast<double>(sb.demo_rows), len = static_cast<double>(sb.response_len_sum);
+  const double n_rows = static_cast<double>(sb.rows_total);
   m["step"] = step;
   m["epoch"] = epoch;
   m["phase_sft"] = sft_phase ? 1 : 0;
   m["reward_mean"] = sb.rollouts > 0 ? static_cast<double>(rewarded) / sb.rollouts : NAN;
   m["solve_none"] = sb.rollouts > 0 ? static_cast<double>(none) / Q : NAN;
   m["solve_all"] = sb.rollouts > 0 ? static_cast<double>(all) / Q : NAN;
-  m["offline_ratio"] = sb.rows.empty() ? 0.0 : static_cast<double>(demo_rows) / sb.rows.size();
-  m["response_length_mean"] = sb.rows.empty() ? 0.0 : len / sb.rows.size();
+  m["offline_ratio"] = n_rows == 0 ? 0.0 : demo_rows / n_rows;
+  m["response_length_mean"] = n_rows == 0 ? 0.0 : len / n_rows;
   m["response_clip_ratio"] = sb.rollouts > 0 ? static_cast<double>(sb.truncated) / sb.rollouts : NAN;
-  m["rows"] = static_cast<double>(sb.rows.size());
+  m["rows"] = n_rows;
   m["lr"] = lr;
   const double u = std::max(1, us.updates);
   m["grad_norm"] = us.grad_norm_sum / u;
@@ -292,13 +399,18 @@ void Setup(Run& run, const std::string& weights_dir) {
   run.val_sets = LoadValidationSets(cfg);
 }
 
-void RunValidation(Run& run, RunLog& log, int step) {
+// Rank 0 validates (and logs); the other ranks wait at a barrier (raise
+// UPT_DIST_TIMEOUT when validation takes longer than the collective timeout).
+void RunValidation(Run& run, RunLog* log, int step) {
   if (run.val_sets.empty()) return;
-  torch::NoGradGuard no_grad;
-  for (const auto& r : Validate(*run.generator, *run.format, run.val_sets, run.cfg)) {
-    log.Validation(step, r.benchmark, r.avg_at_n, r.n, r.problems);
-    LogInfo("step {}: validation {} avg@{} = {:.4f} ({} problems)", step, r.benchmark, r.n, r.avg_at_n, r.problems);
+  if (log) {
+    torch::NoGradGuard no_grad;
+    for (const auto& r : Validate(*run.generator, *run.format, run.val_sets, run.cfg)) {
+      log->Validation(step, r.benchmark, r.avg_at_n, r.n, r.problems);
+      LogInfo("step {}: validation {} avg@{} = {:.4f} ({} problems)", step, r.benchmark, r.n, r.avg_at_n, r.problems);
+    }
   }
+  if (run.dist.distributed()) run.dist.Barrier();
 }
 
 }  // namespace
@@ -309,6 +421,8 @@ TrainSummary RunTraining(const TrainConfig& config, const TrainRunOptions& opts)
   run.cfg = config;
   const TrainConfig& cfg = run.cfg;
   ValidateConfig(cfg);
+  run.dist = dist::DistContext::FromEnvironment();
+  const bool main_rank = run.dist.is_main();
   const std::string out = cfg.trainer.out_dir;
   MakeDirs(out);
   TrainerState state;
@@ -326,15 +440,24 @@ TrainSummary RunTraining(const TrainConfig& config, const TrainRunOptions& opts)
     state.step = saved.step;
     state.cursor = saved.cursor;
     LoadOptimizerState(resume_dir, *run.optimizer);
-    LogInfo("resuming {} at step {} (epoch {}, offset {})", resume_dir, state.step, state.cursor.epoch,
-            state.cursor.offset);
+    if (main_rank)
+      LogInfo("resuming {} at step {} (epoch {}, offset {})", resume_dir, state.step, state.cursor.epoch,
+              state.cursor.offset);
   }
-  WriteFileAtomic(out + "/config.json", DumpPretty(state.config));
-  RunLog log(out, resume_dir.empty() ? -1 : state.step);
+  if (run.dist.distributed()) {
+    run.dist.BroadcastParameters(run.model->parameters());
+    if (main_rank)
+      LogInfo("data-parallel training on {} ranks (rank 0 writes logs and checkpoints)", run.dist.world_size());
+  }
+  std::unique_ptr<RunLog> log;  // rank 0 only
+  if (main_rank) {
+    WriteFileAtomic(out + "/config.json", DumpPretty(state.config));
+    log = std::make_unique<RunLog>(out, resume_dir.empty() ? -1 : state.step);
+  }
   TrainSummary summary;
   summary.start_step = state.step;
   const auto t_run = Clock::now();
-  if (state.step == 0 && cfg.trainer.val_before_train) RunValidation(run, log, 0);
+  if (state.step == 0 && cfg.trainer.val_before_train) RunValidation(run, log.get(), 0);
 
   const int total = cfg.trainer.total_training_steps;
   const int sft_steps = EffectiveSftSteps(cfg);
@@ -356,6 +479,7 @@ TrainSummary RunTraining(const TrainConfig& config, const TrainRunOptions& opts)
       torch::NoGradGuard no_grad;
       sb = SampleAndRoute(run, preset, batch, step);
     }
+    ReduceStepBatch(run, sb);
     const double rollout_s = Since(t_step);
     // 5-6. old log-probs, updates
     const auto t_update = Clock::now();
@@ -371,25 +495,34 @@ TrainSummary RunTraining(const TrainConfig& config, const TrainRunOptions& opts)
     m["update_s"] = update_s;
     m["step_s"] = step_s;
     m["step_cpu_s"] = static_cast<double>(std::clock() - cpu_step) / CLOCKS_PER_SEC;  // process CPU, all threads
-    log.Step(m);
-    for (size_t q = 0; q < batch.size(); ++q)
-      if (sb.sampled[q] > 0) log.RolloutAccuracy(state.step, epoch, run.data[batch[q]].id, sb.correct[q], sb.sampled[q]);
-    log.Flush();
+    if (log) {
+      log->Step(m);
+      for (size_t q = 0; q < batch.size(); ++q)
+        if (sb.sampled[q] > 0)
+          log->RolloutAccuracy(state.step, epoch, run.data[batch[q]].id, sb.correct[q], sb.sampled[q]);
+      log->Flush();
+    }
     summary.final_reward_mean = m["reward_mean"];
     state.last_metrics = OrderedJson::object();
     for (const auto& [k, v] : m)
       if (std::isfinite(v)) state.last_metrics[k] = v;
-    if (opts.progress)
+    if (opts.progress && main_rank)
       LogInfo("step {}/{} [{}] reward {:.3f} offline {:.2f} pg {:.4g} sft {:.4g} H {:.3f} |g| {:.3g} len {:.1f} {:.2f}s",
               state.step, total, preset.name, m["reward_mean"], m["offline_ratio"], m["pg_loss"], m["sft_loss"],
               m["entropy"], m["grad_norm"], m["response_length_mean"], step_s);
     // 8. validation
-    if (cfg.trainer.test_freq > 0 && state.step % cfg.trainer.test_freq == 0) RunValidation(run, log, state.step);
+    if (cfg.trainer.test_freq > 0 && state.step % cfg.trainer.test_freq == 0) RunValidation(run, log.get(), state.step);
     // 9. checkpoint
     const bool last = state.step == total;
-    if (last || (cfg.trainer.save_freq > 0 && state.step % cfg.trainer.save_freq == 0))
-      summary.last_checkpoint = SaveCheckpoint(out, state, run.model, run.tokenizer.json_text(), *run.optimizer,
-                                               cfg.trainer.keep_checkpoints);
+    if (last || (cfg.trainer.save_freq > 0 && state.step % cfg.trainer.save_freq == 0)) {
+      if (main_rank)
+        summary.last_checkpoint = SaveCheckpoint(out, state, run.model, run.tokenizer.json_text(), *run.optimizer,
+                                                 cfg.trainer.keep_checkpoints);
+      if (run.dist.distributed()) {  // a following --resume (on any rank) sees the complete checkpoint
+        run.dist.Barrier();
+        if (!main_rank) summary.last_checkpoint = LatestCheckpoint(out);
+      }
+    }
     ++done_here;
   }
   summary.steps_done = state.step;

@@ -59,6 +59,38 @@ at::Tensor KlPenalty(const at::Tensor& logp, const at::Tensor& ref, const std::s
               "upge options: field 'kl_loss_type'");
 }
 
+// An aggregation's normaliser `v` after its clamp (token-mean: Σ mask >= 1e-8;
+// seq-mean-*: rows >= 1); token-sum-norm divides by L_max only: 1.
+double ClampedNormaliser(const std::string& aggregation, double v) {
+  if (aggregation == "token-sum-norm") return 1.0;
+  return aggregation == "token-mean" ? std::max(v, 1e-8) : std::max(v, 1.0);
+}
+
+double LocalNormaliser(const std::string& aggregation, const at::Tensor& token_mask) {
+  if (aggregation == "token-sum-norm") return 0.0;
+  return aggregation == "token-mean" ? token_mask.sum().item<double>()
+                                     : (token_mask.sum(1) > 0).sum().item<double>();
+}
+
+// local/global rescaling factors, one per term plus one for entropy/KL; all 1 without a reducer.
+std::vector<double> NormaliserScales(const std::vector<UpgeTerm>& terms, const RolloutBatch& b, const UpgeOptions& opts,
+                                     const BatchCtx& c, const NormaliserReducer& to_global) {
+  std::vector<double> scale(terms.size() + 1, 1.0);
+  if (!to_global) return scale;
+  torch::NoGradGuard no_grad;
+  std::vector<double> local;
+  for (const auto& t : terms) local.push_back(LocalNormaliser(t.aggregation, MakeInput(b, opts, c, t).token_mask));
+  local.push_back(c.mask.sum().item<double>());
+  std::vector<double> global = to_global(local);
+  if (global.size() != local.size())
+    throw Error("loss normaliser reducer returned " + std::to_string(global.size()) + " values for " +
+                std::to_string(local.size()), "ComputeUpgeLoss: 'to_global'");
+  for (size_t i = 0; i < terms.size(); ++i)
+    scale[i] = ClampedNormaliser(terms[i].aggregation, local[i]) / ClampedNormaliser(terms[i].aggregation, global[i]);
+  scale.back() = std::max(local.back(), 1e-8) / std::max(global.back(), 1e-8);
+  return scale;
+}
+
 }  // namespace
 
 void ValidateTerms(const std::vector<UpgeTerm>& terms) {
@@ -97,12 +129,19 @@ at::Tensor ComputeAdvantages(const RolloutBatch& b, const std::string& advantage
 
 LossOutput ComputeUpgeLoss(const std::vector<UpgeTerm>& terms, const UpgeOptions& opts, const RolloutBatch& b,
                            const std::vector<at::Tensor>* advantages) {
+  return ComputeUpgeLoss(terms, opts, b, advantages, NormaliserReducer());
+}
+
+LossOutput ComputeUpgeLoss(const std::vector<UpgeTerm>& terms, const UpgeOptions& opts, const RolloutBatch& b,
+                           const std::vector<at::Tensor>* advantages, const NormaliserReducer& to_global) {
   ValidateBatch(b);
   ValidateTerms(terms);
   if (advantages && advantages->size() != terms.size())
     throw Error("got " + std::to_string(advantages->size()) + " advantage tensors for " +
                 std::to_string(terms.size()) + " terms", "ComputeUpgeLoss: 'advantages'");
   BatchCtx c = MakeCtx(b);
+  const std::vector<double> scale = NormaliserScales(terms, b, opts, c, to_global);
+  const bool rescale = static_cast<bool>(to_global);
   const int64_t L_max = b.l_max();
   LossOutput out;
   auto& met = out.metrics;
@@ -124,6 +163,7 @@ LossOutput ComputeUpgeLoss(const std::vector<UpgeTerm>& terms, const UpgeOptions
     if (m.value.defined()) tok = tok + ((1 - m.keep) * m.value).detach();
     at::Tensor loss_mat = -in.adv * tok;
     at::Tensor term_loss = AggregationRegistry().Get(t.aggregation)(loss_mat, in.token_mask, L_max);
+    if (rescale) term_loss = term_loss * scale[i];
     total = total + t.coef * term_loss;
     const double v = term_loss.item<double>();
     met[t.metric] += v;
@@ -145,6 +185,7 @@ LossOutput ComputeUpgeLoss(const std::vector<UpgeTerm>& terms, const UpgeOptions
   met["hpt/offline_data_ratio"] = B > 0 ? b.is_demo.to(torch::kDouble).sum().item<double>() / B : 0.0;
   if (b.entropy.defined()) {
     auto ent = (b.entropy * c.mask).sum() / c.mask.sum().clamp_min(1e-8);
+    if (rescale) ent = ent * scale.back();
     met["actor/entropy"] = ent.item<double>();
     if (opts.entropy_coeff != 0) total = total - opts.entropy_coeff * ent;
   } else if (opts.entropy_coeff != 0) {
@@ -157,6 +198,7 @@ LossOutput ComputeUpgeLoss(const std::vector<UpgeTerm>& terms, const UpgeOptions
                   "compute reference log-probs, or set kl_loss_coef=0");
     auto kl = KlPenalty(b.logp, b.ref_logp.detach(), opts.kl_loss_type);
     auto kl_loss = (kl * c.mask).sum() / c.mask.sum().clamp_min(1e-8);
+    if (rescale) kl_loss = kl_loss * scale.back();
     met["actor/kl_loss"] = kl_loss.item<double>();
     met["actor/kl_coef"] = opts.kl_loss_coef;
     total = total + opts.kl_loss_coef * kl_loss;

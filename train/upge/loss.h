@@ -8,6 +8,7 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -50,5 +51,21 @@ at::Tensor ComputeAdvantages(const RolloutBatch& b, const std::string& advantage
 // rows for this batch; when null they are computed from `b` itself.
 LossOutput ComputeUpgeLoss(const std::vector<UpgeTerm>& terms, const UpgeOptions& opts, const RolloutBatch& b,
                            const std::vector<at::Tensor>* advantages = nullptr);
+
+// Data parallelism (docs/distributed.md): maps this rank's loss normalisers to the
+// global ones (the trainer backs it with one AllReduceSum). Layout, size
+// terms.size() + 1: entry i = term i's normaliser over this batch's rows (Σ token
+// mask for token-mean; number of non-empty rows for seq-mean-*; 0 for
+// token-sum-norm, whose L_max is already global), last entry = Σ response mask
+// (entropy bonus and KL penalty). Each term, the entropy and the KL are then
+// divided by the global normaliser instead of the local one, so summing the
+// gradients (and the additive metrics: term losses, pg_loss, loss, entropy,
+// kl_loss) over ranks gives the 1-process values. Ratio metrics (clip fractions,
+// ppo_kl, offline_data_ratio) stay local.
+using NormaliserReducer = std::function<std::vector<double>(const std::vector<double>& local)>;
+
+// As above; an empty `to_global` is the single-process loss (bit-identical).
+LossOutput ComputeUpgeLoss(const std::vector<UpgeTerm>& terms, const UpgeOptions& opts, const RolloutBatch& b,
+                           const std::vector<at::Tensor>* advantages, const NormaliserReducer& to_global);
 
 }  // namespace upt::train

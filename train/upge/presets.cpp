@@ -276,13 +276,18 @@ std::string PresetTable() {
 }
 
 LossOutput PresetLoss(const Preset& p, const RolloutBatch& b, const std::vector<at::Tensor>* advantages) {
+  return PresetLoss(p, b, advantages, NormaliserReducer());
+}
+
+LossOutput PresetLoss(const Preset& p, const RolloutBatch& b, const std::vector<at::Tensor>* advantages,
+                      const NormaliserReducer& to_global) {
   if (!p.phases.empty()) {
     std::string ph;
     for (const auto& s : p.phases) ph += (ph.empty() ? "" : ", ") + s;
     throw Error("preset '" + p.name + "' has phases (" + ph + ")", "PresetLoss",
                 "run each phase with its own preset");
   }
-  return ComputeUpgeLoss(p.terms, p.opts, b, advantages);
+  return ComputeUpgeLoss(p.terms, p.opts, b, advantages, to_global);
 }
 
 }  // namespace upt::train

@@ -92,5 +92,8 @@ void RegisterPresets(Registry<Preset>& r);
 
 // The loss of a single-phase preset (throws for multi-phase presets, naming the phases).
 LossOutput PresetLoss(const Preset& p, const RolloutBatch& b, const std::vector<at::Tensor>* advantages = nullptr);
+// With global loss normalisers for data-parallel training (ComputeUpgeLoss, loss.h).
+LossOutput PresetLoss(const Preset& p, const RolloutBatch& b, const std::vector<at::Tensor>* advantages,
+                      const NormaliserReducer& to_global);
 
 }  // namespace upt::train

@@ -47,6 +47,14 @@ void BM_AllReduceGradients(benchmark::State& state) {
   state.counters["ranks"] = Ctx().world_size();
 }
 
+// Reference point: one flat tensor all-reduced in place (no bucketing, no copies).
+void BM_AllReduceFlat(benchmark::State& state) {
+  std::vector<at::Tensor> t{torch::ones({state.range(0)})};
+  Ctx().Barrier();
+  for (auto _ : state) Ctx().AllReduceSum(t);
+  state.SetBytesProcessed(state.iterations() * state.range(0) * 4);
+}
+
 upt::lm::io::Qwen2Config ToyConfig() {
   upt::lm::io::Qwen2Config c;
   c.vocab_size = 512;
@@ -105,10 +113,11 @@ BENCHMARK(BM_AllReduceGradients)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK(BM_AllReduceGradients)
-    ->ArgsProduct({{100'000'000}, {1 << 10, 25 << 10, 100 << 10}})
+    ->ArgsProduct({{100'000'000}, {1 << 10, 25 << 10, 100 << 10, 512 << 10}})
     ->Iterations(3)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+BENCHMARK(BM_AllReduceFlat)->Arg(200'000)->Arg(100'000'000)->Iterations(3)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_TrainStep)->Arg(32)->Iterations(10)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 int main(int argc, char** argv) {

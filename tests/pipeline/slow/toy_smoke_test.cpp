@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/error.h"
 #include "core/fs.h"
 #include "core/json.h"
 #include "core/jsonl.h"

@@ -72,8 +72,8 @@ TEST(StageTableTest, SftThenGrpoGetsTheSameStepBudget) {
   auto st = BuildStages(FindPreset("toy"), "/tmp/x", "cpu");
   for (const auto& s : st) {
     if (s.name.rfind("train_", 0) != 0) continue;
-    EXPECT_EQ(s.options["trainer.total_training_steps"].get<int>(), 200) << s.name;
-    if (s.name == "train_sft_then_grpo") EXPECT_EQ(s.options["algorithm.sft_steps"].get<int>(), 100);
+    EXPECT_EQ(s.options["trainer.total_training_steps"].get<int>(), FindPreset("toy").train_steps) << s.name;
+    if (s.name == "train_sft_then_grpo") EXPECT_EQ(s.options["algorithm.sft_steps"].get<int>(), FindPreset("toy").train_steps / 2);
   }
 }
 

@@ -94,10 +94,19 @@ TEST(RunStagesTest, SecondRunSkipsEverythingAndChangedStagesRerun) {
   auto r2 = RunStages(Diamond(&runs, &mu), ro);
   for (const auto& r : r2) EXPECT_EQ(r.status, StageStatus::kSkipped) << r.name;
   EXPECT_EQ(runs["a"], 1);
+  // A deleted output is rebuilt, and so is everything that reads it.
+  fs::remove_all(out + "/stages/b");
+  auto rb = RunStages(Diamond(&runs, &mu), ro);
+  EXPECT_EQ(rb[0].status, StageStatus::kSkipped);
+  EXPECT_EQ(rb[1].status, StageStatus::kDone);
+  EXPECT_EQ(rb[2].status, StageStatus::kSkipped);
+  EXPECT_EQ(rb[3].status, StageStatus::kDone);
+  EXPECT_EQ(runs["b"], 2);
+  EXPECT_EQ(runs["c"], 1);
   // Changing a's options reruns everything downstream of it.
   auto r3 = RunStages(Diamond(&runs, &mu, 7), ro);
   for (const auto& r : r3) EXPECT_EQ(r.status, StageStatus::kDone) << r.name;
-  EXPECT_EQ(runs["d"], 2);
+  EXPECT_EQ(runs["d"], 3);
   Json sj = Json::parse(ReadFile(out + "/stages/d/stage.json"));
   EXPECT_EQ(sj["inputs"].size(), 2u);
   EXPECT_EQ(sj["hash"].get<std::string>(), r3[3].hash);

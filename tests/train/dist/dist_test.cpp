@@ -47,6 +47,7 @@ void RunRanks(int world, const std::function<void(DistContext&)>& fn, int timeou
       }
     });
   for (auto& t : threads) t.join();
+  std::filesystem::remove_all(std::filesystem::path(store).parent_path());
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
 }

@@ -45,6 +45,18 @@ TEST(ShardTest, OwnedRowsKeepWholeGroupsAndCoverTheBatchOnce) {
   EXPECT_EQ(OwnedRows(questions, group, 1, world).front(), 3 * group);  // rank 0 owns questions 0..2
 }
 
+TEST(ShardTest, OwnedQuestionsGiveEveryRankAShareOfEveryMinibatch) {
+  // 10 questions in mini-batches of 4 (4, 4, 2) over 2 ranks.
+  EXPECT_EQ(OwnedQuestions(10, 4, 0, 2), (std::vector<int>{0, 1, 4, 5, 8}));
+  EXPECT_EQ(OwnedQuestions(10, 4, 1, 2), (std::vector<int>{2, 3, 6, 7, 9}));
+  for (int world = 1; world <= 5; ++world) {
+    std::vector<int> seen(23, 0);
+    for (int r = 0; r < world; ++r)
+      for (int q : OwnedQuestions(23, 6, r, world)) seen[q] += 1;
+    for (int c : seen) EXPECT_EQ(c, 1) << "world " << world;
+  }
+}
+
 TEST(ShardTest, MoreRanksThanQuestionsLeavesTrailingRanksEmpty) {
   EXPECT_EQ(ShardOf(2, 3, 4).size(), 0);
   EXPECT_EQ(ShardOf(2, 1, 4).size(), 1);

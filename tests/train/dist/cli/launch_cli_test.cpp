@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -14,6 +16,9 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "train/dist/dist.h"
 
 namespace upt::train::dist {
 namespace {
@@ -113,6 +118,60 @@ TEST(ShardedGenerationTest, ShardsLaunchedAsRanksScoreLikeTheUnshardedRun) {
   }
   EXPECT_EQ(a["benchmark"]["samples"], 27);
   std::filesystem::remove_all(dir);
+}
+
+// Ranks as real processes: this test re-runs itself under `upt launch` (like a gtest
+// death test). Under the launcher (WORLD_SIZE set) it is one rank: join through the
+// TCPStore that `upt launch` set up, all-reduce, and, with UPT_TEST_RANK1_EXITS, rank 1
+// exits right after joining so rank 0's collective must fail instead of hanging.
+std::string SelfPath() {
+  return std::filesystem::read_symlink("/proc/self/exe").string();
+}
+
+int AsLaunchedRank() {
+  DistContext ctx = DistContext::FromEnvironment({20});
+  ctx.Barrier();
+  if (std::getenv("UPT_TEST_RANK1_EXITS")) {
+    if (ctx.rank() == 1) std::_Exit(7);
+    std::signal(SIGTERM, SIG_IGN);  // the launcher's SIGTERM must not end rank 0 before it notices
+  }
+  try {
+    const double sum = ctx.AllReduceSum(std::vector<double>{ctx.rank() + 1.0})[0];
+    std::printf("rank %d sum %g\n", ctx.rank(), sum);
+    return sum == 3.0 ? 0 : 1;
+  } catch (const Error& e) {
+    std::printf("rank %d error: %s\n", ctx.rank(), e.what());
+    return 2;
+  }
+}
+
+TEST(LaunchedRanksTest, ProcessesJoinThroughTheLauncherAndADyingRankFailsThePeer) {
+  if (std::getenv("WORLD_SIZE")) {  // child mode: one rank
+    std::fflush(stdout);
+    const int code = AsLaunchedRank();
+    std::fflush(stdout);
+    std::_Exit(code);
+  }
+  const char* bin = std::getenv("UPT_BIN");
+  ASSERT_NE(bin, nullptr);
+  const std::string self = SelfPath() + " --gtest_filter=LaunchedRanksTest.*";
+  int st = 0;
+  std::string out = RunShell(std::string(bin) + " launch --nproc 2 -- " + self + " 2>&1", &st);
+  EXPECT_EQ(WEXITSTATUS(st), 0) << out;
+  EXPECT_NE(out.find("[rank 0] rank 0 sum 3"), std::string::npos) << out;
+  EXPECT_NE(out.find("[rank 1] rank 1 sum 3"), std::string::npos) << out;
+
+  const auto t0 = std::chrono::steady_clock::now();
+  out = RunShell("UPT_TEST_RANK1_EXITS=1 " + std::string(bin) + " launch --nproc 2 --kill-grace 10 -- " + self + " 2>&1",
+                 &st);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(WEXITSTATUS(st), 7) << out;
+  EXPECT_NE(out.find("rank 1 exited with status 7"), std::string::npos) << out;
+  // Rank 0 ignores SIGTERM, so only its own failure detection ends it before the
+  // launcher's SIGKILL at 10 s (and far before the 20 s collective timeout).
+  EXPECT_NE(out.find("[rank 0] rank 0 error: "), std::string::npos) << out;
+  EXPECT_NE(out.find("rank 0/2: all-reduce of metrics failed"), std::string::npos) << out;
+  EXPECT_LT(secs, 9.0) << out;
 }
 
 }  // namespace
