@@ -26,6 +26,7 @@ struct ReproduceOptions {
   bool dry_run = false;       // print the plan only
   int threads = 0;            // 0 = all cores
   std::string device = "cpu";
+  long long seed = -1;        // training, sampling and bootstrap seed; -1 = the preset's (0)
   template <class V>
   void ForEach(V&& v) {
     v("preset", preset, "toy | toy-smoke | paper-qwen25-math-7b | paper-qwen25-math-1.5b | paper-llama31-8b");
@@ -34,6 +35,7 @@ struct ReproduceOptions {
     v("dry_run", dry_run, "print the plan and check the configs; run nothing");
     v("threads", threads, "threads (stages run side by side, one thread each); 0 = all cores");
     v("device", device, "cpu | cuda (paper presets need cuda)");
+    v("seed", seed, "seed for base init, training, sampling and bootstrap; -1 = the preset's");
   }
 };
 

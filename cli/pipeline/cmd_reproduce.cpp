@@ -29,6 +29,9 @@ RunFn SetupReproduce(CLI::App& app) {
   app.add_option("--threads", o->threads, "threads: stages run side by side, one thread each; 0 = all cores")
       ->capture_default_str();
   app.add_option("--device", o->device, "cpu | cuda (paper presets)")->capture_default_str();
+  app.add_option("--seed", o->seed, "seed for base init, training, sampling, bootstrap (-1 = preset's); "
+                 "compare seeds before reading an ordering into the table")
+      ->capture_default_str();
   app.add_flag("--list-presets", *list, "list the presets");
   return [o, list] { return *list ? ListPresets() : pipeline::RunReproduce(*o); };
 }

@@ -1,6 +1,7 @@
 // `upt train`: post-training with a YAML config (train/loop), and
 // `upt pretrain`: the toy world's base model (train/toy).
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 #include "cli/command.h"
@@ -60,6 +61,8 @@ int RunTrain(const TrainCli& cli) {
   upt::train::TrainRunOptions opts;
   opts.resume = cli.resume;
   auto s = upt::train::RunTraining(cfg, opts);
+  const char* rank = std::getenv("RANK");  // data-parallel: only rank 0 reports
+  if (rank && std::string(rank) != "0") return 0;
   std::printf("trained steps %d..%d in %.1f s; last checkpoint %s\n", s.start_step, s.steps_done, s.seconds,
               s.last_checkpoint.c_str());
   return 0;

@@ -1,7 +1,7 @@
 // The toy world: a deterministic generator of verifiable arithmetic problems that
 // a ~0.2 M-parameter character-level Qwen2 model can learn on 2 CPU cores, so the
 // whole post-training study (pre-train, SFT, GRPO, LUFFY, HPT, pass@k) runs
-// end to end in minutes (design: /work/shared/design/toy_world.md).
+// end to end in minutes (design: docs/design/toy_world.md).
 //
 // Texts (character level; `\boxed{` is one symbol):
 //   arith    `Q: 75+2-3*4= A:`        -> `3*4=12 75+2=77 77-12=65 \boxed{65}`

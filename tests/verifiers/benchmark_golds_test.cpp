@@ -23,11 +23,7 @@ struct Gold {
   std::vector<std::string> choices;
 };
 
-std::string DataDir() {
-  std::string d = testing::SourceDir() + "/datasets/data";
-  if (std::filesystem::exists(d + "/math500.jsonl")) return d;
-  return "/work/shared/datasets";  // dev fallback before datasets/data existed
-}
+std::string DataDir() { return testing::SourceDir() + "/datasets/data"; }
 
 std::vector<Gold> LoadGolds(bool mc) {
   std::vector<Gold> out;

@@ -38,7 +38,7 @@ struct TrainSummary {
 TrainSummary RunTraining(const TrainConfig& cfg, const TrainRunOptions& opts);
 
 // Registers the toy world's training data ("toy:train") with the data loader;
-// called by RunTraining and by `upt train --dry-run`.
+// called by RunTraining and by `upt train --dry-run`. Idempotent and thread-safe.
 void RegisterToyTrainData();
 
 }  // namespace upt::train

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <mutex>
 
 #include "core/error.h"
 #include "core/fs.h"
@@ -146,10 +147,13 @@ ToyPretrainResult PretrainToyBase(const ToyPretrainOptions& o) {
 namespace upt::train {
 
 void RegisterToyTrainData() {
-  SetToyTrainProvider([](const std::string& name, long long) {
-    if (name != "train")
-      throw Error("unknown toy data set 'toy:" + name + "'", "data.train_files", "use toy:train");
-    return toy::ToyTrainExamples(datasets::toy::ToyWorldOptions{});
+  static std::once_flag once;
+  std::call_once(once, [] {
+    SetToyTrainProvider([](const std::string& name, long long) {
+      if (name != "train")
+        throw Error("unknown toy data set 'toy:" + name + "'", "data.train_files", "use toy:train");
+      return toy::ToyTrainExamples(datasets::toy::ToyWorldOptions{});
+    });
   });
 }
 

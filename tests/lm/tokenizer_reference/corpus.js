@@ -6,7 +6,9 @@
 const fs = require('fs');
 const path = require('path');
 
-const DATASETS = process.env.UPT_DATASETS_DIR || '/work/shared/datasets';
+// The committed fixture was made from the canonical benchmark files plus the HPT
+// copies (hpt/*.jsonl) of the project's data source; UPT_DATASETS_DIR points there.
+const DATASETS = process.env.UPT_DATASETS_DIR || path.join(__dirname, '..', '..', '..', 'datasets', 'data');
 
 function collectStrings(value, out) {
   if (typeof value === 'string') out.push(value);
