@@ -19,89 +19,23 @@
 #include "train/loop/checkpoint.h"
 #include "train/loop/trainer.h"
 #include "train/toy/toy_base.h"
+#include "tests/train/loop/tiny_run.h"
 
 namespace upt::train {
 namespace {
 namespace fs = std::filesystem;
+using namespace upt::train::testing;  // NOLINT: the shared tiny-run fixture
 
-std::string Root() {
-  static std::string root = [] {
-    auto dir = fs::temp_directory_path() / ("upt_dp_test_" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    return dir.string();
-  }();
-  return root;
-}
-
-std::string TinyModel() {
-  static std::string dir = [] {
-    std::string d = Root() + "/tiny_model";
-    std::string tok_json = toy::ToyTokenizerJson();
-    lm::Tokenizer tok = lm::Tokenizer::FromJsonText(tok_json);
-    toy::ToyModelOptions m;
-    m.hidden_size = 32;
-    m.num_layers = 1;
-    m.num_heads = 2;
-    m.num_kv_heads = 1;
-    m.intermediate_size = 64;
-    lm::Qwen2ForCausalLM model(toy::ToyQwen2Config(m, tok.vocab_size(), tok.TokenToId("<bos>"),
-                                                    tok.TokenToId("<eos>"), tok.TokenToId("<pad>")));
-    lm::InitQwen2Weights(model, 7);
-    lm::SaveQwen2(model, d, tok_json);
-    return d;
-  }();
-  return dir;
-}
-
-std::string TrainFile() {
-  static std::string path = [] {
-    std::string p = Root() + "/train5.jsonl";
-    std::string text;
-    auto all = toy::ToyTrainExamples({});
-    for (int i = 0; i < 5; ++i) {
-      Json j;
-      j["id"] = all[i].id;
-      j["problem"] = all[i].problem;
-      j["answer"] = all[i].answer;
-      j["target"] = all[i].target;
-      text += j.dump() + "\n";
-    }
-    WriteFileAtomic(p, text);
-    return p;
-  }();
-  return path;
-}
-
-TrainConfig TinyConfig(const std::string& preset, const std::string& out) {
-  TrainConfig c;
-  c.algorithm.preset = preset;
-  c.model.path = TinyModel();
-  c.data.train_files = TrainFile();
-  c.data.train_batch_size = 3;
-  c.data.max_response_length = 40;
+// The shared tiny run with 4 rollouts, HPT gate 1, 3 steps and no checkpoints.
+TrainConfig DpConfig(const std::string& preset, const std::string& out) {
+  TrainConfig c = TinyConfig(preset, out);
   c.rollout.n = 4;
-  c.rollout.max_new_tokens = 8;
-  c.actor.ppo_mini_batch_size = 2;
-  c.actor.optim.lr = 1e-3;
   c.actor.optim.warmup_steps = 1;
-  c.actor.loss_agg_max_len = 48;
   c.algorithm.switch_gate = 1;  // hpt: questions with <= 1 of 4 correct train their demonstration
+  c.algorithm.sft_steps = 0;
   c.trainer.total_training_steps = 3;
   c.trainer.save_freq = 0;
-  c.trainer.test_freq = 0;
-  c.trainer.val_before_train = false;
-  c.trainer.seed = 3;
-  c.trainer.threads = 1;
-  c.trainer.keep_checkpoints = 0;
-  c.trainer.out_dir = out;
   return c;
-}
-
-std::vector<at::Tensor> Params(const std::string& dir) {
-  auto model = lm::LoadQwen2(dir, torch::kCPU);
-  std::vector<at::Tensor> out;
-  for (const auto& p : model->parameters()) out.push_back(p.detach().clone());
-  return out;
 }
 
 std::vector<Json> Jsonl(const std::string& path) {
@@ -117,7 +51,7 @@ TEST_P(DataParallelTrainTest, TwoRanksEqualOneProcess) {
   const std::string one = Root() + "/one_" + GetParam(), two = Root() + "/two_" + GetParam();
   TrainRunOptions quiet;
   quiet.progress = false;
-  RunTraining(TinyConfig(GetParam(), one), quiet);  // writes one/config.json: the resolved config
+  RunTraining(DpConfig(GetParam(), one), quiet);  // writes one/config.json: the resolved config
 
   const char* bin = std::getenv("UPT_BIN");
   ASSERT_NE(bin, nullptr);

@@ -17,98 +17,17 @@
 #include "train/loop/checkpoint.h"
 #include "train/loop/run_log.h"
 #include "train/toy/toy_base.h"
+#include "tests/train/loop/tiny_run.h"
 
 namespace upt::train {
 namespace {
 namespace fs = std::filesystem;
-
-std::string Root() {
-  static std::string root = [] {
-    auto dir = fs::temp_directory_path() / ("upt_trainer_test_" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    return dir.string();
-  }();
-  return root;
-}
-
-// A tiny randomly initialised toy model (d 32, 1 layer) saved as an HF directory.
-std::string TinyModel() {
-  static std::string dir = [] {
-    std::string d = Root() + "/tiny_model";
-    std::string tok_json = toy::ToyTokenizerJson();
-    lm::Tokenizer tok = lm::Tokenizer::FromJsonText(tok_json);
-    toy::ToyModelOptions m;
-    m.hidden_size = 32;
-    m.num_layers = 1;
-    m.num_heads = 2;
-    m.num_kv_heads = 1;
-    m.intermediate_size = 64;
-    lm::Qwen2ForCausalLM model(toy::ToyQwen2Config(m, tok.vocab_size(), tok.TokenToId("<bos>"),
-                                                    tok.TokenToId("<eos>"), tok.TokenToId("<pad>")));
-    lm::InitQwen2Weights(model, 7);
-    lm::SaveQwen2(model, d, tok_json);
-    return d;
-  }();
-  return dir;
-}
-
-// Five toy training examples as a JSONL file (so batches of 3 cross epochs).
-std::string SmallTrainFile() {
-  static std::string path = [] {
-    std::string p = Root() + "/train5.jsonl";
-    std::string text;
-    auto all = toy::ToyTrainExamples({});
-    for (int i = 0; i < 5; ++i) {
-      Json j;
-      j["id"] = all[i].id;
-      j["problem"] = all[i].problem;
-      j["answer"] = all[i].answer;
-      j["target"] = all[i].target;
-      text += j.dump() + "\n";
-    }
-    WriteFileAtomic(p, text);
-    return p;
-  }();
-  return path;
-}
-
-TrainConfig TinyConfig(const std::string& preset, const std::string& out) {
-  TrainConfig c;
-  c.algorithm.preset = preset;
-  c.model.path = TinyModel();
-  c.data.train_files = SmallTrainFile();
-  c.data.train_batch_size = 3;
-  c.data.max_response_length = 40;
-  c.rollout.n = 2;
-  c.rollout.max_new_tokens = 8;
-  c.actor.ppo_mini_batch_size = 2;  // two mini-batches per step: exercises recomputed π_old
-  c.actor.optim.lr = 1e-3;
-  c.actor.optim.warmup_steps = 2;
-  c.actor.loss_agg_max_len = 48;
-  c.algorithm.switch_gate = 0;
-  c.algorithm.sft_steps = preset == "sft_then_grpo" ? 1 : 0;
-  c.trainer.total_training_steps = 4;
-  c.trainer.save_freq = 2;
-  c.trainer.test_freq = 0;
-  c.trainer.val_before_train = false;
-  c.trainer.seed = 3;
-  c.trainer.threads = 1;
-  c.trainer.keep_checkpoints = 0;
-  c.trainer.out_dir = out;
-  return c;
-}
+using namespace upt::train::testing;  // NOLINT: the shared tiny-run fixture
 
 TrainRunOptions Quiet() {
   TrainRunOptions o;
   o.progress = false;
   return o;
-}
-
-std::vector<at::Tensor> Params(const std::string& dir) {
-  auto model = lm::LoadQwen2(dir, torch::kCPU);
-  std::vector<at::Tensor> out;
-  for (const auto& p : model->parameters()) out.push_back(p.detach().clone());
-  return out;
 }
 
 // metrics.csv without the timing columns (which differ run to run).
@@ -149,10 +68,15 @@ TEST(TrainerTest, EveryPresetRunsAndLogsTheExpectedColumns) {
       EXPECT_TRUE(FileExists(out + "/rollout_accuracy.jsonl"));
       EXPECT_FALSE(ReadFile(out + "/rollout_accuracy.jsonl").empty());
     }
-    if (preset == "sft") EXPECT_DOUBLE_EQ(last["offline_ratio"].get<double>(), 1.0);
-    if (preset == "grpo") EXPECT_DOUBLE_EQ(last["offline_ratio"].get<double>(), 0.0);
-    if (preset == "luffy" || preset == "srft")  // 1 demonstration + (n-1) rollouts per question
+    if (preset == "sft") {
+      EXPECT_DOUBLE_EQ(last["offline_ratio"].get<double>(), 1.0);
+    }
+    if (preset == "grpo") {
+      EXPECT_DOUBLE_EQ(last["offline_ratio"].get<double>(), 0.0);
+    }
+    if (preset == "luffy" || preset == "srft") {  // 1 demonstration + (n-1) rollouts per question
       EXPECT_DOUBLE_EQ(last["offline_ratio"].get<double>(), 0.5);
+    }
     EXPECT_TRUE(FileExists(out + "/checkpoint-2/model.safetensors"));
     EXPECT_TRUE(FileExists(out + "/checkpoint-2/optimizer.pt"));
     EXPECT_EQ(std::string(Trim(ReadFile(out + "/latest"))), "checkpoint-2");
