@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/rng.h"
+#include "tests/lm/model/lm_test_util.h"
 
 namespace upt::lm::io {
 namespace {
@@ -41,21 +42,7 @@ std::string ErrorOf(const std::string& file) {
   return "no error";
 }
 
-// A fresh directory under /tmp, removed when the test program exits.
-std::string TempDir() {
-  struct Cleanup {
-    std::vector<std::string> dirs;
-    ~Cleanup() {
-      std::error_code ec;
-      for (const auto& d : dirs) std::filesystem::remove_all(d, ec);
-    }
-  };
-  static Cleanup cleanup;
-  char tmpl[] = "/tmp/upt_st_XXXXXX";
-  std::string dir = mkdtemp(tmpl);
-  cleanup.dirs.push_back(dir);
-  return dir;
-}
+using upt::lm::testing::TempDir;
 
 TEST(SafetensorsHeaderTest, ParsesHandBuiltFileWithMetadata) {
   std::string h =
