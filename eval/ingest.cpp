@@ -1,6 +1,5 @@
 #include "eval/ingest.h"
 
-#include <cstring>
 
 #include "core/strings.h"
 
@@ -98,29 +97,6 @@ long ProblemMatcher::Match(const RawSample& s, MatchKind* how) {
     }
   }
   return -1;
-}
-
-std::string CanonicalAnswer(const std::string& extracted) {
-  std::string s;
-  s.reserve(extracted.size());
-  for (char ch : extracted)
-    if (ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r' && ch != '$') s += ch;
-  auto erase_all = [&](const char* what, const char* with) {
-    size_t pos = 0, n = std::strlen(what), m = std::strlen(with);
-    while ((pos = s.find(what, pos)) != std::string::npos) {
-      s.replace(pos, n, with);
-      pos += m;
-    }
-  };
-  erase_all("\\left", "");
-  erase_all("\\right", "");
-  erase_all("\\!", "");
-  erase_all("\\,", "");
-  erase_all("\\;", "");
-  erase_all("\\dfrac", "\\frac");
-  erase_all("\\tfrac", "\\frac");
-  while (!s.empty() && s.back() == '.') s.pop_back();
-  return s;
 }
 
 }  // namespace upt::eval

@@ -62,8 +62,4 @@ class ProblemMatcher {
   std::vector<std::string> trimmed_;
 };
 
-// Canonical form of an extracted answer for majority voting: whitespace,
-// $, \left/\right, spacing macros and a trailing period removed; \dfrac/\tfrac -> \frac.
-std::string CanonicalAnswer(const std::string& extracted);
-
 }  // namespace upt::eval

@@ -11,14 +11,17 @@
 #include "eval/binomial.h"
 #include "eval/ingest.h"
 #include "eval/passk.h"
+#include "verifiers/verify.h"
 #include "eval/score.h"
 
 namespace upt::eval {
 
 namespace {
 
-// Canonical answer id of each sample (-1 = nothing extracted) and, per id, the
-// verdict of its first sample.
+// Answer class of each sample (-1 = nothing extracted) and, per class, its
+// verdict. Samples judged correct are one class (each is equivalent to the
+// gold); the others are grouped by verifiers::AnswerKey, so "0.5" and
+// "\frac12" vote together.
 struct Votes {
   std::vector<int> id;
   std::vector<char> correct;
@@ -33,7 +36,8 @@ Votes CollectVotes(const ProblemVerdicts& vs) {
       v.id.push_back(-1);
       continue;
     }
-    auto [it, inserted] = ids.emplace(CanonicalAnswer(s.extracted), static_cast<int>(v.correct.size()));
+    std::string key = s.correct ? std::string("\x01correct") : verifiers::AnswerKey(s.extracted);
+    auto [it, inserted] = ids.emplace(std::move(key), static_cast<int>(v.correct.size()));
     if (inserted) v.correct.push_back(s.correct);
     v.id.push_back(it->second);
   }

@@ -2,9 +2,13 @@
 //   1. the first extraction candidate (strict policy: \boxed{C}, "ANSWER: C",
 //      "The answer is (C)") read as a letter, "(C)", "C.", "C) text", or as
 //      the full text of one option;
-//   2. the last standalone "(C)" in the completion.
+//   2. the last "option is C" / "choice: C" phrase;
+//   3. the last standalone "(C)" in the completion;
+//   4. the last line when it is the full text of one option.
+// Two letters offered as the answer ("C or A") give no letter.
 // Exact match with the gold letter (case-insensitive).
 #include <cctype>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -36,6 +40,19 @@ std::string TextKey(std::string_view s) {
   return out;
 }
 
+// " or A", ", (B)", " and D": the rest after a letter offers another letter.
+bool OffersAnotherLetter(std::string_view rest, char max_letter) {
+  size_t k = 0;
+  while (k < rest.size() && (rest[k] == ' ' || rest[k] == ',' || rest[k] == '/')) ++k;
+  std::string_view r = rest.substr(k);
+  for (std::string_view w : {std::string_view("or "), std::string_view("and ")})
+    if (r.substr(0, w.size()) == w) r.remove_prefix(w.size());
+  if (k == 0 && r.size() == rest.size()) return false;  // nothing joined
+  while (!r.empty() && (r.front() == ' ' || r.front() == '(')) r.remove_prefix(1);
+  if (r.empty() || r[0] < 'A' || r[0] > max_letter) return false;
+  return r.size() == 1 || !std::isalpha(static_cast<unsigned char>(r[1]));
+}
+
 // "C", "(C)", "C.", "C)", "C: text", "(C) text", "\text{C}", "option C".
 char LetterOf(std::string_view raw, char max_letter) {
   std::string s = Normalize(raw);
@@ -54,7 +71,9 @@ char LetterOf(std::string_view raw, char max_letter) {
       (next == ' ' && v.size() == 2))
     return c;
   // "B and not A": an upper-case letter word; "A"/"I" followed by text are English words.
-  if (next == ' ' && std::isupper(static_cast<unsigned char>(v[0])) && c != 'A' && c != 'I') return c;
+  if (next == ' ' && std::isupper(static_cast<unsigned char>(v[0])) && c != 'A' && c != 'I' &&
+      !OffersAnotherLetter(v.substr(1), max_letter))
+    return c;
   return 0;
 }
 
@@ -69,6 +88,33 @@ char MatchOption(std::string_view text, const std::vector<std::string>& choices)
     }
   }
   return found;
+}
+
+// The last "option is X" / "choice: X" (any case), read as a letter.
+char PhraseLetter(std::string_view s, char max_letter) {
+  std::string low = Lower(std::string(s));
+  size_t best = std::string::npos, from = 0;
+  for (const char* ph : {"option is", "choice is", "option:", "choice:"}) {
+    size_t at = low.rfind(ph);
+    if (at != std::string::npos && (best == std::string::npos || at > best)) {
+      best = at;
+      from = at + std::strlen(ph);
+    }
+  }
+  if (best == std::string::npos) return 0;
+  size_t eol = s.find('\n', from);
+  return LetterOf(s.substr(from, eol == std::string_view::npos ? std::string_view::npos : eol - from), max_letter);
+}
+
+// The last non-empty line (after </think>) read as the text of one option.
+char LastLineOption(std::string_view s, const std::vector<std::string>& choices) {
+  size_t think = s.rfind("</think>");
+  if (think != std::string_view::npos) s = s.substr(think + 8);
+  size_t e = s.find_last_not_of(" \t\r\n");
+  if (e == std::string_view::npos) return 0;
+  size_t b = s.rfind('\n', e);
+  b = b == std::string_view::npos ? 0 : b + 1;
+  return MatchOption(s.substr(b, e + 1 - b), choices);
 }
 
 // Last "(X)" with X a valid letter, searched after </think> when present.
@@ -109,10 +155,14 @@ Verdict GradeChoice(std::string_view gold_letter, std::string_view completion,
       rule = "letter_" + c.rule;
       if (!got && (got = MatchOption(c.text, choices))) rule = "option_text";
     }
+    if (!got && opts.extract.policy != "boxed" && (got = PhraseLetter(completion, max_letter)))
+      rule = "letter_option_is";
     if (!got && opts.extract.policy != "boxed") {
       got = LastParenLetter(completion, max_letter);
       rule = "letter_paren";
     }
+    if (!got && opts.extract.policy != "boxed" && (got = LastLineOption(completion, choices)))
+      rule = "option_text_line";
     if (!got && cands.empty() && completion.size() <= kShortCompletion) {
       got = LetterOf(completion, max_letter);  // the whole reply is "Option A" / "C"
       rule = "letter_whole";

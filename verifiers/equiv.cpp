@@ -3,6 +3,7 @@
 // docs/verifiers.md "Asymmetries").
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <complex>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@ constexpr double kExactTol = 1e-9;  // irrational exact forms (no decimals writt
 constexpr double kAbsFloor = 1e-12;  // sin(pi) vs 0
 constexpr double kMaxExactInt = 1e15;  // larger integer golds compare with tolerance
 constexpr int kMinSigDigits = 4;  // a rounded decimal vs an exact gold needs >= 4 digits
+constexpr int kMinPlaces = 4;     // ... and >= 4 decimal places (0.7071, not 4.899)
 constexpr size_t kMaxItems = 256;   // list / tuple length bound
 constexpr uint64_t kPointSeed = 0x5eed7e11f1e5ULL;
 
@@ -63,6 +65,27 @@ bool NameLike(const Tree& t, int i) {
   return false;
 }
 
+// A name, or a tuple of names: the left side of "(x, y) = (1, -2)".
+bool NamesOnly(const Tree& t, int i) {
+  const Node& n = t.at(i);
+  if (n.kind != Kind::kTuple) return NameLike(t, i);
+  for (int k : n.kids)
+    if (!NameLike(t, k)) return false;
+  return !n.kids.empty();
+}
+
+// "x = 5", "(x, y) = (1, -2)", "a + b = 7.5", "x^2 = 3": node i (an "=")
+// states the value of its left side, a name or an expression of variables,
+// and the right side is that value (variable-free, unless the left is a name).
+bool ValueStatement(const Tree& t, int i) {
+  const Node& n = t.at(i);
+  if (NamesOnly(t, n.kids[0])) return true;
+  std::vector<std::string> lhs, rhs;
+  CollectSymbols(t, n.kids[0], &lhs);
+  CollectSymbols(t, n.kids[1], &rhs);
+  return !lhs.empty() && rhs.empty() && IsScalar(t.at(n.kids[1]).kind);
+}
+
 std::string Key(const Tree& t, int i) {
   const Node& n = t.at(i);
   std::string k = n.s + "(";
@@ -86,24 +109,40 @@ bool HasExponent(const Tree& t, int i) {
   return false;
 }
 
-// Fewest significant digits among the decimal literals under node i (99 if none).
-int MinSigDigits(const Tree& t, int i) {
-  const Node& n = t.at(i);
-  if (n.kind == Kind::kNum) {
-    if (!n.decimal) return 99;
-    int d = 0;
-    bool lead = true;
-    for (char ch : n.s) {
-      if (ch == 'e' || ch == 'E') break;
-      if (ch < '0' || ch > '9') continue;
-      if (lead && ch == '0') continue;
-      lead = false;
-      ++d;
-    }
-    return d;
+// Digits of a decimal literal: significant ones, and decimal places counted
+// from the point after applying the exponent (1.25e-3 has 5 places).
+struct Digits {
+  int sig = 99;
+  int places = 99;
+};
+
+Digits LiteralDigits(const std::string& s) {
+  Digits d{0, 0};
+  size_t e = s.find_first_of("eE");
+  bool lead = true, frac = false;
+  for (size_t k = 0; k < std::min(e, s.size()); ++k) {
+    char ch = s[k];
+    if (ch == '.') frac = true;
+    if (ch < '0' || ch > '9') continue;
+    d.places += frac;
+    if (lead && ch == '0') continue;
+    lead = false;
+    ++d.sig;
   }
-  int m = 99;
-  for (int k : n.kids) m = std::min(m, MinSigDigits(t, k));
+  if (e != std::string::npos) d.places -= std::atoi(s.c_str() + e + 1);
+  return d;
+}
+
+// Fewest digits among the decimal literals under node i (99 if none).
+Digits MinDigits(const Tree& t, int i) {
+  const Node& n = t.at(i);
+  if (n.kind == Kind::kNum) return n.decimal ? LiteralDigits(n.s) : Digits{};
+  Digits m;
+  for (int k : n.kids) {
+    Digits d = MinDigits(t, k);
+    m.sig = std::min(m.sig, d.sig);
+    m.places = std::min(m.places, d.places);
+  }
   return m;
 }
 
@@ -149,11 +188,29 @@ bool SamplePoints(Ctx& c, const Side& g, const Side& p, std::vector<std::pair<C,
   return static_cast<int>(vals->size()) >= (syms.empty() ? 1 : kMinValidPoints);
 }
 
+// One unit in the last written place of a lone decimal literal (or its
+// negation): 4.89898 -> 1e-5, 1.2e-3 -> 1e-4; 0 when node i is not one.
+double LastPlaceUnit(const Tree& t, int i) {
+  const Node* n = &t.at(i);
+  if (n->kind == Kind::kNeg) n = &t.at(n->kids[0]);
+  if (n->kind != Kind::kNum || !n->decimal) return 0;
+  return std::pow(10.0, -LiteralDigits(n->s).places);
+}
+
 // An exact gold (no decimals written) matched only approximately by a decimal
-// with fewer than kMinSigDigits significant digits: 0.618 is not (sqrt5-1)/2.
-bool RoundedTooCoarse(Ctx& c, int gi, int pi) {
-  if (HasDecimal(c.g, gi) || MinSigDigits(c.p, pi) >= kMinSigDigits) return false;
-  c.rule = "too_few_digits";
+// is a rounding of it only with at least kMinSigDigits significant digits and
+// kMinPlaces decimal places, every digit right (rounded or truncated:
+// |gold - pred| <= one unit in the last place). 0.7071 and 1.0472 are
+// \frac{\sqrt2}{2} and \frac\pi3; 4.899 is not 2\sqrt6 (3 places), 4.8990 is,
+// 4.8988 is not (last digit wrong); 0.618 is not (\sqrt5-1)/2.
+bool RoundedTooCoarse(Ctx& c, int gi, int pi, double gold, double pred) {
+  if (HasDecimal(c.g, gi)) return false;
+  Digits d = MinDigits(c.p, pi);
+  double unit = LastPlaceUnit(c.p, pi);
+  bool coarse = d.sig < kMinSigDigits || d.places < kMinPlaces;
+  bool wrong_digit = unit > 0 && std::abs(gold - pred) > unit * (1 + 1e-9);
+  if (!coarse && !wrong_digit) return false;
+  c.rule = coarse ? "too_few_digits" : "wrong_last_digit";
   return true;
 }
 
@@ -179,7 +236,8 @@ bool ScalarEq(Ctx& c, int gi, int pi) {
       return a == b;
     }
     c.rule = "equal_numeric";
-    return Close(C(a.get_d(), 0), C(b.get_d(), 0), c.rel_tol) && !RoundedTooCoarse(c, gi, pi);
+    return Close(C(a.get_d(), 0), C(b.get_d(), 0), c.rel_tol) &&
+           !RoundedTooCoarse(c, gi, pi, a.get_d(), b.get_d());
   }
   if (c.b->exceeded) return false;
   std::vector<std::pair<C, C>> vals;
@@ -199,7 +257,7 @@ bool ScalarEq(Ctx& c, int gi, int pi) {
   };
   if (all_close(tight)) return true;  // 0.5N = N/2 exactly
   if (!decimals) return false;
-  return all_close(std::max(c.rel_tol, tight)) && !RoundedTooCoarse(c, gi, pi);
+  return all_close(std::max(c.rel_tol, tight)) && !RoundedTooCoarse(c, gi, pi, vals[0].first.real(), vals[0].second.real());
 }
 
 // (lhs - rhs) of gold and pred are non-zero multiples of each other at every point.
@@ -262,12 +320,25 @@ bool OrderedEq(Ctx& c, const std::vector<int>& gk, const std::vector<int>& pk) {
   return true;
 }
 
+// Items written "x = 1": a gold tuple is not matched by named components,
+// since which name is which position is a guess (x=1, y=-2 vs (1,-2)).
+bool HasNamedItem(const Tree& t, const std::vector<int>& kids) {
+  for (int k : kids) {
+    const Node& n = t.at(k);
+    if (n.kind == Kind::kRel && n.s == "=" && NameLike(t, n.kids[0])) return true;
+  }
+  return false;
+}
+
 bool Eq(Ctx& c, int gi, int pi) {
   if (!c.b->Charge(1)) return false;
   const Node& g = c.g.at(gi);
   const Node& p = c.p.at(pi);
   std::string rule;
   bool r = false;
+  // Gold "5" or "(1, -2)" vs pred "x = 5" or "(x, y) = (1, -2)".
+  if (g.kind != Kind::kRel && p.kind == Kind::kRel && p.s == "=" && ValueStatement(c.p, pi))
+    return Eq(c, gi, p.kids[1]);
   switch (g.kind) {
     case Kind::kList:
       rule = "equal_set";
@@ -275,12 +346,17 @@ bool Eq(Ctx& c, int gi, int pi) {
       break;
     case Kind::kTuple:
       rule = "equal_tuple";
+      if ((p.kind == Kind::kTuple || p.kind == Kind::kList) && HasNamedItem(c.p, p.kids)) {
+        c.rule = "named_components";
+        return false;
+      }
       if (p.kind == Kind::kTuple || p.kind == Kind::kList) r = OrderedEq(c, g.kids, p.kids);
       else if (p.kind == Kind::kInterval && p.s == "()" ) r = OrderedEq(c, g.kids, p.kids);
       break;
     case Kind::kInterval:
       rule = "equal_interval";
       if (p.kind == Kind::kInterval && p.s == g.s) r = OrderedEq(c, g.kids, p.kids);
+      else if (p.kind == Kind::kTuple && p.s == "()" && g.s == "()") r = OrderedEq(c, g.kids, p.kids);
       break;
     case Kind::kUnion:
       rule = "equal_union";
@@ -311,8 +387,6 @@ bool Eq(Ctx& c, int gi, int pi) {
       if (g.s == "=" && NameLike(c.g, g.kids[0]) && IsScalar(p.kind)) return Eq(c, g.kids[1], pi);
       break;
     default:
-      if (p.kind == Kind::kRel && p.s == "=" && NameLike(c.p, p.kids[0]))
-        return Eq(c, gi, p.kids[1]);  // gold "5" vs pred "x = 5"
       if (IsScalar(p.kind)) return ScalarEq(c, gi, pi);
       rule = "structure_mismatch";
       if (p.kind == Kind::kList && p.kids.size() == 1) return Eq(c, gi, p.kids[0]);
@@ -322,15 +396,36 @@ bool Eq(Ctx& c, int gi, int pi) {
   return r;
 }
 
-// a \pm b at the root means the two-element set {a+b, a-b}.
+// a \pm b at the root means the two-element set {a+b, a-b}; inside a set or
+// list each a \pm b item is the two items ({1 \pm \sqrt5, -2} has three).
 int ExpandPm(Tree* t) {
+  auto split = [t](int pm, std::vector<int>* items) {
+    std::vector<int> kids = t->at(pm).kids;
+    int neg = t->Add(Kind::kNeg, {}, {kids[1]});
+    items->push_back(t->Add(Kind::kAdd, {}, {kids[0], kids[1]}));
+    items->push_back(t->Add(Kind::kAdd, {}, {kids[0], neg}));
+  };
   int r = t->root;
-  if (t->at(r).kind != Kind::kPm) return r;
-  std::vector<int> kids = t->at(r).kids;
-  int neg = t->Add(Kind::kNeg, {}, {kids[1]});
-  int plus = t->Add(Kind::kAdd, {}, {kids[0], kids[1]});
-  int minus = t->Add(Kind::kAdd, {}, {kids[0], neg});
-  return t->Add(Kind::kList, {}, {plus, minus});
+  std::vector<int> items;
+  if (t->at(r).kind == Kind::kPm) {
+    split(r, &items);
+    return t->Add(Kind::kList, {}, items);
+  }
+  for (int k : std::vector<int>(t->at(r).kids)) {
+    if (t->at(k).kind == Kind::kPm) split(k, &items);
+    else items.push_back(k);
+  }
+  return t->Add(Kind::kList, {}, items);
+}
+
+// True when ExpandPm changes the tree: a root \pm, or a \pm item of a root list.
+bool HasPmItem(const Tree& t) {
+  const Node& r = t.at(t.root);
+  if (r.kind == Kind::kPm) return true;
+  if (r.kind != Kind::kList) return false;
+  for (int k : r.kids)
+    if (t.at(k).kind == Kind::kPm) return true;
+  return false;
 }
 
 }  // namespace
@@ -341,12 +436,12 @@ bool Equivalent(const Tree& gold, const Tree& pred, double rel_tol, Budget* budg
   Tree gx, px;
   const Tree* g = &gold;
   const Tree* p = &pred;
-  if (gold.at(gold.root).kind == Kind::kPm) {
+  if (HasPmItem(gold)) {
     gx = gold;
     gx.root = ExpandPm(&gx);
     g = &gx;
   }
-  if (pred.at(pred.root).kind == Kind::kPm) {
+  if (HasPmItem(pred)) {
     px = pred;
     px.root = ExpandPm(&px);
     p = &px;

@@ -41,7 +41,8 @@ constexpr Alias kAliases[] = {
     {"\\$", ""},                 {"{,}", ""},                   {"np.", ""},
     {"\\lbrace", "\\{"},         {"\\rbrace", "\\}"},           {"\\lvert", "|"},
     {"\\rvert", "|"},            {"\\mid", "|"},                {"\\emptyset", "\\{\\}"},
-    {"\\varnothing", "\\{\\}"},  {"\\to", "="},
+    {"\\varnothing", "\\{\\}"},  {"\\to", "="},              {"\\sin^{-1}", "\\arcsin"},
+    {"\\cos^{-1}", "\\arccos"},   {"\\tan^{-1}", "\\arctan"},
 };
 
 std::string ApplyAliases(std::string_view s) {
@@ -102,6 +103,38 @@ std::vector<size_t> MatchBraces(const std::string& s) {
   return end;
 }
 
+// "^2", "^{3}", "^{-1}", "^-2" at i: the power of a unit; returns the index past it.
+size_t SkipUnitPower(const std::string& s, size_t i) {
+  if (i >= s.size() || s[i] != '^') return i;
+  size_t j = i + 1;
+  bool brace = j < s.size() && s[j] == '{';
+  if (brace) ++j;
+  if (j < s.size() && s[j] == '-') ++j;
+  size_t d = j;
+  while (j < s.size() && IsDigit(s[j])) ++j;
+  if (j == d || j - d > 2) return i;
+  if (brace) {
+    if (j >= s.size() || s[j] != '}') return i;
+    ++j;
+  }
+  return j;
+}
+
+// Text of a unit: no '=' and digits only in powers ("m/s^2", "s^{-1}", "cm").
+bool UnitText(const std::string& inner) {
+  for (size_t k = 0; k < inner.size(); ++k) {
+    if (inner[k] == '=') return false;
+    if (inner[k] == '^') {
+      size_t j = SkipUnitPower(inner, k);
+      if (j == k) return false;
+      k = j - 1;
+      continue;
+    }
+    if (IsDigit(inner[k])) return false;
+  }
+  return true;
+}
+
 // Unwraps \text{..}-style groups; a text group right after a value is a unit
 // and is dropped (with a following ^2 / ^3).
 std::string UnwrapText(const std::string& s) {
@@ -126,12 +159,10 @@ std::string UnwrapText(const std::string& s) {
     size_t e = b < s.size() && s[b] == '{' ? match[b] : std::string::npos;
     if (e == std::string::npos) { out += s[i++]; continue; }
     std::string inner = s.substr(b + 1, e - b - 2);
-    bool unit = std::strcmp(cmd, "\\operatorname") != 0 && EndsLikeValue(out) &&
-                inner.find_first_of("0123456789=") == std::string::npos;
+    bool unit = std::strcmp(cmd, "\\operatorname") != 0 && EndsLikeValue(out) && UnitText(inner);
     i = e;
     if (unit) {
-      if (StartsAt(s, i, "^2") || StartsAt(s, i, "^3")) i += 2;
-      else if (StartsAt(s, i, "^{2}") || StartsAt(s, i, "^{3}")) i += 4;
+      i = SkipUnitPower(s, i);
       continue;
     }
     out += inner;
@@ -147,6 +178,30 @@ constexpr const char* kUnits[] = {
     "second", "days", "day", "years", "year", "kg", "g", "cm^2", "cm^3", "m^2", "sq ft",
     "square feet", "square inches", "square meters", "pounds", "ways", "people", "students"};
 
+// Words that are mathematics or connectives, never a unit: "2 pi", "5 or 6".
+constexpr const char* kNotUnits[] = {
+    "or", "and", "to", "plus", "minus", "times", "over", "divided", "by", "not", "nor", "than",
+    "pi", "sqrt", "ln", "log", "sin", "cos", "tan", "sec", "csc", "cot", "exp", "inf",
+    "infinity", "squared", "cubed", "hundred", "thousand", "million", "billion", "trillion",
+    "dozen", "half", "halves", "third", "thirds", "quarter", "quarters", "fourth", "fourths",
+    "fifth", "fifths", "tenth", "tenths", "hundredth", "hundredths", "root", "roots", "mod",
+    "modulo", "factorial", "percent", "per", "less", "more", "then", "with", "without", "if",
+    "for", "all", "only", "no", "none", "either", "neither", "both", "each", "is", "are", "am"};
+
+bool IsUnitWord(std::string_view w) {
+  if (w.size() < 2) return false;  // a single letter is a variable: "2 x"
+  for (char c : w)
+    if (!IsAlpha(c)) return false;
+  std::string lower(w);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* n : kNotUnits)
+    if (lower == n) return false;
+  return true;
+}
+
+// Drops trailing plain-text unit words after a number: the listed units
+// ("5 cm", "12 sq ft"), else up to three plain words ("6 Trinkets", "12 red
+// marbles") that are not mathematics or connectives.
 void StripTrailingUnit(std::string* s) {
   for (const char* u : kUnits) {
     size_t n = std::strlen(u);
@@ -157,6 +212,21 @@ void StripTrailingUnit(std::string* s) {
     if (k == std::string::npos || !IsDigit((*s)[k])) continue;
     s->resize(k + 1);
     return;
+  }
+  size_t end = s->size();
+  for (int words = 0; words < 3; ++words) {
+    size_t k = s->find_last_not_of(' ', end == 0 ? 0 : end - 1);
+    if (k == std::string::npos || end == 0) return;
+    size_t b = s->find_last_of(' ', k);
+    size_t wb = b == std::string::npos ? 0 : b + 1;
+    if (!IsUnitWord(std::string_view(*s).substr(wb, k + 1 - wb)) || b == std::string::npos) return;
+    size_t before = s->find_last_not_of(' ', b);
+    if (before == std::string::npos) return;
+    if (IsDigit((*s)[before])) {
+      s->resize(before + 1);
+      return;
+    }
+    end = before + 1;
   }
 }
 

@@ -5,11 +5,15 @@
 //   3. otherwise not equal ("unparsed_pred", "unparsed_gold")
 // Answers longer than kMaxParseBytes are compared byte for byte only.
 // Everything runs under a step budget; nothing here throws.
+#include <cmath>
+#include <complex>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include <tbb/parallel_for.h>
 
+#include "verifiers/evaluate.h"
 #include "verifiers/expr.h"
 #include "verifiers/verify.h"
 
@@ -17,7 +21,9 @@ namespace upt::verifiers {
 namespace {
 
 constexpr size_t kMaxParseBytes = 64 * 1024;
-constexpr const char* kRulesVersion = "upt-verify-1";
+// Bumped whenever a verdict can change; recorded in every score.
+// 2: decimal roundings need 4 places and right digits; named tuple components.
+constexpr const char* kRulesVersion = "upt-verify-2";
 
 std::string_view TrimView(std::string_view s) {
   size_t b = s.find_first_not_of(" \t\r\n");
@@ -120,6 +126,33 @@ Verdict Grade(std::string_view gold, std::string_view completion, const GradeOpt
 }
 
 std::vector<std::string> ExtractionPolicies() { return {"default", "strict", "boxed"}; }
+
+std::string AnswerKey(std::string_view answer) {
+  try {
+    if (answer.size() > kMaxParseBytes) return std::string(TrimView(answer));
+    std::string n = Normalize(answer);
+    Budget budget;
+    budget.left = VerifyOptions{}.step_budget;
+    Tree t;
+    mpq_class q;
+    if (!Parse(n, &t, &budget)) return StringKey(n);
+    if (EvalExact(t, t.root, &q, &budget) && !budget.exceeded) return "q:" + q.get_str();
+    std::vector<std::string> syms;
+    CollectSymbols(t, t.root, &syms);
+    if (syms.empty() && !budget.exceeded) {
+      std::complex<double> z = EvalNumeric(t, t.root, {}, &budget);
+      if (!budget.exceeded && std::isfinite(z.real()) && std::isfinite(z.imag()))
+      {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "n:%.12g,%.12g", z.real() + 0.0, z.imag() + 0.0);
+        return buf;
+      }
+    }
+    return StringKey(n);
+  } catch (...) {
+    return std::string(TrimView(answer));
+  }
+}
 
 std::string PolicyName(const GradeOptions& opts) {
   char tol[32];

@@ -89,6 +89,12 @@ std::string GoldAnswer(std::string_view gold);
 Verdict CompareAnswers(std::string_view gold_answer, std::string_view pred_answer,
                        const VerifyOptions& opts);
 
+// Grouping key of an extracted answer (majority voting): equal keys mean
+// equivalent answers; equivalent answers usually share a key. A scalar with an
+// exact rational value maps to "q:<p>/<q>" ("0.5", "\\frac12", "1/2" -> "q:1/2"),
+// anything else to StringKey(Normalize(answer)). Never throws.
+std::string AnswerKey(std::string_view answer);
+
 // One item of a batch: math when choices is empty and mc is false.
 struct GradeItem {
   std::string gold;

@@ -130,6 +130,8 @@ std::string Repeat(const std::string& s, int n) {
   return out;
 }
 BENCHMARK_CAPTURE(BM_Adversarial, unclosed_boxed_100k, "1", Repeat("\\boxed{", 100000))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Adversarial, math_spans_joined_100k, "9", Repeat("$7$ and ", 100000) + "$9$.")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Adversarial, escaped_dollars_1MB, "1", Repeat("\\$", 500000))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Adversarial, unclosed_text_8k, "1", "\\boxed{" + Repeat("1\\text{", 8000) + "}")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Adversarial, text_groups_8k, "1", "\\boxed{" + Repeat("1\\text{a}+", 6000) + "1}")->Unit(benchmark::kMillisecond);
 

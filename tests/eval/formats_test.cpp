@@ -178,11 +178,6 @@ TEST(MatcherTest, IdThenAltIdThenLongestContainedProblemText) {
   EXPECT_EQ(m.Match(q, &how), -1);
 }
 
-TEST(CanonicalAnswerTest, StripsFormattingOnly) {
-  EXPECT_EQ(CanonicalAnswer(" \\dfrac{1}{2} ."), "\\frac{1}{2}");
-  EXPECT_EQ(CanonicalAnswer("$\\left( 1, 2 \\right)$"), "(1,2)");
-  EXPECT_NE(CanonicalAnswer("12"), CanonicalAnswer("1.2"));
-}
 
 }  // namespace
 }  // namespace upt::eval

@@ -82,6 +82,23 @@ std::string EquationList(int n, bool reversed) {
   return s;
 }
 
+// The last-math rule scans backwards span by span: many spans, many joined
+// spans, escaped dollars and one unclosed span stay linear and give verdicts.
+TEST(AdversarialTest, ManyMathSpansGiveAVerdict) {
+  std::string joined, escaped(1000000, '$'), many;
+  for (int i = 0; i < 100000; ++i) joined += "$" + std::to_string(i % 10) + "$ and ";
+  joined += "$9$.";
+  for (size_t i = 0; i < escaped.size(); i += 2) escaped[i] = '\\';
+  for (int i = 0; i < 100000; ++i) many += "so $x_" + std::to_string(i) + "$, ";
+  many += "hence $7$ dollars";
+  Verdict v = Grade("9", joined, {});
+  EXPECT_FALSE(v.correct);  // 17 joined spans: a list, not the scalar 9
+  EXPECT_EQ(v.extracted.value_or("").substr(0, 4), "4, 5");
+  EXPECT_FALSE(Grade("1", escaped, {}).correct);
+  EXPECT_TRUE(Grade("7", many, {}).correct);
+  EXPECT_FALSE(Grade("7", "The answer follows: $" + std::string(1000000, '7'), {}).correct);
+}
+
 TEST(AdversarialTest, LongListsOfEquationsStayBounded) {
   EXPECT_TRUE(Grade(EquationList(30, false), "\\boxed{" + EquationList(30, true) + "}", {}).correct);
   Verdict v = Grade(EquationList(250, false), "\\boxed{" + EquationList(250, true) + "}", {});

@@ -2,7 +2,9 @@
 // pred, expected, kind; optional mc, choices) and grades one row.
 #pragma once
 
+#include <algorithm>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -24,8 +26,30 @@ inline std::string SourceDir() {
   return env ? env : UPT_SOURCE_DIR;
 }
 
+// The rows of one case file (fields gold, pred, expected; kind optional).
+inline std::vector<Case> LoadCaseFile(const std::string& f) {
+  std::vector<Case> out;
+  JsonlReader r(f);
+  JsonlRecord rec;
+  while (r.Next(&rec)) {
+    if (!rec.error.empty()) throw std::runtime_error(f + ": " + rec.error);
+    const Json& j = rec.value;
+    Case c;
+    c.file = f;
+    c.line = rec.line;
+    c.kind = j.value("kind", std::string());
+    c.gold = j.at("gold").get<std::string>();
+    c.pred = j.at("pred").get<std::string>();
+    c.expected = j.at("expected").get<bool>();
+    c.mc = j.value("mc", false);
+    if (j.contains("choices")) c.choices = j["choices"].get<std::vector<std::string>>();
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 // Every case of the files in tests/verifiers/cases whose name starts (or not,
-// with heldout=false) with "heldout_".
+// with heldout=false) with "heldout_". Subfolders (external/) are not read.
 inline std::vector<Case> LoadCases(bool heldout) {
   std::vector<std::string> files;
   for (const auto& e : std::filesystem::directory_iterator(SourceDir() + "/tests/verifiers/cases")) {
@@ -36,22 +60,8 @@ inline std::vector<Case> LoadCases(bool heldout) {
   std::sort(files.begin(), files.end());
   std::vector<Case> out;
   for (const auto& f : files) {
-    JsonlReader r(f);
-    JsonlRecord rec;
-    while (r.Next(&rec)) {
-      if (!rec.error.empty()) throw std::runtime_error(f + ": " + rec.error);
-      const Json& j = rec.value;
-      Case c;
-      c.file = f;
-      c.line = rec.line;
-      c.kind = j.at("kind").get<std::string>();
-      c.gold = j.at("gold").get<std::string>();
-      c.pred = j.at("pred").get<std::string>();
-      c.expected = j.at("expected").get<bool>();
-      c.mc = j.value("mc", false);
-      if (j.contains("choices")) c.choices = j["choices"].get<std::vector<std::string>>();
-      out.push_back(std::move(c));
-    }
+    std::vector<Case> part = LoadCaseFile(f);
+    out.insert(out.end(), part.begin(), part.end());
   }
   return out;
 }

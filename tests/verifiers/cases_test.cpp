@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
+#include <filesystem>
 #include <cstdio>
 #include <map>
 
@@ -41,24 +43,30 @@ TEST(CaseTableTest, AtLeastAThirdOfPublicCasesAreExpectedFalse) {
   EXPECT_GE(negatives * 3, static_cast<long>(cases.size()));
 }
 
-// The held-out file was written before tuning on it; it is reported, not fitted:
-// the bar is the target (>= 97% agreement, <= 1.7% false positives as
-// measured on first run; see benchmarks/results/verifiers.md).
+// The held-out files (heldout_*.jsonl) were labelled by people who did not see
+// the rules; they are reported, not fitted (first-run numbers of each file are
+// in benchmarks/results/verifiers.md). The bar is the target: >= 97%
+// agreement and <= 1% false positives. Per-file numbers are printed.
 TEST(CaseTableTest, HeldOutAgreementMeetsTarget) {
   std::vector<Case> cases = testing::LoadCases(/*heldout=*/true);
-  ASSERT_GE(cases.size(), 100u);
+  ASSERT_GE(cases.size(), 600u);
+  std::map<std::string, std::array<int, 3>> by_file;  // file -> (cases, agree, false positives)
   int agree = 0, false_pos = 0;
   for (const Case& c : cases) {
     Verdict v = testing::GradeCase(c);
-    agree += v.correct == c.expected;
-    false_pos += v.correct && !c.expected;
+    auto& f = by_file[std::filesystem::path(c.file).filename().string()];
+    ++f[0];
+    if (v.correct == c.expected) ++agree, ++f[1];
+    if (v.correct && !c.expected) ++false_pos, ++f[2];
   }
+  for (const auto& [name, f] : by_file)
+    std::printf("  %-32s %d/%d agree, %d false positives\n", name.c_str(), f[1], f[0], f[2]);
   double rate = static_cast<double>(agree) / static_cast<double>(cases.size());
   double fp = static_cast<double>(false_pos) / static_cast<double>(cases.size());
   std::printf("  held-out agreement %d/%zu = %.4f, false positives %d (%.4f)\n", agree,
               cases.size(), rate, false_pos, fp);
   EXPECT_GE(rate, 0.97);
-  EXPECT_LE(fp, 0.017);
+  EXPECT_LE(fp, 0.01);
 }
 
 }  // namespace

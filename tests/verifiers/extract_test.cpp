@@ -67,10 +67,10 @@ TEST(ExtractTest, UnclosedBoxedIsSkipped) {
 
 TEST(PolicyNameTest, RecordsPolicyToleranceAndBudget) {
   GradeOptions o;
-  EXPECT_EQ(PolicyName(o), "upt-verify-1/default/rel_tol=0.0001/budget=200000");
+  EXPECT_EQ(PolicyName(o), "upt-verify-2/default/rel_tol=0.0001/budget=200000");
   o.extract.policy = "strict";
   o.verify.rel_tol = 1e-6;
-  EXPECT_EQ(PolicyName(o), "upt-verify-1/strict/rel_tol=1e-06/budget=200000");
+  EXPECT_EQ(PolicyName(o), "upt-verify-2/strict/rel_tol=1e-06/budget=200000");
 }
 
 TEST(PolicyNameTest, OptionsRoundTripThroughTheOptionsVisitor) {

@@ -3,6 +3,7 @@
 
 #include "verifiers/evaluate.h"
 #include "verifiers/expr.h"
+#include "verifiers/verify.h"
 
 namespace upt::verifiers {
 namespace {
@@ -72,6 +73,19 @@ TEST(ParseTest, ExactValuesOfLatexNumberForms) {
   EXPECT_EQ(Exact("\\sqrt{\\frac{9}{4}}"), mpq_class(3, 2));
   EXPECT_EQ(Exact("2^{-3}"), mpq_class(1, 8));
   EXPECT_EQ(Exact("3(2+1)"), mpq_class(9));  // implicit multiplication
+}
+
+TEST(AnswerKeyTest, EqualRationalsShareAKeyAndOthersDoNot) {
+  EXPECT_EQ(AnswerKey("0.5"), "q:1/2");
+  EXPECT_EQ(AnswerKey("\\dfrac{1}{2}"), AnswerKey("1/2"));
+  EXPECT_EQ(AnswerKey("$\\frac12$."), AnswerKey("0.50"));
+  EXPECT_EQ(AnswerKey("025"), AnswerKey("25"));
+  EXPECT_NE(AnswerKey("12"), AnswerKey("1.2"));
+  EXPECT_EQ(AnswerKey("\\left( 1, 2 \\right)"), AnswerKey("(1,2)"));
+  EXPECT_NE(AnswerKey("(1,2)"), AnswerKey("(2,1)"));
+  EXPECT_EQ(AnswerKey("\\sqrt{2}"), AnswerKey("\\sqrt 2"));
+  EXPECT_NE(AnswerKey("\\sqrt{2}"), AnswerKey("\\sqrt{3}"));
+  EXPECT_FALSE(AnswerKey(std::string(70000, '{')).empty());
 }
 
 TEST(ParseTest, RejectsMalformedInput) {

@@ -17,6 +17,7 @@
 #include <iostream>
 #include <memory>
 
+#include "lm/model/model_tools.h"
 #include "lm/model/qwen2.h"
 #include "train/dist/dist.h"
 #include "train/dist/launcher.h"
@@ -55,16 +56,10 @@ void BM_AllReduceFlat(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * state.range(0) * 4);
 }
 
+// The toy preset with a 512-symbol vocabulary (a larger output layer to all-reduce).
 upt::lm::io::Qwen2Config ToyConfig() {
-  upt::lm::io::Qwen2Config c;
+  upt::lm::io::Qwen2Config c = upt::lm::ConfigPresetOrFile("toy");
   c.vocab_size = 512;
-  c.hidden_size = 96;
-  c.intermediate_size = 256;
-  c.num_hidden_layers = 2;
-  c.num_attention_heads = 4;
-  c.num_key_value_heads = 2;
-  c.max_position_embeddings = 256;
-  c.tie_word_embeddings = true;
   return c;
 }
 

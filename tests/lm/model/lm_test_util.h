@@ -8,26 +8,16 @@
 #include <vector>
 
 #include "lm/io/qwen2_config.h"
+#include "lm/model/model_tools.h"
 
 namespace upt::lm::testing {
 
 // The toy-world shape (d_model 96, 2 layers, 4 heads, 2 KV heads, SwiGLU 256) with a
 // 48-symbol vocabulary: 0 <pad>, 1 <bos>, 2 <eos>.
 inline io::Qwen2Config ToyConfig() {
-  io::Qwen2Config c;
-  c.vocab_size = 48;
-  c.hidden_size = 96;
-  c.intermediate_size = 256;
-  c.num_hidden_layers = 2;
-  c.num_attention_heads = 4;
-  c.num_key_value_heads = 2;
+  io::Qwen2Config c = ConfigPresetOrFile("toy");
   c.max_position_embeddings = 128;
-  c.rope_theta = 10000.0;
   c.initializer_range = 0.3;  // large enough that distributions are far from uniform
-  c.tie_word_embeddings = true;
-  c.pad_token_id = 0;
-  c.bos_token_id = 1;
-  c.eos_token_ids = {2};
   return c;
 }
 

@@ -102,8 +102,10 @@ TEST(Qwen2KvCacheTest, LeftPaddedBatchMatchesEachPromptAlone) {
   auto mask = torch::tensor(std::vector<int64_t>{1, 1, 1, 1, 1, 0, 0, 1, 1, 1}).view({2, 5});
   KvCache cache = model->NewCache(2, 8);
   auto last = model->ForwardCached(tokens, &cache, mask, /*last_only=*/true).select(1, 0);
-  EXPECT_LT((last[0] - alone_a[0]).abs().max().item<double>(), 1e-5);
-  EXPECT_LT((last[1] - alone_b[0]).abs().max().item<double>(), 1e-5);
+  // float32 noise grows with the logit scale (padding changes the BLAS blocking).
+  const double tol = 1e-5 * std::max(1.0, alone_a.abs().max().item<double>() / 4);
+  EXPECT_LT((last[0] - alone_a[0]).abs().max().item<double>(), tol);
+  EXPECT_LT((last[1] - alone_b[0]).abs().max().item<double>(), tol) << alone_a.abs().max().item<double>();
   // One decode step on each row equals recomputing with the token appended.
   auto step = model->ForwardCached(torch::tensor(std::vector<int64_t>{6, 8}).view({2, 1}), &cache).select(1, 0);
   auto ra = model->forward(torch::tensor(std::vector<int64_t>{1, 5, 9, 13, 4, 6}).view({1, -1})).select(1, 5);
