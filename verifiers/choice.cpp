@@ -4,7 +4,8 @@
 //      the full text of one option;
 //   2. the last "option is C" / "choice: C" phrase;
 //   3. the last standalone "(C)" in the completion;
-//   4. the last line when it is the full text of one option.
+//   4. the last line when it is the full text of one option, else when it
+//      starts with a letter ("**D** — a hypothesis").
 // Two letters offered as the answer ("C or A") give no letter.
 // Exact match with the gold letter (case-insensitive).
 #include <cctype>
@@ -106,15 +107,21 @@ char PhraseLetter(std::string_view s, char max_letter) {
   return LetterOf(s.substr(from, eol == std::string_view::npos ? std::string_view::npos : eol - from), max_letter);
 }
 
-// The last non-empty line (after </think>) read as the text of one option.
-char LastLineOption(std::string_view s, const std::vector<std::string>& choices) {
+// The last non-empty line after </think> (empty if none).
+std::string_view LastLine(std::string_view s) {
   size_t think = s.rfind("</think>");
   if (think != std::string_view::npos) s = s.substr(think + 8);
   size_t e = s.find_last_not_of(" \t\r\n");
-  if (e == std::string_view::npos) return 0;
+  if (e == std::string_view::npos) return {};
   size_t b = s.rfind('\n', e);
   b = b == std::string_view::npos ? 0 : b + 1;
-  return MatchOption(s.substr(b, e + 1 - b), choices);
+  return s.substr(b, e + 1 - b);
+}
+
+// The last line read as the text of exactly one option.
+char LastLineOption(std::string_view s, const std::vector<std::string>& choices) {
+  std::string_view line = LastLine(s);
+  return line.empty() ? 0 : MatchOption(line, choices);
 }
 
 // Last "(X)" with X a valid letter, searched after </think> when present.
@@ -163,6 +170,8 @@ Verdict GradeChoice(std::string_view gold_letter, std::string_view completion,
     }
     if (!got && opts.extract.policy != "boxed" && (got = LastLineOption(completion, choices)))
       rule = "option_text_line";
+    if (!got && opts.extract.policy != "boxed" && (got = LetterOf(LastLine(completion), max_letter)))
+      rule = "letter_last_line";
     if (!got && cands.empty() && completion.size() <= kShortCompletion) {
       got = LetterOf(completion, max_letter);  // the whole reply is "Option A" / "C"
       rule = "letter_whole";

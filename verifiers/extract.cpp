@@ -160,6 +160,8 @@ std::string_view PhraseTail(std::string_view s, size_t from) {
   return Trim(line);
 }
 
+void AddLastMath(std::string_view s, size_t base, std::vector<Candidate>* out);
+
 void AddAnswerPhrase(std::string_view s, size_t base, std::vector<Candidate>* out) {
   // Last "answer" (any case) followed by " is" or ":"; one backward scan.
   for (size_t i = s.size(); i-- > 0;) {
@@ -175,6 +177,15 @@ void AddAnswerPhrase(std::string_view s, size_t base, std::vector<Candidate>* ou
     else if (k < s.size() && s[k] == ':') from = k + 1;
     else continue;
     std::string_view tail = PhraseTail(s, from);
+    if (tail.find('$') != std::string_view::npos) {
+      // Prose with inline math: "the maximum value of $e$ is $3.2$" -> "3.2".
+      std::vector<Candidate> math;
+      AddLastMath(tail, base + static_cast<size_t>(tail.data() - s.data()), &math);
+      if (!math.empty()) {
+        out->push_back({std::move(math[0].text), "answer_is", math[0].offset});
+        return;
+      }
+    }
     if (!tail.empty()) out->push_back({std::string(tail), "answer_is", base + i});
     return;
   }
@@ -238,6 +249,7 @@ Span LastSpan(std::string_view s, size_t limit, size_t from = 0) {
 
 // Text between two spans that only joins them: ",", "and", ", or", "&".
 bool Connective(std::string_view t) {
+  if (t.find('\n') != std::string_view::npos) return false;  // spans on separate lines
   t = Trim(t);
   if (!t.empty() && t.front() == ',') t = Trim(t.substr(1));
   return t.empty() || t == "and" || t == "or" || t == "&";
@@ -251,6 +263,21 @@ bool NameOnly(std::string_view m) {
   for (size_t k = 1; k < m.size(); ++k)
     if (!std::isalpha(static_cast<unsigned char>(m[k]))) return false;
   return true;
+}
+
+// Text ending in "for", "for all", "where", "when", "if", "with" or "(for":
+// the span after it is a condition ("$f(x) = 2x$ for all $x > 0$").
+bool IntroducesCondition(std::string_view before) {
+  size_t e = before.find_last_not_of(" (");
+  if (e == std::string_view::npos) return false;
+  before = before.substr(0, e + 1);
+  for (std::string_view w : {"for", "for all", "for every", "where", "when", "whenever", "if",
+                             "with", "provided", "unless"}) {
+    if (before.size() < w.size() || before.substr(before.size() - w.size()) != w) continue;
+    size_t at = before.size() - w.size();
+    if (at == 0 || !std::isalpha(static_cast<unsigned char>(before[at - 1]))) return true;
+  }
+  return false;
 }
 
 // One span's answer: the last part of a chain "y = 2 + 3 = 5" (not of a list
@@ -273,7 +300,7 @@ void AddLastMath(std::string_view s, size_t base, std::vector<Candidate>* out) {
   std::string_view after = Trim(s.substr(last.end));
   if (after.size() > kMaxWordsAfterMath || after.find_first_of("0123456789$\n") != std::string_view::npos)
     return;
-  if (NameOnly(s.substr(last.b, last.e - last.b))) {
+  if (NameOnly(s.substr(last.b, last.e - last.b)) || IntroducesCondition(s.substr(0, last.open))) {
     Span prev = LastSpan(s, last.open, last.open > kMaxNameGap ? last.open - kMaxNameGap : 0);
     std::string_view gap = s.substr(prev.end, last.open - prev.end);
     if (prev.open != std::string_view::npos && gap.find_first_of("0123456789\n") == std::string_view::npos)

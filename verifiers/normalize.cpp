@@ -135,6 +135,24 @@ bool UnitText(const std::string& inner) {
   return true;
 }
 
+// "/\\text{mol}" or "/ \\mathrm{s}^2" right after a dropped unit: the rest of
+// the unit ("cm^3/mol"); returns the index past it.
+size_t SkipPerUnit(const std::string& s, size_t i, const std::vector<size_t>& match) {
+  size_t j = i;
+  while (j < s.size() && s[j] == ' ') ++j;
+  if (j >= s.size() || s[j] != '/') return i;
+  ++j;
+  while (j < s.size() && s[j] == ' ') ++j;
+  for (const char* c : kTextCommands) {
+    size_t n = std::strlen(c);
+    if (!StartsAt(s, j, c) || j + n >= s.size() || s[j + n] != '{') continue;
+    size_t e = match[j + n];
+    if (e == std::string::npos || !UnitText(s.substr(j + n + 1, e - j - n - 2))) return i;
+    return SkipUnitPower(s, e);
+  }
+  return i;
+}
+
 // Unwraps \text{..}-style groups; a text group right after a value is a unit
 // and is dropped (with a following ^2 / ^3).
 std::string UnwrapText(const std::string& s) {
@@ -163,6 +181,7 @@ std::string UnwrapText(const std::string& s) {
     i = e;
     if (unit) {
       i = SkipUnitPower(s, i);
+      i = SkipPerUnit(s, i, match);
       continue;
     }
     out += inner;
@@ -230,16 +249,42 @@ void StripTrailingUnit(std::string* s) {
   }
 }
 
-// "x \\in [2, 5)" -> "[2, 5)": a single-letter membership prefix.
+// "x \\in [2, 5)" -> "[2, 5)": a membership prefix naming one variable (a
+// letter, a letter command such as \\lambda, optionally with a subscript).
 void StripMembership(std::string* s) {
+  const std::string& t = *s;
   size_t i = 0;
-  if (s->size() < 5 || !IsAlpha((*s)[0])) return;
-  i = 1;
-  while (i < s->size() && (*s)[i] == ' ') ++i;
-  if (s->compare(i, 3, "\\in") != 0 || (i + 3 < s->size() && IsAlpha((*s)[i + 3]))) return;
+  if (!t.empty() && IsAlpha(t[0])) {
+    i = 1;
+  } else if (t.size() > 1 && t[0] == '\\' && IsAlpha(t[1])) {
+    i = 1;
+    while (i < t.size() && IsAlpha(t[i])) ++i;
+  } else {
+    return;
+  }
+  if (i + 1 < t.size() && t[i] == '_') {
+    if (t[i + 1] != '{') {
+      i += 2;
+    } else {
+      size_t close = t.find('}', i);
+      if (close == std::string::npos) return;
+      i = close + 1;
+    }
+  }
+  while (i < t.size() && t[i] == ' ') ++i;
+  if (t.compare(i, 3, "\\in") != 0 || (i + 3 < t.size() && IsAlpha(t[i + 3]))) return;
   s->erase(0, i + 3);
   size_t b = s->find_first_not_of(' ');
   s->erase(0, b == std::string::npos ? s->size() : b);
+}
+
+// "(E) Hyperbola" -> "(E)": an option label followed only by words.
+void StripOptionText(std::string* s) {
+  const std::string& t = *s;
+  if (t.size() < 5 || t[0] != '(' || t[1] < 'A' || t[1] > 'Z' || t[2] != ')' || t[3] != ' ') return;
+  for (size_t k = 4; k < t.size(); ++k)
+    if (!IsAlpha(t[k]) && t[k] != ' ' && t[k] != '-' && t[k] != '\'') return;
+  s->resize(3);
 }
 
 // "1,000,000" -> "1000000" when the whole answer is one such number.
@@ -296,6 +341,7 @@ std::string Normalize(std::string_view raw) {
   StripTrailingUnit(&t);
   StripThousands(&t);
   StripMembership(&t);
+  StripOptionText(&t);
   return std::string(TrimView(t));
 }
 
