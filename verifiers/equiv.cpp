@@ -74,6 +74,22 @@ bool NamesOnly(const Tree& t, int i) {
   return !n.kids.empty();
 }
 
+// A product or quotient of names without numbers: "\frac{NO}{BO}", "xy", "f(x)".
+// Sums are excluded ("x + y = 1" is more likely a line than a value of x + y).
+bool NameExpr(const Tree& t, int i, int depth = 0) {
+  const Node& n = t.at(i);
+  if (n.kind == Kind::kSym) return true;
+  if (depth > 8 || n.kids.empty() || n.kids.size() > 8) return false;
+  if (n.kind != Kind::kMul && n.kind != Kind::kDiv) return false;
+  for (int k : n.kids)
+    if (!NameExpr(t, k, depth + 1)) return false;
+  return true;
+}
+
+// Left sides of a gold "L = value" that only name the answer, so the bare
+// value is accepted: a name, a tuple of names, or a NameExpr.
+bool NamingSide(const Tree& t, int i) { return NamesOnly(t, i) || NameExpr(t, i); }
+
 // "x = 5", "(x, y) = (1, -2)", "a + b = 7.5", "6^3 = 216": node i (an "=")
 // states a value: its right side, when the left is a name or the right is a
 // constant (no variables but the imaginary unit: "x + yi = -8 + 0i").
@@ -265,13 +281,12 @@ bool ScalarEq(Ctx& c, int gi, int pi) {
   return all_close(std::max(c.rel_tol, tight)) && !RoundedTooCoarse(c, gi, pi, vals[0].first.real(), vals[0].second.real());
 }
 
-// (lhs - rhs) of gold and pred are non-zero multiples of each other at every point.
-bool ProportionalEq(Ctx& c, int g, int p) {
-  const Node& gn = c.g.at(g);
-  const Node& pn = c.p.at(p);
+// (lhs - rhs) of gold and pred are non-zero multiples of each other at every
+// point; with `positive` the factor must be a positive real (inequalities:
+// "x < 1" is "-x > -1" and "2x < 2", never "-x < -1").
+bool ProportionalSides(Ctx& c, const Side& gs, const Side& ps, bool positive) {
   std::vector<std::pair<C, C>> vals;
-  if (!SamplePoints(c, Side{&c.g, gn.kids[0], gn.kids[1]}, Side{&c.p, pn.kids[0], pn.kids[1]}, &vals))
-    return false;
+  if (!SamplePoints(c, gs, ps, &vals)) return false;
   C ratio(0, 0);
   for (const auto& [x, y] : vals) {
     if (std::abs(x) < 1e-12 && std::abs(y) < 1e-12) continue;
@@ -280,25 +295,150 @@ bool ProportionalEq(Ctx& c, int g, int p) {
     if (ratio == C(0, 0)) ratio = r;
     else if (!Close(r, ratio, kSymbolicTol)) return false;
   }
+  if (positive && !(ratio.real() > 0 && std::abs(ratio.imag()) <= 1e-9 * ratio.real())) return false;
   c.rule = "equal_equation";
   return ratio != C(0, 0) || vals.size() >= 1;
+}
+
+bool ProportionalEq(Ctx& c, int g, int p) {
+  const Node& gn = c.g.at(g);
+  const Node& pn = c.p.at(p);
+  return ProportionalSides(c, Side{&c.g, gn.kids[0], gn.kids[1]}, Side{&c.p, pn.kids[0], pn.kids[1]},
+                           /*positive=*/false);
+}
+
+std::string FlipOp(const std::string& op) {
+  return op == "<" ? ">" : op == ">" ? "<" : op == "<=" ? ">=" : op == ">=" ? "<=" : op;
+}
+
+bool Constant(const Tree& t, int i) {
+  std::vector<std::string> syms;
+  CollectSymbols(t, i, &syms);
+  return syms.empty() && IsScalar(t.at(i).kind);
+}
+
+// A set of reals written as an interval ("[2, 5)", "(-\infty, 3)" read as a
+// tuple) or as an inequality in one lone name with constant other sides
+// ("k < -5", "2 \le x", "-2 \le x \le 7", "0 < f(x) < 1"). An endpoint is a
+// node, or (node -1) an infinity of sign inf implied by a one-sided inequality.
+struct Span {
+  int lo = -1, hi = -1;
+  int lo_inf = 0, hi_inf = 0;
+  std::string br;
+  int name = -1;  // the named side of an inequality; -1 for an interval
+};
+
+bool IntervalSpan(const Tree& t, int i, Span* s) {
+  const Node& n = t.at(i);
+  bool open_pair = n.kind == Kind::kTuple && n.s == "()";
+  if ((n.kind != Kind::kInterval && !open_pair) || n.kids.size() != 2) return false;
+  s->lo = n.kids[0];
+  s->hi = n.kids[1];
+  s->br = n.kind == Kind::kInterval ? n.s : "()";
+  return true;
+}
+
+bool RelSpan(const Tree& t, int i, Span* s) {
+  const Node& n = t.at(i);
+  if (n.kind != Kind::kRel || n.kids.size() != 2) return false;
+  auto up = [](const std::string& op) { return op == "<" || op == "<="; };
+  auto down = [](const std::string& op) { return op == ">" || op == ">="; };
+  const Node& l = t.at(n.kids[0]);
+  if (l.kind == Kind::kRel) {  // a op1 x op2 b
+    if (l.kids.size() != 2) return false;
+    int a = l.kids[0], x = l.kids[1], b = n.kids[1];
+    if (!NameLike(t, x) || !Constant(t, a) || !Constant(t, b)) return false;
+    const std::string &op1 = l.s, &op2 = n.s;
+    if (up(op1) && up(op2)) {
+      s->lo = a, s->hi = b;
+      s->br = {op1 == "<" ? '(' : '[', op2 == "<" ? ')' : ']'};
+    } else if (down(op1) && down(op2)) {
+      s->lo = b, s->hi = a;
+      s->br = {op2 == ">" ? '(' : '[', op1 == ">" ? ')' : ']'};
+    } else {
+      return false;
+    }
+    s->name = x;
+    return true;
+  }
+  int x, v;
+  std::string op = n.s;
+  if (NameLike(t, n.kids[0]) && Constant(t, n.kids[1])) {
+    x = n.kids[0], v = n.kids[1];
+  } else if (NameLike(t, n.kids[1]) && Constant(t, n.kids[0])) {
+    x = n.kids[1], v = n.kids[0], op = FlipOp(op);
+  } else {
+    return false;
+  }
+  if (up(op)) {
+    s->lo_inf = -1, s->hi = v;
+    s->br = op == "<" ? "()" : "(]";
+  } else if (down(op)) {
+    s->lo = v, s->hi_inf = 1;
+    s->br = op == ">" ? "()" : "[)";
+  } else {
+    return false;
+  }
+  s->name = x;
+  return true;
+}
+
+bool EndEq(Ctx& c, int g, int ginf, int p, int pinf) {
+  if (g >= 0 && p >= 0) return Eq(c, g, p);
+  int gs = ginf, ps = pinf;
+  if (g >= 0 && !InfSign(c.g, g, &gs)) return false;
+  if (p >= 0 && !InfSign(c.p, p, &ps)) return false;
+  return gs != 0 && gs == ps;
+}
+
+bool SpanEq(Ctx& c, const Span& g, const Span& p) {
+  bool r = g.br == p.br && (g.name < 0 || p.name < 0 || Key(c.g, g.name) == Key(c.p, p.name)) &&
+           EndEq(c, g.lo, g.lo_inf, p.lo, p.lo_inf) && EndEq(c, g.hi, g.hi_inf, p.hi, p.hi_inf);
+  c.rule = "equal_interval";
+  return r;
 }
 
 bool RelEq(Ctx& c, int gi, int pi) {
   const Node& g = c.g.at(gi);
   const Node& p = c.p.at(pi);
-  auto flip = [](const std::string& op) {
-    return op == "<" ? ">" : op == ">" ? "<" : op == "<=" ? ">=" : op == ">=" ? "<=" : op;
-  };
   int gl = g.kids[0], gr = g.kids[1], pl = p.kids[0], pr = p.kids[1];
   if (g.s == "=" && p.s == "=") {
-    if (NameLike(c.g, gl) && NameLike(c.p, pl) && Key(c.g, gl) == Key(c.p, pl)) return Eq(c, gr, pr);
-    if (NameLike(c.g, gl) && NameLike(c.p, pr) && Key(c.g, gl) == Key(c.p, pr)) return Eq(c, gr, pl);
+    if (NamingSide(c.g, gl) && NamingSide(c.p, pl) && Key(c.g, gl) == Key(c.p, pl)) return Eq(c, gr, pr);
+    if (NamingSide(c.g, gl) && NamingSide(c.p, pr) && Key(c.g, gl) == Key(c.p, pr)) return Eq(c, gr, pl);
     return ProportionalEq(c, gi, pi);
   }
-  if (g.s == p.s) return Eq(c, gl, pl) && Eq(c, gr, pr);
-  if (g.s == flip(p.s)) return Eq(c, gl, pr) && Eq(c, gr, pl);
-  c.rule = "relation_mismatch";
+  // One-name inequalities (chains too) compare as the sets they describe.
+  Span gs, ps;
+  if (RelSpan(c.g, gi, &gs) && RelSpan(c.p, pi, &ps) && Key(c.g, gs.name) == Key(c.p, ps.name))
+    return SpanEq(c, gs, ps);
+  if (g.s == p.s && Eq(c, gl, pl) && Eq(c, gr, pr)) return true;
+  if (g.s == FlipOp(p.s) && Eq(c, gl, pr) && Eq(c, gr, pl)) return true;
+  if (c.b->exceeded) return false;
+  // Same relation after orienting both to "<", "<=" (or "!="), with the
+  // differences of the sides proportional: "x < 1" is "-x > -1".
+  auto orient = [](const std::string& op, bool* swap) {
+    *swap = op == ">" || op == ">=";
+    return *swap ? FlipOp(op) : op;
+  };
+  bool gswap = false, pswap = false;
+  std::string go = orient(g.s, &gswap), po = orient(p.s, &pswap);
+  if (go != po || go == "=") {
+    c.rule = "relation_mismatch";
+    return false;
+  }
+  c.rule = "not_equal";
+  for (int k : {gl, gr})
+    if (!IsScalar(c.g.at(k).kind)) return false;
+  for (int k : {pl, pr})
+    if (!IsScalar(c.p.at(k).kind)) return false;
+  if (HasInf(c.g, gi) || HasInf(c.p, pi)) return false;
+  Side gside{&c.g, gswap ? gr : gl, gswap ? gl : gr}, pside{&c.p, pswap ? pr : pl, pswap ? pl : pr};
+  std::vector<std::string> syms;
+  gside.Symbols(&syms);
+  pside.Symbols(&syms);
+  if (syms.empty()) return false;
+  if (ProportionalSides(c, gside, pside, /*positive=*/go != "!=")) return true;
+  c.rule = "not_equal";
   return false;
 }
 
@@ -314,6 +454,51 @@ bool UnorderedEq(Ctx& c, const std::vector<int>& gk, const std::vector<int>& pk)
       if (c.b->exceeded) return false;
     }
     if (!found) return false;
+  }
+  return true;
+}
+
+// Items of an answer list, duplicates removed (the first of equal items kept).
+std::vector<int> DistinctItems(Ctx& c, const Tree& t, const std::vector<int>& items) {
+  Ctx self{t, t, c.rel_tol, c.b, {}};
+  std::vector<int> kept;
+  for (int k : items) {
+    bool dup = false;
+    for (size_t j = 0; j < kept.size() && !dup && !c.b->exceeded; ++j) dup = Eq(self, kept[j], k);
+    if (!dup) kept.push_back(k);
+  }
+  return kept;
+}
+
+// Gold list vs pred list/tuple: a multiset match, except that when the gold
+// lists pairwise distinct tuples (solutions (p, q, r, s)) a pred repeating a
+// tuple is read as a set ((3,17,3,7) listed twice). Scalar items keep
+// multiplicity (1, 2, 2 is not 1, 2: a repeated root claims a double root),
+// and so does a gold with repeats.
+constexpr size_t kMaxDedupItems = 64;
+bool ListEq(Ctx& c, const std::vector<int>& gk, const std::vector<int>& pk) {
+  if (pk.size() <= gk.size() || pk.size() > kMaxDedupItems) return UnorderedEq(c, gk, pk);
+  for (int k : gk)
+    if (c.g.at(k).kind != Kind::kTuple) return UnorderedEq(c, gk, pk);
+  if (DistinctItems(c, c.g, gk).size() != gk.size() || c.b->exceeded) return false;
+  std::vector<int> uniq = DistinctItems(c, c.p, pk);
+  if (c.b->exceeded) return false;
+  return UnorderedEq(c, gk, uniq);
+}
+
+// The components of a column (n x 1) or row (1 x n) vector, n >= 2.
+bool VectorItems(const Tree& t, int i, std::vector<int>* out) {
+  const Node& n = t.at(i);
+  if (n.kind != Kind::kMatrix || n.kids.empty()) return false;
+  out->clear();
+  if (n.kids.size() == 1) {
+    *out = t.at(n.kids[0]).kids;
+    return out->size() >= 2;
+  }
+  for (int row : n.kids) {
+    const Node& r = t.at(row);
+    if (r.kids.size() != 1) return false;
+    out->push_back(r.kids[0]);
   }
   return true;
 }
@@ -345,7 +530,7 @@ bool Eq(Ctx& c, int gi, int pi) {
   if (g.kind != Kind::kRel && p.kind == Kind::kRel && p.s == "=" && ValueStatement(c.p, pi)) {
     if (!Eq(c, gi, p.kids[1])) return false;
     if (!VariableFree(c.p, p.kids[0])) return true;
-    // A computation "729 - 192 + 3 = 540" must be true: "\\boxed{0 = 2}" is not 2.
+    // A computation "729 - 192 + 3 = 540" must be true: "\boxed{0 = 2}" is not 2.
     Ctx self{c.p, c.p, c.rel_tol, c.b, {}};
     if (Eq(self, p.kids[0], p.kids[1])) return true;
     c.rule = "false_statement";
@@ -354,7 +539,7 @@ bool Eq(Ctx& c, int gi, int pi) {
   switch (g.kind) {
     case Kind::kList:
       rule = "equal_set";
-      if (p.kind == Kind::kList || p.kind == Kind::kTuple) r = UnorderedEq(c, g.kids, p.kids);
+      if (p.kind == Kind::kList || p.kind == Kind::kTuple) r = ListEq(c, g.kids, p.kids);
       break;
     case Kind::kTuple:
       rule = "equal_tuple";
@@ -364,11 +549,23 @@ bool Eq(Ctx& c, int gi, int pi) {
       }
       if (p.kind == Kind::kTuple || p.kind == Kind::kList) r = OrderedEq(c, g.kids, p.kids);
       else if (p.kind == Kind::kInterval && p.s == "()" ) r = OrderedEq(c, g.kids, p.kids);
+      else if (p.kind == Kind::kMatrix) {
+        std::vector<int> items;
+        if (VectorItems(c.p, pi, &items)) r = OrderedEq(c, g.kids, items);
+      } else if (p.kind == Kind::kRel) {
+        // "(-\infty, -5)" or "(-793, 10)" vs "k < -5", "-793 < a < 10".
+        Span gs, ps;
+        if (IntervalSpan(c.g, gi, &gs) && RelSpan(c.p, pi, &ps)) return SpanEq(c, gs, ps);
+      }
       break;
     case Kind::kInterval:
       rule = "equal_interval";
       if (p.kind == Kind::kInterval && p.s == g.s) r = OrderedEq(c, g.kids, p.kids);
       else if (p.kind == Kind::kTuple && p.s == "()" && g.s == "()") r = OrderedEq(c, g.kids, p.kids);
+      else if (p.kind == Kind::kRel) {
+        Span gs, ps;
+        if (IntervalSpan(c.g, gi, &gs) && RelSpan(c.p, pi, &ps)) return SpanEq(c, gs, ps);
+      }
       break;
     case Kind::kUnion:
       rule = "equal_union";
@@ -376,7 +573,13 @@ bool Eq(Ctx& c, int gi, int pi) {
       break;
     case Kind::kMatrix:
       rule = "equal_matrix";
-      if (p.kind == Kind::kMatrix) r = OrderedEq(c, g.kids, p.kids);
+      if (p.kind == Kind::kMatrix) {
+        r = OrderedEq(c, g.kids, p.kids);
+      } else if (p.kind == Kind::kTuple) {
+        // A column or row vector vs a tuple of its components, in order.
+        std::vector<int> items;
+        if (VectorItems(c.g, gi, &items)) r = OrderedEq(c, items, p.kids);
+      }
       break;
     case Kind::kText:
       rule = "equal_text";
@@ -394,9 +597,20 @@ bool Eq(Ctx& c, int gi, int pi) {
         r = RelEq(c, gi, pi);
         return r;
       }
-      // Gold "x = 5" vs pred "5".
+      // Gold "x = 5", "\frac{NO}{BO} = \frac{1}{\sqrt6}" vs pred "5"; gold
+      // "(p, q) = (3, 2)" vs pred "(3, 2)".
       rule = "not_equal";
-      if (g.s == "=" && NameLike(c.g, g.kids[0]) && IsScalar(p.kind)) return Eq(c, g.kids[1], pi);
+      if (g.s == "=") {
+        int gl = g.kids[0];
+        bool tuple_names = c.g.at(gl).kind == Kind::kTuple && NamesOnly(c.g, gl);
+        if (tuple_names && (p.kind == Kind::kTuple || p.kind == Kind::kList || p.kind == Kind::kMatrix))
+          return Eq(c, g.kids[1], pi);
+        if (!tuple_names && NamingSide(c.g, gl) && IsScalar(p.kind)) return Eq(c, g.kids[1], pi);
+      } else {
+        // Gold "x \ge 2" vs pred "[2, \infty)".
+        Span gs, ps;
+        if (RelSpan(c.g, gi, &gs) && IntervalSpan(c.p, pi, &ps)) return SpanEq(c, gs, ps);
+      }
       break;
     default:
       if (IsScalar(p.kind)) return ScalarEq(c, gi, pi);

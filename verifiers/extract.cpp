@@ -2,12 +2,16 @@
 // candidates of the first rule that matches are returned (the first candidate
 // decides; within a rule the last occurrence comes first):
 //   1. \boxed{..} / \boxed .. / \fbox{..}  (nested braces)    rule "boxed"
+//      boxes divided only by ",", ";", "and", "or", \quad, \text{and} (and
+//      spacing / delimiters) are one list "1, 2, 3"; a later "final answer
+//      is $X$" statement after the last box comes first (rule "answer_is")
 //   2. <answer>..</answer>                                      rule "answer_tag"
 //   3. "final answer is/:", "the answer is", "ANSWER:"          rule "answer_is"
 //   4. the whole text after </think> when it is short            rule "after_think"
-//   5. the last math span ($..$, $$..$$, \(..\), \[..\]) when it ends the
+//   5. the whole completion when it is a short bare answer     rule "whole_answer"
+//   6. the last math span ($..$, $$..$$, \(..\), \[..\]) when it ends the
 //      text but for words (policy "default" only)               rule "last_math"
-//   6. the last number (policy "default" only)                  rule "last_number"
+//   7. the last number (policy "default" only)                  rule "last_number"
 // When </think> is present only the text after it is searched.
 // Linear time; at most kMaxBoxed boxed groups are scanned.
 #include <algorithm>
@@ -26,6 +30,7 @@ constexpr int kMaxBoxed = 3;
 constexpr size_t kMaxAfterThink = 200;
 constexpr size_t kMaxWordsAfterMath = 40;  // "$5$ square units." still ends the text
 constexpr int kMaxJoinedSpans = 16;
+constexpr size_t kMaxWholeAnswer = 64;
 constexpr size_t kMaxConnective = 8;  // ", and " between joined spans
 constexpr size_t kMaxNameGap = 80;    // "$27$ miles from City $A$"
 
@@ -83,7 +88,94 @@ size_t RFindBox(std::string_view s, size_t end, bool* is_boxed) {
   return std::string_view::npos;
 }
 
-void AddBoxed(std::string_view s, size_t base, std::vector<Candidate>* out) {
+// The box command at s[at] ("\\boxed" when is_boxed, else "\\fbox"): its
+// trimmed content and the end of the box; false when unclosed or empty.
+bool ParseBox(std::string_view s, size_t at, bool is_boxed, std::string_view* inner, size_t* end) {
+  size_t k = at + (is_boxed ? 6 : 5);
+  while (k < s.size() && s[k] == ' ') ++k;
+  if (k < s.size() && s[k] == '{') {
+    if (!BraceGroup(s, k, inner)) return false;
+    *end = static_cast<size_t>(inner->data() - s.data()) + inner->size() + 1;
+  } else if (k > at + 6 && k < s.size() && is_boxed && s[k - 1] == ' ') {
+    size_t e = k;  // "\boxed 5": up to whitespace or '$'
+    while (e < s.size() && s[e] != '$' && s[e] != ' ' && s[e] != '\n') ++e;
+    *inner = s.substr(k, e - k);
+    *end = e;
+  } else {
+    return false;
+  }
+  *inner = Trim(*inner);
+  return !inner->empty();
+}
+
+bool IsAlpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
+
+// Text between two boxes that only separates the items of one answer list:
+// ",", ";", "and", "or", "\\quad", "\\qquad", "\\text{ and }", "\\ ", "\\,",
+// spaces, "$" / "\\(" "\\)" delimiters, newlines. *newline / *delim report
+// whether a line break / a math delimiter was crossed, *sep whether a real
+// separator (",", ";", "and", "or", "\\quad") was seen, not only spacing.
+bool BoxSeparator(std::string_view t, bool* newline, bool* delim, bool* sep) {
+  *newline = *delim = *sep = false;
+  auto word_at = [&](size_t k, std::string_view w) {
+    return t.compare(k, w.size(), w) == 0 && (k + w.size() == t.size() || !IsAlpha(t[k + w.size()]));
+  };
+  for (size_t k = 0; k < t.size();) {
+    char c = t[k];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '~') { ++k; continue; }
+    if (c == ',' || c == ';') { *sep = true; ++k; continue; }
+    if (c == '\n') { *newline = true; ++k; continue; }
+    if (c == '$') { *delim = true; ++k; continue; }
+    if (word_at(k, "and")) { *sep = true; k += 3; continue; }
+    if (word_at(k, "or")) { *sep = true; k += 2; continue; }
+    if (c != '\\' || k + 1 >= t.size()) return false;
+    char d = t[k + 1];
+    if (d == '(' || d == ')') { *delim = true; k += 2; continue; }
+    if (d == ' ' || d == ',' || d == ';' || d == ':') { k += 2; continue; }
+    if (word_at(k + 1, "quad") || word_at(k + 1, "qquad")) {
+      *sep = true;
+      k += t[k + 2] == 'q' ? 6 : 5;
+      continue;
+    }
+    size_t open = k + 1;
+    for (std::string_view cmd : {"text", "textrm", "mbox"})
+      if (word_at(k + 1, cmd)) open = k + 1 + cmd.size();
+    if (open == k + 1) return false;
+    while (open < t.size() && t[open] == ' ') ++open;
+    if (open >= t.size() || t[open] != '{') return false;
+    size_t close = t.find('}', open);
+    if (close == std::string_view::npos) return false;
+    std::string_view w = Trim(t.substr(open + 1, close - open - 1));
+    if (!w.empty() && (w.front() == ',' || w.front() == ';')) w = Trim(w.substr(1));
+    if (!(w.empty() || w == "and" || w == "or")) return false;
+    *sep = *sep || !Trim(t.substr(open + 1, close - open - 1)).empty();  // not "\\text{ }"
+    k = close + 1;
+  }
+  return true;
+}
+
+// s[at..] after spaces starts with `tok`; s[..end) before spaces ends with it.
+bool OpensWith(std::string_view s, size_t end, std::string_view tok) {
+  while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == '\n' || s[end - 1] == '\r')) --end;
+  return end >= tok.size() && s.compare(end - tok.size(), tok.size(), tok) == 0;
+}
+bool ClosesWith(std::string_view s, size_t at, std::string_view tok) {
+  while (at < s.size() && (s[at] == ' ' || s[at] == '\n' || s[at] == '\r' || s[at] == '.' || s[at] == ','))
+    ++at;
+  return s.compare(at, tok.size(), tok) == 0;
+}
+
+// The last box and the boxes right before it that only list-separators
+// divide from it ("\\boxed{1}, \\boxed{2} and \\boxed{3}") as one candidate
+// "1, 2, 3"; then up to kMaxBoxed earlier boxes, last first. Line breaks
+// between joined boxes are allowed only inside one display block
+// (\\[ .. \\] or $$ .. $$). Boxes divided only by spacing ("\\boxed{5}
+// \\boxed{6}", a correction) are not joined unless `spaced` (gold solutions:
+// "$\\boxed{1}\\boxed{2}$"). *last_end is the end of the last box (npos when none).
+void AddBoxed(std::string_view s, size_t base, std::vector<Candidate>* out, size_t* last_end = nullptr,
+              bool spaced = false) {
+  if (last_end) *last_end = std::string_view::npos;
+  struct Box { size_t at, end; std::string_view inner; bool newline_after; };
   size_t end = s.size();
   int found = 0, tries = 0;
   // Bounded attempts: 100k unclosed "\boxed{" must not scan the text 100k times.
@@ -92,22 +184,50 @@ void AddBoxed(std::string_view s, size_t base, std::vector<Candidate>* out) {
     size_t at = RFindBox(s, end, &is_boxed);
     if (at == std::string_view::npos) return;
     end = at;
-    size_t k = at + (is_boxed ? 6 : 5);
-    while (k < s.size() && s[k] == ' ') ++k;
     std::string_view inner;
-    if (k < s.size() && s[k] == '{') {
-      if (!BraceGroup(s, k, &inner)) continue;
-    } else if (k > at + 6 && k < s.size() && is_boxed && s[k - 1] == ' ') {
-      size_t e = k;  // "\boxed 5": up to whitespace or '$'
-      while (e < s.size() && s[e] != '$' && s[e] != ' ' && s[e] != '\n') ++e;
-      inner = s.substr(k, e - k);
-    } else {
+    size_t box_end = 0;
+    if (!ParseBox(s, at, is_boxed, &inner, &box_end)) continue;
+    if (found > 0) {
+      out->push_back({std::string(inner), "boxed", base + at});
+      ++found;
       continue;
     }
-    inner = Trim(inner);
-    if (inner.empty()) continue;
-    out->push_back({std::string(inner), "boxed", base + at});
+    // The last box: gather the list it ends.
+    if (last_end) *last_end = box_end;
+    std::vector<Box> group{{at, box_end, inner, false}};
+    bool any_newline = false;
+    while (group.size() < static_cast<size_t>(kMaxJoinedSpans)) {
+      size_t next = group.back().at;
+      size_t pat = RFindBox(s, next, &is_boxed);
+      std::string_view pin;
+      size_t pend = 0;
+      if (pat == std::string_view::npos || !ParseBox(s.substr(0, next), pat, is_boxed, &pin, &pend)) break;
+      bool nl = false, delim = false, sep = false;
+      if (!BoxSeparator(s.substr(pend, next - pend), &nl, &delim, &sep) || (nl && delim) ||
+          !(sep || spaced))
+        break;
+      any_newline = any_newline || nl;
+      group.push_back({pat, pend, pin, nl});
+    }
+    if (any_newline) {
+      // One display block must hold the whole list; else keep the boxes
+      // after the last line break.
+      bool wrapped = (OpensWith(s, group.back().at, "\\[") && ClosesWith(s, group.front().end, "\\]")) ||
+                     (OpensWith(s, group.back().at, "$$") && ClosesWith(s, group.front().end, "$$"));
+      if (!wrapped) {
+        size_t keep = 1;
+        while (!group[keep].newline_after) ++keep;
+        group.resize(keep);
+      }
+    }
+    std::string text;
+    for (size_t k = group.size(); k-- > 0;) {
+      if (!text.empty()) text += ", ";
+      text += group[k].inner;
+    }
+    out->push_back({std::move(text), "boxed", base + group.back().at});
     ++found;
+    end = group.back().at;
   }
 }
 
@@ -130,8 +250,10 @@ bool StartsAlternative(std::string_view rest) {
 }
 
 // The answer text after a phrase: to the end of the line, or the first
-// $..$ group, without a sentence-final period.
-std::string_view PhraseTail(std::string_view s, size_t from) {
+// $..$ group, without a sentence-final period. *group tells whether it was a
+// delimited math group ($..$, \\(..\\), \\[..\\]).
+std::string_view PhraseTail(std::string_view s, size_t from, bool* group) {
+  *group = true;
   size_t k = from;
   while (k < s.size() && (s[k] == ' ' || s[k] == ':' || s[k] == '*')) ++k;
   size_t eol = s.find('\n', k);
@@ -148,6 +270,7 @@ std::string_view PhraseTail(std::string_view s, size_t from) {
     size_t close = line.find(line[1] == '(' ? "\\)" : "\\]");
     if (close != std::string_view::npos) return Trim(line.substr(2, close - 2));
   }
+  *group = false;
   // Cut at a sentence end: ". " or a period at the end (not a decimal point).
   for (size_t j = 0; j < line.size(); ++j) {
     if (line[j] == '.' && (j + 1 == line.size() || line[j + 1] == ' ') &&
@@ -161,8 +284,43 @@ std::string_view PhraseTail(std::string_view s, size_t from) {
 }
 
 void AddLastMath(std::string_view s, size_t base, std::vector<Candidate>* out);
+void AddLastNumber(std::string_view s, size_t base, std::vector<Candidate>* out);
 
-void AddAnswerPhrase(std::string_view s, size_t base, std::vector<Candidate>* out) {
+// A sentence with an English word (3+ letters, not a command), exactly one
+// number and no "or"/"and": its number is the answer.
+bool ProseWithOneNumber(std::string_view t) {
+  int numbers = 0;
+  bool word = false;
+  for (size_t k = 0; k < t.size();) {
+    char c = t[k];
+    if (c == '\\') {
+      for (++k; k < t.size() && std::isalpha(static_cast<unsigned char>(t[k])); ++k) {}
+      continue;
+    }
+    if (std::isalpha(static_cast<unsigned char>(c))) {
+      size_t b = k;
+      while (k < t.size() && std::isalpha(static_cast<unsigned char>(t[k]))) ++k;
+      std::string_view w = t.substr(b, k - b);
+      if (w == "or" || w == "and") return false;
+      word = word || w.size() >= 3;
+      continue;
+    }
+    if (IsDigit(c)) {
+      ++numbers;
+      while (k < t.size() && (IsDigit(t[k]) || ((t[k] == '.' || t[k] == ',' || t[k] == '/') &&
+                                                k + 1 < t.size() && IsDigit(t[k + 1]))))
+        ++k;
+      continue;
+    }
+    ++k;
+  }
+  return word && numbers == 1;
+}
+
+// *math (optional) tells whether the candidate is a delimited math group or
+// a bare answer without words ("$10,455$", "10455").
+void AddAnswerPhrase(std::string_view s, size_t base, std::vector<Candidate>* out, bool* math = nullptr) {
+  if (math) *math = false;
   // Last "answer" (any case) followed by " is" or ":"; one backward scan.
   for (size_t i = s.size(); i-- > 0;) {
     if ((s[i] | 0x20) != 'a' || s.size() - i < 6) continue;
@@ -176,13 +334,31 @@ void AddAnswerPhrase(std::string_view s, size_t base, std::vector<Candidate>* ou
       from = k + 3;
     else if (k < s.size() && s[k] == ':') from = k + 1;
     else continue;
-    std::string_view tail = PhraseTail(s, from);
+    bool group = false;
+    std::string_view tail = PhraseTail(s, from, &group);
+    if (math && !tail.empty()) {
+      bool words = false, digit = false;
+      for (size_t j = 0; j < tail.size(); ++j) {
+        digit = digit || IsDigit(tail[j]);
+        words = words || (j + 1 < tail.size() && IsAlpha(tail[j]) && IsAlpha(tail[j + 1]));
+      }
+      *math = group || (digit && !words && tail.find('$') == std::string_view::npos);
+    }
     if (tail.find('$') != std::string_view::npos) {
       // Prose with inline math: "the maximum value of $e$ is $3.2$" -> "3.2".
       std::vector<Candidate> math;
       AddLastMath(tail, base + static_cast<size_t>(tail.data() - s.data()), &math);
       if (!math.empty()) {
         out->push_back({std::move(math[0].text), "answer_is", math[0].offset});
+        return;
+      }
+    }
+    if (ProseWithOneNumber(tail)) {
+      // "The volume of $ABCD$ is 120", "Jane started 3 hours ago" -> the number.
+      std::vector<Candidate> num;
+      AddLastNumber(tail, base + static_cast<size_t>(tail.data() - s.data()), &num);
+      if (!num.empty()) {
+        out->push_back({std::move(num[0].text), "answer_is", num[0].offset});
         return;
       }
     }
@@ -324,16 +500,47 @@ void AddLastMath(std::string_view s, size_t base, std::vector<Candidate>* out) {
   out->push_back({std::move(text), "last_math", base + spans.back().b});
 }
 
+bool IsLetter(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
+
+// The last number that is not part of a word ("AZYUK2A" has none): "-1,250.5",
+// "3/4", ".4", "10km" (a unit glued after the number).
 void AddLastNumber(std::string_view s, size_t base, std::vector<Candidate>* out) {
   size_t j = s.size();
-  while (j > 0 && !IsDigit(s[j - 1])) --j;
-  if (j == 0) return;
-  size_t e = j, b = j;
-  while (b > 0 && (IsDigit(s[b - 1]) || ((s[b - 1] == '.' || s[b - 1] == ',' || s[b - 1] == '/') &&
-                                         b >= 2 && IsDigit(s[b - 2]))))
-    --b;
-  if (b > 0 && s[b - 1] == '-') --b;
-  out->push_back({std::string(s.substr(b, e - b)), "last_number", base + b});
+  for (;;) {
+    while (j > 0 && !IsDigit(s[j - 1])) --j;
+    if (j == 0) return;
+    size_t e = j, b = j;
+    while (b > 0 && (IsDigit(s[b - 1]) || ((s[b - 1] == '.' || s[b - 1] == ',' || s[b - 1] == '/') &&
+                                           b >= 2 && IsDigit(s[b - 2]))))
+      --b;
+    // A letter right before the digits makes them part of a word or name
+    // ("AZYUK2A", "x2"); letters after are a unit ("1,000.99m²", "5cm").
+    bool in_word = b > 0 && IsLetter(s[b - 1]);
+    if (in_word) {
+      j = b;
+      continue;
+    }
+    if (b > 0 && s[b - 1] == '.') --b;
+    if (b > 0 && s[b - 1] == '-') --b;
+    out->push_back({std::string(s.substr(b, e - b)), "last_number", base + b});
+    return;
+  }
+}
+
+// A completion that is only a short answer ("\\frac{10}{9}", "-5", "1 000"):
+// at most kMaxWholeAnswer bytes on one line, and no English words.
+void AddWholeAnswer(std::string_view s, size_t base, std::vector<Candidate>* out) {
+  std::string_view t = Trim(s);
+  if (t.empty() || t.size() > kMaxWholeAnswer || t.find('\n') != std::string_view::npos) return;
+  if (std::count(t.begin(), t.end(), '{') != std::count(t.begin(), t.end(), '}')) return;  // "\\boxed{5"
+  for (size_t k = 0; k + 1 < t.size(); ++k) {
+    if (t[k] == '\\') {  // a command name is not a word
+      while (k + 1 < t.size() && IsLetter(t[k + 1])) ++k;
+      continue;
+    }
+    if (IsLetter(t[k]) && IsLetter(t[k + 1])) return;
+  }
+  out->push_back({std::string(t), "whole_answer", base + static_cast<size_t>(t.data() - s.data())});
 }
 
 }  // namespace
@@ -348,8 +555,23 @@ std::vector<Candidate> Extract(std::string_view completion, const ExtractOptions
       base = think + 8;
       s = s.substr(base);
     }
-    AddBoxed(s, base, &out);
-    if (opts.policy == "boxed" || !out.empty()) return out;
+    size_t box_end = std::string_view::npos;
+    // Policy "gold" (GoldAnswer's, not a user policy): "boxed" where
+    // adjacent boxes also join when only spacing divides them.
+    bool gold = opts.policy == "gold";
+    AddBoxed(s, base, &out, &box_end, gold);
+    if (opts.policy == "boxed" || gold) return out;
+    if (!out.empty()) {
+      // A final-answer statement after the last box restates or corrects it
+      // ("... = \\boxed{255}$ ... The final answer is $10,455$."): it decides
+      // when it gives a math group or a bare answer.
+      std::vector<Candidate> later;
+      bool math = false;
+      if (box_end != std::string_view::npos)
+        AddAnswerPhrase(s.substr(box_end), base + box_end, &later, &math);
+      if (!later.empty() && math) out.insert(out.begin(), std::move(later.front()));
+      return out;
+    }
     AddAnswerTag(s, base, &out);
     if (!out.empty()) return out;
     AddAnswerPhrase(s, base, &out);
@@ -357,6 +579,7 @@ std::vector<Candidate> Extract(std::string_view completion, const ExtractOptions
     if (think != std::string_view::npos && out.empty() && !rest.empty() &&
         rest.size() <= kMaxAfterThink)
       out.push_back({std::string(rest), "after_think", base + static_cast<size_t>(rest.data() - s.data())});
+    if (out.empty()) AddWholeAnswer(s, base, &out);
     if (opts.policy == "default" && out.empty()) AddLastMath(s, base, &out);
     if (opts.policy == "default" && out.empty()) AddLastNumber(s, base, &out);
   } catch (...) {

@@ -42,8 +42,43 @@ constexpr Alias kAliases[] = {
     {"\\lbrace", "\\{"},         {"\\rbrace", "\\}"},           {"\\lvert", "|"},
     {"\\rvert", "|"},            {"\\mid", "|"},                {"\\emptyset", "\\{\\}"},
     {"\\varnothing", "\\{\\}"},  {"\\to", "="},              {"\\sin^{-1}", "\\arcsin"},
-    {"\\cos^{-1}", "\\arccos"},   {"\\tan^{-1}", "\\arctan"},
+    {"\\cos^{-1}", "\\arccos"},   {"\\tan^{-1}", "\\arctan"},    {",\\! ", ","},
 };
+
+// Commands that a doubly escaped string (JSON escaped twice) spells with two
+// backslashes, as in \\frac{1}{2}; two backslashes before any other letters
+// stay a line break.
+constexpr std::string_view kDoubledCommands[] = {
+    "frac", "dfrac", "tfrac", "sqrt", "left", "right", "le", "leq", "ge", "geq", "ne", "neq",
+    "pi", "cdot", "times", "div", "infty", "text", "textbf", "mathrm", "mathbf", "boxed", "in",
+    "cup", "cap", "pm", "mp", "sin", "cos", "tan", "cot", "sec", "csc", "ln", "log", "exp",
+    "begin", "end", "circ", "theta", "alpha", "beta", "gamma", "lambda", "approx", "binom",
+    "lfloor", "rfloor", "lceil", "rceil", "emptyset", "varnothing", "quad", "qquad"};
+
+// Two backslashes + a command above -> one backslash + the command.
+std::string CollapseDoubledCommands(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    // Exactly two backslashes: in \\\end the first two are a row break.
+    if (s[i] == '\\' && (i == 0 || s[i - 1] != '\\') && i + 2 < s.size() && s[i + 1] == '\\' &&
+        IsAlpha(s[i + 2])) {
+      size_t e = i + 2;
+      while (e < s.size() && IsAlpha(s[e])) ++e;
+      std::string_view word = s.substr(i + 2, e - i - 2);
+      bool known = false;
+      for (std::string_view c : kDoubledCommands) known = known || c == word;
+      if (known) {
+        out += '\\';
+        out.append(word);
+        i = e - 1;
+        continue;
+      }
+    }
+    out += s[i];
+  }
+  return out;
+}
 
 std::string ApplyAliases(std::string_view s) {
   std::string out;
@@ -52,7 +87,7 @@ std::string ApplyAliases(std::string_view s) {
     bool hit = false;
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c == '\\' || c >= 0x80 || c == '^' || c == '%' || c == '~' || c == '$' || c == '{' ||
-        c == 'n') {
+        c == 'n' || c == ',') {
       for (const Alias& a : kAliases) {
         size_t n = a.from.size();
         if (a.from[0] != s[i] || !StartsAt(s, i, a.from)) continue;
@@ -153,6 +188,14 @@ size_t SkipPerUnit(const std::string& s, size_t i, const std::vector<size_t>& ma
   return i;
 }
 
+// " and ", "or": a text group that joins two answers, not a unit.
+bool Connective(const std::string& inner) {
+  size_t b = inner.find_first_not_of(' '), e = inner.find_last_not_of(' ');
+  if (b == std::string::npos) return false;
+  std::string_view w = std::string_view(inner).substr(b, e + 1 - b);
+  return w == "and" || w == "or";
+}
+
 // Unwraps \text{..}-style groups; a text group right after a value is a unit
 // and is dropped (with a following ^2 / ^3).
 std::string UnwrapText(const std::string& s) {
@@ -177,7 +220,8 @@ std::string UnwrapText(const std::string& s) {
     size_t e = b < s.size() && s[b] == '{' ? match[b] : std::string::npos;
     if (e == std::string::npos) { out += s[i++]; continue; }
     std::string inner = s.substr(b + 1, e - b - 2);
-    bool unit = std::strcmp(cmd, "\\operatorname") != 0 && EndsLikeValue(out) && UnitText(inner);
+    bool unit = std::strcmp(cmd, "\\operatorname") != 0 && EndsLikeValue(out) && UnitText(inner) &&
+                !Connective(inner);
     i = e;
     if (unit) {
       i = SkipUnitPower(s, i);
@@ -195,7 +239,8 @@ constexpr const char* kUnits[] = {
     "inches", "inch", "in", "feet", "foot", "ft", "miles", "mile", "mph", "dollars", "dollar",
     "cents", "cent", "degrees", "degree", "hours", "hour", "minutes", "minute", "seconds",
     "second", "days", "day", "years", "year", "kg", "g", "cm^2", "cm^3", "m^2", "sq ft",
-    "square feet", "square inches", "square meters", "pounds", "ways", "people", "students"};
+    "square feet", "square inches", "square meters", "pounds", "ways", "people", "students",
+    "percentage", "percent", "pct"};
 
 // Words that are mathematics or connectives, never a unit: "2 pi", "5 or 6".
 constexpr const char* kNotUnits[] = {
@@ -204,7 +249,7 @@ constexpr const char* kNotUnits[] = {
     "infinity", "squared", "cubed", "hundred", "thousand", "million", "billion", "trillion",
     "dozen", "half", "halves", "third", "thirds", "quarter", "quarters", "fourth", "fourths",
     "fifth", "fifths", "tenth", "tenths", "hundredth", "hundredths", "root", "roots", "mod",
-    "modulo", "factorial", "percent", "per", "less", "more", "then", "with", "without", "if",
+    "modulo", "factorial", "per", "less", "more", "then", "with", "without", "if",
     "for", "all", "only", "no", "none", "either", "neither", "both", "each", "is", "are", "am"};
 
 bool IsUnitWord(std::string_view w) {
@@ -287,13 +332,84 @@ void StripOptionText(std::string* s) {
   s->resize(3);
 }
 
-// "1,000,000" -> "1000000" when the whole answer is one such number.
+// "{-2021, 2021}" -> "\\{-2021, 2021\\}": a whole answer in plain braces with a
+// top-level comma is a set (a brace group holds no commas in LaTeX math).
+void BracesToSet(std::string* s) {
+  const std::string& t = *s;
+  if (t.size() < 3 || t.front() != '{' || MatchBraces(t)[0] != t.size()) return;
+  int depth = 0;
+  bool comma = false;
+  for (size_t k = 1; k + 1 < t.size(); ++k) {
+    if (t[k] == '{' || t[k] == '(' || t[k] == '[') ++depth;
+    else if (t[k] == '}' || t[k] == ')' || t[k] == ']') --depth;
+    else if (t[k] == ',' && depth == 0) comma = true;
+  }
+  if (comma) *s = "\\{" + t.substr(1, t.size() - 2) + "\\}";
+}
+
+// "6 and 8", "(11,7) or (7,11)", "2, and 3" -> comma lists: a top-level "and" /
+// "or" word between two answers separates items (a list never equals a scalar,
+// so "44 or 39" still matches no single answer).
+void ConnectivesToCommas(std::string* s) {
+  const std::string& t = *s;
+  if (t.find("and") == std::string::npos && t.find("or") == std::string::npos) return;
+  std::string out;
+  out.reserve(t.size());
+  int depth = 0;
+  for (size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (c == '(' || c == '[' || c == '{') ++depth;
+    if (c == ')' || c == ']' || c == '}') --depth;
+    size_t n = t.compare(i, 3, "and") == 0 ? 3 : t.compare(i, 2, "or") == 0 ? 2 : 0;
+    bool word = n > 0 && depth == 0 && (i == 0 || (!IsAlpha(t[i - 1]) && t[i - 1] != '\\')) &&
+                i + n < t.size() && !IsAlpha(t[i + n]);
+    if (!word) { out += c; continue; }
+    size_t keep = out.find_last_not_of(' ');
+    if (keep != std::string::npos && out[keep] == ',') keep = out.find_last_not_of(' ', keep - 1);
+    size_t next = t.find_first_not_of(' ', i + n);
+    if (keep == std::string::npos || next == std::string::npos || t[next] == ',' ||
+        t.compare(next, 4, "not ") == 0) {  // "C and not A" names one answer
+      out += c;
+      continue;
+    }
+    out.resize(keep + 1);
+    out += ", ";
+    i = next - 1;
+  }
+  *s = std::move(out);
+}
+
+// "(0;-2;6)", "-12;-11;-10" -> commas: in a group (or the top level) with no
+// comma of its own, ';' separates items.
+void SemicolonsToCommas(std::string* s) {
+  std::string& t = *s;
+  if (t.find(';') == std::string::npos) return;
+  std::vector<int> group(t.size(), 0), stack{0};
+  std::vector<bool> comma{false};
+  for (size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (c == ')' || c == ']' || c == '}') {
+      if (stack.size() > 1) stack.pop_back();
+    }
+    group[i] = stack.back();
+    if (c == ',') comma[static_cast<size_t>(stack.back())] = true;
+    if (c == '(' || c == '[' || c == '{') {
+      stack.push_back(static_cast<int>(comma.size()));
+      comma.push_back(false);
+    }
+  }
+  for (size_t i = 0; i < t.size(); ++i)
+    if (t[i] == ';' && !comma[static_cast<size_t>(group[i])]) t[i] = ',';
+}
+
+// "1,000,000" / "1 000 000" -> "1000000" when the whole answer is one such number.
 void StripThousands(std::string* s) {
   const std::string& t = *s;
   size_t i = (!t.empty() && t[0] == '-') ? 1 : 0, digits = 0, groups = 0;
   for (; i < t.size() && IsDigit(t[i]); ++i) ++digits;
   if (digits == 0 || digits > 3) return;
-  while (i < t.size() && t[i] == ',') {
+  const char sep = i < t.size() && t[i] == ' ' ? ' ' : ',';
+  while (i < t.size() && t[i] == sep) {
     size_t j = i + 1;
     while (j < t.size() && IsDigit(t[j])) ++j;
     if (j - i - 1 != 3) return;
@@ -306,8 +422,15 @@ void StripThousands(std::string* s) {
   }
   if (i != t.size()) return;
   std::string out;
-  for (char c : t) if (c != ',') out += c;
+  for (char c : t) if (c != sep) out += c;
   *s = out;
+}
+
+// "..., ..." at the end of a list: "1, 2, 3, ..." or "1,2,...".
+bool ListEllipsis(const std::string& t) {
+  if (t.size() < 4 || t.compare(t.size() - 3, 3, "...") != 0) return false;
+  size_t k = t.find_last_not_of(". ");
+  return k != std::string::npos && t[k] == ',';
 }
 
 std::string_view TrimView(std::string_view s) {
@@ -323,7 +446,7 @@ std::string Normalize(std::string_view raw) {
   std::string_view v = TrimView(raw);
   if (v.size() >= 4 && (StartsAt(v, 0, "\\(") || StartsAt(v, 0, "\\[")))
     v = TrimView(v.substr(2, v.size() - 4));
-  std::string s = ApplyAliases(v);
+  std::string s = ApplyAliases(CollapseDoubledCommands(v));
   for (char& c : s)
     if (c == '\n' || c == '\t' || c == '\r') c = ' ';
   s = UnwrapText(s);
@@ -331,7 +454,9 @@ std::string Normalize(std::string_view raw) {
   // Trailing sentence punctuation and "\\" line breaks.
   while (!t.empty()) {
     char c = t.back();
-    if (c == '.' || c == ' ' || c == ';' || (c == '\\' && t.size() >= 2 && t[t.size() - 2] == '\\')) {
+    if (ListEllipsis(t)) break;  // "1, 2, 3, ..." continues: not a period
+    if (c == '.' || c == ' ' || c == ';' || c == ',' ||
+        (c == '\\' && t.size() >= 2 && t[t.size() - 2] == '\\')) {
       t.pop_back();
       if (c == '\\') t.pop_back();
     } else {
@@ -339,6 +464,9 @@ std::string Normalize(std::string_view raw) {
     }
   }
   StripTrailingUnit(&t);
+  ConnectivesToCommas(&t);
+  SemicolonsToCommas(&t);
+  BracesToSet(&t);
   StripThousands(&t);
   StripMembership(&t);
   StripOptionText(&t);

@@ -60,6 +60,12 @@ class Parser {
     if (Peek() == c) { ++pos_; return true; }
     return false;
   }
+  // '!' as a factorial, not the start of "!=".
+  bool EatFactorial() {
+    if (Peek() != '!' || (pos_ + 1 < s_.size() && s_[pos_ + 1] == '=')) return false;
+    ++pos_;
+    return true;
+  }
   // A backslash command name at pos_ (without consuming), e.g. "frac".
   std::string_view PeekCommand() {
     Skip();
@@ -224,6 +230,10 @@ class Parser {
       return x < 0 ? -1 : Make(Kind::kNeg, {}, {x});
     }
     if (Eat('+')) return Unary();
+    if (EatCommand("pm") || EatCommand("mp")) {  // "\pm 2021" = the pair {2021, -2021}
+      int x = Unary(), zero = Make(Kind::kNum, "0");
+      return x < 0 || zero < 0 ? -1 : Make(Kind::kPm, {}, {zero, x});
+    }
     return Power();
   }
 
@@ -237,7 +247,7 @@ class Parser {
     if (exp < 0) return -1;
     int p = Make(Kind::kPow, {}, {base, exp});
     // x^2! is rare; allow a postfix factorial on the power.
-    while (p >= 0 && Eat('!')) p = Make(Kind::kFact, {}, {p});
+    while (p >= 0 && EatFactorial()) p = Make(Kind::kFact, {}, {p});
     return p;
   }
 
@@ -273,7 +283,7 @@ class Parser {
     int x = Primary();
     for (;;) {
       if (x < 0) return -1;
-      if (Eat('!')) {
+      if (EatFactorial()) {
         x = Make(Kind::kFact, {}, {x});
       } else if (Peek() == '_') {
         ++pos_;
@@ -390,7 +400,32 @@ class Parser {
         return Make(Kind::kAdd, {}, {n, f});
       }
     }
+    if (!decimal && n >= 0) return SpacedMixed(n);
     return n;
+  }
+
+  // "4 4/9" = 40/9: an integer, spaces, then a proper fraction of integer
+  // literals ending the operand. "11 6/6" and "4 9/0" are not numbers (Fail).
+  int SpacedMixed(int whole) {
+    size_t k = pos_;
+    if (k >= s_.size() || s_[k] != ' ') return whole;
+    while (k < s_.size() && s_[k] == ' ') ++k;
+    size_t nb = k;
+    while (k < s_.size() && IsDigit(s_[k])) ++k;
+    size_t ne = k;
+    if (ne == nb || k >= s_.size() || s_[k] != '/') return whole;
+    size_t db = ++k;
+    while (k < s_.size() && IsDigit(s_[k])) ++k;
+    size_t de = k;
+    if (de == db || (k < s_.size() && (IsAlpha(s_[k]) || s_[k] == '.' || s_[k] == '^' ||
+                                        s_[k] == '_' || s_[k] == '\\')))
+      return whole;
+    std::string_view num = s_.substr(nb, ne - nb), den = s_.substr(db, de - db);
+    if (num.size() > 18 || den.size() > 18) return whole;
+    if (std::stoull(std::string(num)) >= std::stoull(std::string(den))) return Fail();
+    pos_ = de;
+    int a = Make(Kind::kNum, std::string(num)), b = Make(Kind::kNum, std::string(den));
+    return Make(Kind::kAdd, {}, {whole, Make(Kind::kDiv, {}, {a, b})});
   }
 
   // ( ... ), [ ... ]: a group, a tuple, or an interval.
@@ -481,7 +516,14 @@ class Parser {
       if (pos_ >= s_.size() || s_[pos_] != '{' || e == std::string_view::npos) return Fail();
       std::string_view env = s_.substr(pos_ + 1, e - pos_ - 1);
       pos_ = e + 1;
-      if (env.find("matrix") == std::string_view::npos) return Fail();
+      if (env == "array") {  // \begin{array}{cc}: skip the column spec
+        Skip();
+        size_t spec = s_.find('}', pos_);
+        if (pos_ >= s_.size() || s_[pos_] != '{' || spec == std::string_view::npos) return Fail();
+        pos_ = spec + 1;
+      } else if (env.find("matrix") == std::string_view::npos) {
+        return Fail();
+      }
       return Matrix(env);
     }
     if (cmd == "lfloor" || cmd == "lceil") {
