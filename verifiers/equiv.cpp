@@ -9,16 +9,15 @@
 #include <vector>
 
 #include "core/rng.h"
+#include "verifiers/equiv_rules.h"
 #include "verifiers/evaluate.h"
 #include "verifiers/expr.h"
 
 namespace upt::verifiers {
-namespace {
+namespace equiv {
 
-using C = std::complex<double>;
 constexpr int kPoints = 6;          // random points for symbolic comparison
 constexpr int kMinValidPoints = 3;  // points where both sides are finite
-constexpr double kSymbolicTol = 1e-7;
 constexpr double kExactTol = 1e-9;  // irrational exact forms (no decimals written)
 constexpr double kAbsFloor = 1e-12;  // sin(pi) vs 0
 constexpr double kMaxExactInt = 1e15;  // larger integer golds compare with tolerance
@@ -37,16 +36,6 @@ bool Close(C a, C b, double tol) {
   bool zero = a == C(0, 0) || b == C(0, 0);
   return diff <= tol * scale || (zero && diff <= kAbsFloor);
 }
-
-struct Ctx {
-  const Tree& g;
-  const Tree& p;
-  double rel_tol;
-  Budget* b;
-  std::string rule;
-};
-
-bool Eq(Ctx& c, int gi, int pi);
 
 bool IsScalar(Kind k) {
   return k != Kind::kTuple && k != Kind::kList && k != Kind::kInterval && k != Kind::kUnion &&
@@ -175,21 +164,6 @@ bool HasInf(const Tree& t, int i) {
   return false;
 }
 
-// One side of a comparison: node a, or the difference a - b (for relations).
-struct Side {
-  const Tree* t;
-  int a;
-  int b = -1;
-  C Eval(const Env& env, Budget* budget) const {
-    C v = EvalNumeric(*t, a, env, budget);
-    return b < 0 ? v : v - EvalNumeric(*t, b, env, budget);
-  }
-  void Symbols(std::vector<std::string>* out) const {
-    CollectSymbols(*t, a, out);
-    if (b >= 0) CollectSymbols(*t, b, out);
-  }
-};
-
 // Values of gold and pred at shared random points; false when too few valid.
 bool SamplePoints(Ctx& c, const Side& g, const Side& p, std::vector<std::pair<C, C>>* vals) {
   std::vector<std::string> syms;
@@ -279,167 +253,6 @@ bool ScalarEq(Ctx& c, int gi, int pi) {
   if (all_close(tight)) return true;  // 0.5N = N/2 exactly
   if (!decimals) return false;
   return all_close(std::max(c.rel_tol, tight)) && !RoundedTooCoarse(c, gi, pi, vals[0].first.real(), vals[0].second.real());
-}
-
-// (lhs - rhs) of gold and pred are non-zero multiples of each other at every
-// point; with `positive` the factor must be a positive real (inequalities:
-// "x < 1" is "-x > -1" and "2x < 2", never "-x < -1").
-bool ProportionalSides(Ctx& c, const Side& gs, const Side& ps, bool positive) {
-  std::vector<std::pair<C, C>> vals;
-  if (!SamplePoints(c, gs, ps, &vals)) return false;
-  C ratio(0, 0);
-  for (const auto& [x, y] : vals) {
-    if (std::abs(x) < 1e-12 && std::abs(y) < 1e-12) continue;
-    if (std::abs(y) < 1e-12) return false;
-    C r = x / y;
-    if (ratio == C(0, 0)) ratio = r;
-    else if (!Close(r, ratio, kSymbolicTol)) return false;
-  }
-  if (positive && !(ratio.real() > 0 && std::abs(ratio.imag()) <= 1e-9 * ratio.real())) return false;
-  c.rule = "equal_equation";
-  return ratio != C(0, 0) || vals.size() >= 1;
-}
-
-bool ProportionalEq(Ctx& c, int g, int p) {
-  const Node& gn = c.g.at(g);
-  const Node& pn = c.p.at(p);
-  return ProportionalSides(c, Side{&c.g, gn.kids[0], gn.kids[1]}, Side{&c.p, pn.kids[0], pn.kids[1]},
-                           /*positive=*/false);
-}
-
-std::string FlipOp(const std::string& op) {
-  return op == "<" ? ">" : op == ">" ? "<" : op == "<=" ? ">=" : op == ">=" ? "<=" : op;
-}
-
-bool Constant(const Tree& t, int i) {
-  std::vector<std::string> syms;
-  CollectSymbols(t, i, &syms);
-  return syms.empty() && IsScalar(t.at(i).kind);
-}
-
-// A set of reals written as an interval ("[2, 5)", "(-\infty, 3)" read as a
-// tuple) or as an inequality in one lone name with constant other sides
-// ("k < -5", "2 \le x", "-2 \le x \le 7", "0 < f(x) < 1"). An endpoint is a
-// node, or (node -1) an infinity of sign inf implied by a one-sided inequality.
-struct Span {
-  int lo = -1, hi = -1;
-  int lo_inf = 0, hi_inf = 0;
-  std::string br;
-  int name = -1;  // the named side of an inequality; -1 for an interval
-};
-
-bool IntervalSpan(const Tree& t, int i, Span* s) {
-  const Node& n = t.at(i);
-  bool open_pair = n.kind == Kind::kTuple && n.s == "()";
-  if ((n.kind != Kind::kInterval && !open_pair) || n.kids.size() != 2) return false;
-  s->lo = n.kids[0];
-  s->hi = n.kids[1];
-  s->br = n.kind == Kind::kInterval ? n.s : "()";
-  return true;
-}
-
-bool RelSpan(const Tree& t, int i, Span* s) {
-  const Node& n = t.at(i);
-  if (n.kind != Kind::kRel || n.kids.size() != 2) return false;
-  auto up = [](const std::string& op) { return op == "<" || op == "<="; };
-  auto down = [](const std::string& op) { return op == ">" || op == ">="; };
-  const Node& l = t.at(n.kids[0]);
-  if (l.kind == Kind::kRel) {  // a op1 x op2 b
-    if (l.kids.size() != 2) return false;
-    int a = l.kids[0], x = l.kids[1], b = n.kids[1];
-    if (!NameLike(t, x) || !Constant(t, a) || !Constant(t, b)) return false;
-    const std::string &op1 = l.s, &op2 = n.s;
-    if (up(op1) && up(op2)) {
-      s->lo = a, s->hi = b;
-      s->br = {op1 == "<" ? '(' : '[', op2 == "<" ? ')' : ']'};
-    } else if (down(op1) && down(op2)) {
-      s->lo = b, s->hi = a;
-      s->br = {op2 == ">" ? '(' : '[', op1 == ">" ? ')' : ']'};
-    } else {
-      return false;
-    }
-    s->name = x;
-    return true;
-  }
-  int x, v;
-  std::string op = n.s;
-  if (NameLike(t, n.kids[0]) && Constant(t, n.kids[1])) {
-    x = n.kids[0], v = n.kids[1];
-  } else if (NameLike(t, n.kids[1]) && Constant(t, n.kids[0])) {
-    x = n.kids[1], v = n.kids[0], op = FlipOp(op);
-  } else {
-    return false;
-  }
-  if (up(op)) {
-    s->lo_inf = -1, s->hi = v;
-    s->br = op == "<" ? "()" : "(]";
-  } else if (down(op)) {
-    s->lo = v, s->hi_inf = 1;
-    s->br = op == ">" ? "()" : "[)";
-  } else {
-    return false;
-  }
-  s->name = x;
-  return true;
-}
-
-bool EndEq(Ctx& c, int g, int ginf, int p, int pinf) {
-  if (g >= 0 && p >= 0) return Eq(c, g, p);
-  int gs = ginf, ps = pinf;
-  if (g >= 0 && !InfSign(c.g, g, &gs)) return false;
-  if (p >= 0 && !InfSign(c.p, p, &ps)) return false;
-  return gs != 0 && gs == ps;
-}
-
-bool SpanEq(Ctx& c, const Span& g, const Span& p) {
-  bool r = g.br == p.br && (g.name < 0 || p.name < 0 || Key(c.g, g.name) == Key(c.p, p.name)) &&
-           EndEq(c, g.lo, g.lo_inf, p.lo, p.lo_inf) && EndEq(c, g.hi, g.hi_inf, p.hi, p.hi_inf);
-  c.rule = "equal_interval";
-  return r;
-}
-
-bool RelEq(Ctx& c, int gi, int pi) {
-  const Node& g = c.g.at(gi);
-  const Node& p = c.p.at(pi);
-  int gl = g.kids[0], gr = g.kids[1], pl = p.kids[0], pr = p.kids[1];
-  if (g.s == "=" && p.s == "=") {
-    if (NamingSide(c.g, gl) && NamingSide(c.p, pl) && Key(c.g, gl) == Key(c.p, pl)) return Eq(c, gr, pr);
-    if (NamingSide(c.g, gl) && NamingSide(c.p, pr) && Key(c.g, gl) == Key(c.p, pr)) return Eq(c, gr, pl);
-    return ProportionalEq(c, gi, pi);
-  }
-  // One-name inequalities (chains too) compare as the sets they describe.
-  Span gs, ps;
-  if (RelSpan(c.g, gi, &gs) && RelSpan(c.p, pi, &ps) && Key(c.g, gs.name) == Key(c.p, ps.name))
-    return SpanEq(c, gs, ps);
-  if (g.s == p.s && Eq(c, gl, pl) && Eq(c, gr, pr)) return true;
-  if (g.s == FlipOp(p.s) && Eq(c, gl, pr) && Eq(c, gr, pl)) return true;
-  if (c.b->exceeded) return false;
-  // Same relation after orienting both to "<", "<=" (or "!="), with the
-  // differences of the sides proportional: "x < 1" is "-x > -1".
-  auto orient = [](const std::string& op, bool* swap) {
-    *swap = op == ">" || op == ">=";
-    return *swap ? FlipOp(op) : op;
-  };
-  bool gswap = false, pswap = false;
-  std::string go = orient(g.s, &gswap), po = orient(p.s, &pswap);
-  if (go != po || go == "=") {
-    c.rule = "relation_mismatch";
-    return false;
-  }
-  c.rule = "not_equal";
-  for (int k : {gl, gr})
-    if (!IsScalar(c.g.at(k).kind)) return false;
-  for (int k : {pl, pr})
-    if (!IsScalar(c.p.at(k).kind)) return false;
-  if (HasInf(c.g, gi) || HasInf(c.p, pi)) return false;
-  Side gside{&c.g, gswap ? gr : gl, gswap ? gl : gr}, pside{&c.p, pswap ? pr : pl, pswap ? pl : pr};
-  std::vector<std::string> syms;
-  gside.Symbols(&syms);
-  pside.Symbols(&syms);
-  if (syms.empty()) return false;
-  if (ProportionalSides(c, gside, pside, /*positive=*/go != "!=")) return true;
-  c.rule = "not_equal";
-  return false;
 }
 
 // Unordered multiset match (greedy is exact for an equivalence relation).
@@ -654,10 +467,11 @@ bool HasPmItem(const Tree& t) {
   return false;
 }
 
-}  // namespace
+}  // namespace equiv
 
 bool Equivalent(const Tree& gold, const Tree& pred, double rel_tol, Budget* budget,
                 std::string* rule) {
+  using equiv::Ctx, equiv::Eq, equiv::ExpandPm, equiv::HasPmItem;
   // Copies only when a root \pm has to be expanded.
   Tree gx, px;
   const Tree* g = &gold;

@@ -35,6 +35,7 @@ constexpr size_t kMaxConnective = 8;  // ", and " between joined spans
 constexpr size_t kMaxNameGap = 80;    // "$27$ miles from City $A$"
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAlpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
 
 std::string_view Trim(std::string_view s) {
   size_t b = s.find_first_not_of(" \t\r\n");
@@ -107,8 +108,6 @@ bool ParseBox(std::string_view s, size_t at, bool is_boxed, std::string_view* in
   *inner = Trim(*inner);
   return !inner->empty();
 }
-
-bool IsAlpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
 
 // Text between two boxes that only separates the items of one answer list:
 // ",", ";", "and", "or", "\\quad", "\\qquad", "\\text{ and }", "\\ ", "\\,",
@@ -262,6 +261,8 @@ std::string_view PhraseTail(std::string_view s, size_t from, bool* group) {
   if (!line.empty() && line[0] == '$') {
     bool dd = line.size() > 1 && line[1] == '$';
     size_t close = line.find(dd ? "$$" : "$", dd ? 2 : 1);
+    while (close != std::string_view::npos && line[close - 1] == '\\')  // "$\$32{,}348$"
+      close = line.find(dd ? "$$" : "$", close + 1);
     // "$44$ or $39$" is a hedge: the whole clause is the answer (and matches nothing).
     if (close != std::string_view::npos && !StartsAlternative(line.substr(close + (dd ? 2 : 1))))
       return Trim(line.substr(dd ? 2 : 1, close - (dd ? 2 : 1)));
@@ -294,12 +295,12 @@ bool ProseWithOneNumber(std::string_view t) {
   for (size_t k = 0; k < t.size();) {
     char c = t[k];
     if (c == '\\') {
-      for (++k; k < t.size() && std::isalpha(static_cast<unsigned char>(t[k])); ++k) {}
+      for (++k; k < t.size() && IsAlpha(t[k]); ++k) {}
       continue;
     }
-    if (std::isalpha(static_cast<unsigned char>(c))) {
+    if (IsAlpha(c)) {
       size_t b = k;
-      while (k < t.size() && std::isalpha(static_cast<unsigned char>(t[k]))) ++k;
+      while (k < t.size() && IsAlpha(t[k])) ++k;
       std::string_view w = t.substr(b, k - b);
       if (w == "or" || w == "and") return false;
       word = word || w.size() >= 3;
@@ -500,8 +501,6 @@ void AddLastMath(std::string_view s, size_t base, std::vector<Candidate>* out) {
   out->push_back({std::move(text), "last_math", base + spans.back().b});
 }
 
-bool IsLetter(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
-
 // The last number that is not part of a word ("AZYUK2A" has none): "-1,250.5",
 // "3/4", ".4", "10km" (a unit glued after the number).
 void AddLastNumber(std::string_view s, size_t base, std::vector<Candidate>* out) {
@@ -515,7 +514,7 @@ void AddLastNumber(std::string_view s, size_t base, std::vector<Candidate>* out)
       --b;
     // A letter right before the digits makes them part of a word or name
     // ("AZYUK2A", "x2"); letters after are a unit ("1,000.99m²", "5cm").
-    bool in_word = b > 0 && IsLetter(s[b - 1]);
+    bool in_word = b > 0 && IsAlpha(s[b - 1]);
     if (in_word) {
       j = b;
       continue;
@@ -535,10 +534,10 @@ void AddWholeAnswer(std::string_view s, size_t base, std::vector<Candidate>* out
   if (std::count(t.begin(), t.end(), '{') != std::count(t.begin(), t.end(), '}')) return;  // "\\boxed{5"
   for (size_t k = 0; k + 1 < t.size(); ++k) {
     if (t[k] == '\\') {  // a command name is not a word
-      while (k + 1 < t.size() && IsLetter(t[k + 1])) ++k;
+      while (k + 1 < t.size() && IsAlpha(t[k + 1])) ++k;
       continue;
     }
-    if (IsLetter(t[k]) && IsLetter(t[k + 1])) return;
+    if (IsAlpha(t[k]) && IsAlpha(t[k + 1])) return;
   }
   out->push_back({std::string(t), "whole_answer", base + static_cast<size_t>(t.data() - s.data())});
 }
