@@ -219,6 +219,10 @@ void AddBoxed(std::string_view s, size_t base, std::vector<Candidate>* out, size
         group.resize(keep);
       }
     }
+    // The same answer boxed twice ("\\boxed{840} \\quad \\boxed{840}") is one answer.
+    bool repeated = std::all_of(group.begin(), group.end(),
+                                [&](const Box& b) { return b.inner == group[0].inner; });
+    if (repeated) group.resize(1);
     std::string text;
     for (size_t k = group.size(); k-- > 0;) {
       if (!text.empty()) text += ", ";
