@@ -25,6 +25,8 @@ constexpr int kMinSigDigits = 4;  // a rounded decimal vs an exact gold needs >=
 constexpr int kMinPlaces = 4;     // ... and >= 4 decimal places (0.7071, not 4.899)
 constexpr size_t kMaxItems = 256;   // list / tuple length bound
 constexpr uint64_t kPointSeed = 0x5eed7e11f1e5ULL;
+constexpr int kExactPoints = 3;     // exact rational points for rational functions
+constexpr uint64_t kExactPointSeed = 0x5eed7e11f1e6ULL;
 
 bool Finite(C z) { return std::isfinite(z.real()) && std::isfinite(z.imag()); }
 
@@ -209,6 +211,33 @@ bool RoundedTooCoarse(Ctx& c, int gi, int pi, double gold, double pred) {
   return true;
 }
 
+// Gold and pred as exact rationals at kExactPoints seeded random points, each
+// variable p/q with p in [1, 2^20] and q in [1, 2^10] (positive, like the
+// numeric points). Two different rational functions of degree d agree at such
+// a point with probability <= d / 2^20 (Schwartz-Zippel), so agreement at every
+// point is equality. 1 equal, 0 different, -1 undecided: a side is not a
+// rational function of its variables (roots, trig, i), or a point is a pole.
+int ExactPointsEq(Ctx& c, int gi, int pi, const std::vector<std::string>& syms) {
+  if (syms.size() > kMaxSymbols) return -1;
+  ExactEnv env;
+  for (const auto& s : syms) {
+    if (s == "i") return -1;
+    env.push_back({s, mpq_class(0)});
+  }
+  for (int k = 0; k < kExactPoints; ++k) {
+    RngStream rng(kExactPointSeed, {static_cast<uint64_t>(k)});
+    for (auto& [name, v] : env) {
+      unsigned long num = (rng.NextU64() >> 44) + 1, den = (rng.NextU64() >> 54) + 1;
+      v = mpq_class(num, den);
+      v.canonicalize();
+    }
+    mpq_class a, b;
+    if (!EvalExact(c.g, gi, &a, c.b, &env) || !EvalExact(c.p, pi, &b, c.b, &env)) return -1;
+    if (a != b) return 0;
+  }
+  return 1;
+}
+
 bool ScalarEq(Ctx& c, int gi, int pi) {
   int gs = 0, ps = 0;
   bool gi_inf = InfSign(c.g, gi, &gs), pi_inf = InfSign(c.p, pi, &ps);
@@ -239,6 +268,14 @@ bool ScalarEq(Ctx& c, int gi, int pi) {
   std::vector<std::string> syms;
   CollectSymbols(c.g, gi, &syms);
   CollectSymbols(c.p, pi, &syms);
+  if (!decimals && !syms.empty()) {  // rational functions: decided exactly
+    int exact = ExactPointsEq(c, gi, pi, syms);
+    if (c.b->exceeded) return false;
+    if (exact >= 0) {
+      c.rule = exact ? "equal_symbolic" : "not_equal";
+      return exact == 1;
+    }
+  }
   if (!SamplePoints(c, Side{&c.g, gi}, Side{&c.p, pi}, &vals)) {
     c.rule = "not_comparable";
     return false;

@@ -1,6 +1,7 @@
 // Evaluators over the expression tree:
 //  - EvalExact: exact rational value (GMP) for +, -, *, /, integer powers,
-//    factorials, binomials and perfect-square roots; refuses anything else.
+//    factorials, binomials and perfect-square roots, with variables bound to
+//    rationals by an optional ExactEnv; refuses anything else.
 //    Bit growth is bounded (kMaxBits) and charged to the Budget.
 //  - EvalNumeric: complex double value with variables bound by an Env.
 #include "verifiers/evaluate.h"
@@ -62,10 +63,18 @@ bool PerfectRoot(const mpz_class& z, mpz_class* root) {
 
 }  // namespace
 
-bool EvalExact(const Tree& t, int i, mpq_class* out, Budget* b) {
+bool EvalExact(const Tree& t, int i, mpq_class* out, Budget* b, const ExactEnv* env) {
   if (b->exceeded) return false;
   const Node& n = t.at(i);
   switch (n.kind) {
+    case Kind::kSym:
+      if (env)
+        for (const auto& [name, v] : *env)
+          if (name == n.s) {
+            *out = v;
+            return b->Charge(1);
+          }
+      return false;
     case Kind::kNum:
       if (!b->Charge(1 + static_cast<long long>(n.s.size()) / 8)) return false;
       return LiteralToRational(n.s, out) && Charge(*out, b);
@@ -73,7 +82,7 @@ bool EvalExact(const Tree& t, int i, mpq_class* out, Budget* b) {
     case Kind::kMul: {
       mpq_class acc(n.kind == Kind::kAdd ? 0 : 1), x;
       for (int k : n.kids) {
-        if (!EvalExact(t, k, &x, b)) return false;
+        if (!EvalExact(t, k, &x, b, env)) return false;
         if (n.kind == Kind::kAdd) acc += x;
         else acc *= x;
         if (!Charge(acc, b)) return false;
@@ -82,18 +91,19 @@ bool EvalExact(const Tree& t, int i, mpq_class* out, Budget* b) {
       return true;
     }
     case Kind::kNeg:
-      if (!EvalExact(t, n.kids[0], out, b)) return false;
+      if (!EvalExact(t, n.kids[0], out, b, env)) return false;
       *out = -*out;
       return true;
     case Kind::kDiv: {
       mpq_class a, d;
-      if (!EvalExact(t, n.kids[0], &a, b) || !EvalExact(t, n.kids[1], &d, b) || d == 0) return false;
+      if (!EvalExact(t, n.kids[0], &a, b, env) || !EvalExact(t, n.kids[1], &d, b, env) || d == 0)
+        return false;
       *out = a / d;
       return Charge(*out, b);
     }
     case Kind::kPow: {
       mpq_class base, e;
-      if (!EvalExact(t, n.kids[0], &base, b) || !EvalExact(t, n.kids[1], &e, b)) return false;
+      if (!EvalExact(t, n.kids[0], &base, b, env) || !EvalExact(t, n.kids[1], &e, b, env)) return false;
       if (!IsInteger(e)) {
         // (p/q)^(1/2) when p and q are perfect squares.
         if (e != mpq_class(1, 2)) return false;
@@ -118,7 +128,7 @@ bool EvalExact(const Tree& t, int i, mpq_class* out, Budget* b) {
     }
     case Kind::kFact: {
       mpq_class x;
-      if (!EvalExact(t, n.kids[0], &x, b) || !IsInteger(x) || x < 0 || x > 3000) return false;
+      if (!EvalExact(t, n.kids[0], &x, b, env) || !IsInteger(x) || x < 0 || x > 3000) return false;
       mpz_class f;
       mpz_fac_ui(f.get_mpz_t(), x.get_num().get_ui());
       *out = mpq_class(f);
@@ -128,14 +138,14 @@ bool EvalExact(const Tree& t, int i, mpq_class* out, Budget* b) {
       if (n.s == "sqrt" && n.kids.size() == 1) {
         mpq_class x;
         mpz_class rn, rd;
-        if (!EvalExact(t, n.kids[0], &x, b)) return false;
+        if (!EvalExact(t, n.kids[0], &x, b, env)) return false;
         if (!PerfectRoot(x.get_num(), &rn) || !PerfectRoot(x.get_den(), &rd)) return false;
         *out = mpq_class(rn, rd);
         return true;
       }
       if (n.s == "binom" && n.kids.size() == 2) {
         mpq_class a, k;
-        if (!EvalExact(t, n.kids[0], &a, b) || !EvalExact(t, n.kids[1], &k, b)) return false;
+        if (!EvalExact(t, n.kids[0], &a, b, env) || !EvalExact(t, n.kids[1], &k, b, env)) return false;
         if (!IsInteger(a) || !IsInteger(k) || a < 0 || k < 0 || a > 100000 || k > a) return false;
         mpz_class r;
         mpz_bin_uiui(r.get_mpz_t(), a.get_num().get_ui(), k.get_num().get_ui());
@@ -143,7 +153,7 @@ bool EvalExact(const Tree& t, int i, mpq_class* out, Budget* b) {
         return Charge(*out, b);
       }
       if (n.s == "abs" && n.kids.size() == 1) {
-        if (!EvalExact(t, n.kids[0], out, b)) return false;
+        if (!EvalExact(t, n.kids[0], out, b, env)) return false;
         *out = abs(*out);
         return true;
       }

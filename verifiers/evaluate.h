@@ -15,8 +15,11 @@ namespace upt::verifiers {
 
 using Env = std::vector<std::pair<std::string, std::complex<double>>>;
 
-// Exact value of node i, or false when it is not a (bounded) rational.
-bool EvalExact(const Tree& t, int i, mpq_class* out, Budget* b);
+// Rational values of variables for EvalExact.
+using ExactEnv = std::vector<std::pair<std::string, mpq_class>>;
+// Exact value of node i, or false when it is not a (bounded) rational. With
+// env, the variables it names take its values; any other variable fails.
+bool EvalExact(const Tree& t, int i, mpq_class* out, Budget* b, const ExactEnv* env = nullptr);
 // Numeric value of node i with variables from env (unbound -> NaN).
 std::complex<double> EvalNumeric(const Tree& t, int i, const Env& env, Budget* b);
 // Distinct variable names under node i, in first-seen order; stops growing
