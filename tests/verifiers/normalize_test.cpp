@@ -24,6 +24,22 @@ TEST(NormalizeTest, StripsWrappersSpacingDegreesPercentAndUnits) {
   EXPECT_EQ(Normalize("\\$18.90"), "18.90");
 }
 
+TEST(NormalizeTest, DoubledEscapesListWordsAndSemicolonsBecomeLaTeXLists) {
+  EXPECT_EQ(Normalize("\\\\frac{1}{5}"), "\\frac{1}{5}");           // JSON escaped twice
+  EXPECT_EQ(Normalize("-2 \\\\le x \\\\le 7"), "-2 \\le x \\le 7");
+  EXPECT_EQ(Normalize("1 \\\\ab"), "1 \\\\ab");                 // a line break before letters
+  EXPECT_EQ(Normalize("6 \\text{ and } 8"), "6, 8");
+  EXPECT_EQ(Normalize("1, 2, and 3"), "1, 2, 3");
+  EXPECT_EQ(Normalize("(11,7)or(7,11)"), "(11,7), (7,11)");
+  EXPECT_EQ(Normalize("C and not A"), "C and not A");
+  EXPECT_EQ(Normalize("\\text{north}"), "north");
+  EXPECT_EQ(Normalize("(0;-2;6)"), "(0,-2,6)");
+  EXPECT_EQ(Normalize("p=5,q=2;p=7"), "p=5,q=2;p=7");  // a group with commas keeps ';'
+  EXPECT_EQ(Normalize("1, 2, 3, ..."), "1, 2, 3, ...");
+  EXPECT_EQ(Normalize("5."), "5");
+  EXPECT_EQ(Normalize("{-2021, 2021}"), "\\{-2021, 2021\\}");
+}
+
 TEST(NormalizeTest, StringKeyIgnoresSpacesAndFoldsOnlyWords) {
   EXPECT_EQ(StringKey("6 - 5i"), StringKey("6-5i"));
   EXPECT_EQ(StringKey("East"), StringKey("east"));
@@ -73,6 +89,44 @@ TEST(ParseTest, ExactValuesOfLatexNumberForms) {
   EXPECT_EQ(Exact("\\sqrt{\\frac{9}{4}}"), mpq_class(3, 2));
   EXPECT_EQ(Exact("2^{-3}"), mpq_class(1, 8));
   EXPECT_EQ(Exact("3(2+1)"), mpq_class(9));  // implicit multiplication
+  EXPECT_EQ(Exact("4 4/9"), mpq_class(40, 9));  // spaced mixed number
+  EXPECT_EQ(Exact("-3 1/2"), mpq_class(-7, 2));
+  EXPECT_EQ(Exact("4 0/9"), mpq_class(4));
+}
+
+TEST(ParseTest, ImproperSpacedMixedNumbersAreNotNumbers) {
+  Budget b;
+  Tree t;
+  EXPECT_FALSE(Parse("11 6/6", &t, &b));
+  EXPECT_FALSE(Parse("4 9/0", &t, &b));
+}
+
+TEST(EvalExactTest, BindsVariablesToRationalsAndFailsOnUnboundOnes) {
+  Budget b;
+  Tree t;
+  ASSERT_TRUE(Parse(Normalize("\\frac{x^2 - 1}{y} + 2x"), &t, &b));
+  ExactEnv env{{"x", mpq_class(3, 2)}, {"y", mpq_class(5)}};
+  mpq_class q;
+  ASSERT_TRUE(EvalExact(t, t.root, &q, &b, &env));
+  EXPECT_EQ(q, mpq_class(13, 4));  // (9/4 - 1)/5 + 3 = 1/4 + 3
+  ExactEnv only_x{{"x", mpq_class(3, 2)}};
+  EXPECT_FALSE(EvalExact(t, t.root, &q, &b, &only_x));
+  EXPECT_FALSE(EvalExact(t, t.root, &q, &b));  // no bindings: not a constant
+  ExactEnv pole{{"x", mpq_class(1)}, {"y", mpq_class(0)}};
+  EXPECT_FALSE(EvalExact(t, t.root, &q, &b, &pole));  // division by zero
+}
+
+TEST(EvalExactTest, RationalFunctionsAreComparedExactlyNotWithinATolerance) {
+  VerifyOptions o;
+  // A difference of 1e-9 in x^30 + 1 (~1e9 at the sample points) passes a 1e-7
+  // relative tolerance but not exact evaluation.
+  EXPECT_FALSE(CompareAnswers("x^{30}+1", "x^{30}+1+\\frac{1}{10^{9}}", o).correct);
+  EXPECT_TRUE(CompareAnswers("(a+b)^3", "a^3+3a^2b+3ab^2+b^3", o).correct);
+  Verdict v = CompareAnswers("\\frac{x^2-1}{x-1}", "x+1", o);
+  EXPECT_TRUE(v.correct);
+  EXPECT_EQ(v.reason, "equal_symbolic");
+  // Roots fall back to numeric points (variables are positive reals).
+  EXPECT_TRUE(CompareAnswers("\\sqrt{x^2}", "x", o).correct);
 }
 
 TEST(AnswerKeyTest, EqualRationalsShareAKeyAndOthersDoNot) {
