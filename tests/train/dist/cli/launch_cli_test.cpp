@@ -36,10 +36,18 @@ TEST(UptLaunchCliTest, PropagatesTheFailingRanksExitCodeWithAPrefixedLog) {
   const char* bin = std::getenv("UPT_BIN");
   ASSERT_NE(bin, nullptr);
   int status = 0;
-  const std::string out = RunShell(std::string(bin) +
-                                       " launch --nproc 2 --kill-grace 1 -- /bin/sh -c "
-                                       "'echo hello from $RANK; [ $RANK = 0 ] || exit 5; sleep 30' 2>&1",
-                                   &status);
+  // Rank 1 fails only once rank 0 has printed (a marker file, waited for at most
+  // 30 s), so the launcher's fail-fast SIGTERM cannot race rank 0's first line.
+  const std::string marker =
+      (std::filesystem::temp_directory_path() / ("upt_launch_" + std::to_string(getpid()))).string();
+  std::filesystem::remove(marker);
+  const std::string out = RunShell(
+      std::string(bin) + " launch --nproc 2 --kill-grace 1 -- /bin/sh -c "
+                         "'echo hello from $RANK; if [ $RANK = 0 ]; then touch " + marker +
+          "; sleep 30; else i=0; while [ ! -e " + marker +
+          " ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; exit 5; fi' 2>&1",
+      &status);
+  std::filesystem::remove(marker);
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 5) << out;
   EXPECT_NE(out.find("[rank 0] hello from 0"), std::string::npos) << out;
