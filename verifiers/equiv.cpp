@@ -386,6 +386,7 @@ bool Eq(Ctx& c, int gi, int pi) {
     c.rule = "false_statement";
     return false;
   }
+  if (IntervalRelationEq(c, gi, pi, &r)) return r;
   switch (g.kind) {
     case Kind::kList:
       rule = "equal_set";
@@ -402,20 +403,12 @@ bool Eq(Ctx& c, int gi, int pi) {
       else if (p.kind == Kind::kMatrix) {
         std::vector<int> items;
         if (VectorItems(c.p, pi, &items)) r = OrderedEq(c, g.kids, items);
-      } else if (p.kind == Kind::kRel) {
-        // "(-\infty, -5)" or "(-793, 10)" vs "k < -5", "-793 < a < 10".
-        Span gs, ps;
-        if (IntervalSpan(c.g, gi, &gs) && RelSpan(c.p, pi, &ps)) return SpanEq(c, gs, ps);
       }
       break;
     case Kind::kInterval:
       rule = "equal_interval";
       if (p.kind == Kind::kInterval && p.s == g.s) r = OrderedEq(c, g.kids, p.kids);
       else if (p.kind == Kind::kTuple && p.s == "()" && g.s == "()") r = OrderedEq(c, g.kids, p.kids);
-      else if (p.kind == Kind::kRel) {
-        Span gs, ps;
-        if (IntervalSpan(c.g, gi, &gs) && RelSpan(c.p, pi, &ps)) return SpanEq(c, gs, ps);
-      }
       break;
     case Kind::kUnion:
       rule = "equal_union";
@@ -456,10 +449,6 @@ bool Eq(Ctx& c, int gi, int pi) {
         if (tuple_names && (p.kind == Kind::kTuple || p.kind == Kind::kList || p.kind == Kind::kMatrix))
           return Eq(c, g.kids[1], pi);
         if (!tuple_names && NamingSide(c.g, gl) && IsScalar(p.kind)) return Eq(c, g.kids[1], pi);
-      } else {
-        // Gold "x \ge 2" vs pred "[2, \infty)".
-        Span gs, ps;
-        if (RelSpan(c.g, gi, &gs) && IntervalSpan(c.p, pi, &ps)) return SpanEq(c, gs, ps);
       }
       break;
     default:

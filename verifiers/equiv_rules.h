@@ -53,20 +53,11 @@ bool HasInf(const Tree& t, int i);
 bool SamplePoints(Ctx& c, const Side& g, const Side& p, std::vector<std::pair<C, C>>* vals);
 
 // ---- relations.cpp ----
-// A set of reals written as an interval ("[2, 5)", "(-\infty, 3)" read as a
-// tuple) or as an inequality in one lone name with constant other sides
-// ("k < -5", "2 \le x", "-2 \le x \le 7", "0 < f(x) < 1"). An endpoint is a
-// node, or (node -1) an infinity of sign lo_inf / hi_inf implied by a
-// one-sided inequality.
-struct Span {
-  int lo = -1, hi = -1;
-  int lo_inf = 0, hi_inf = 0;
-  std::string br;
-  int name = -1;  // the named side of an inequality; -1 for an interval
-};
-bool IntervalSpan(const Tree& t, int i, Span* s);
-bool RelSpan(const Tree& t, int i, Span* s);
-bool SpanEq(Ctx& c, const Span& g, const Span& p);  // sets c.rule = "equal_interval"
+// An interval (or an open pair read as one) against an inequality in one lone
+// name with constant bounds, either of them the gold ("(-\infty, -5)" vs
+// "k < -5", "x \ge 2" vs "[2, \infty)"): true when the pair has that shape,
+// with *equal the verdict (same set; c.rule = "equal_interval").
+bool IntervalRelationEq(Ctx& c, int gi, int pi, bool* equal);
 // Two relations (kRel nodes): equations by naming sides or proportional
 // differences, inequalities as spans or up to a positive factor.
 bool RelEq(Ctx& c, int gi, int pi);

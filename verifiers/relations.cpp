@@ -45,7 +45,17 @@ bool Constant(const Tree& t, int i) {
   return syms.empty() && IsScalar(t.at(i).kind);
 }
 
-}  // namespace
+// A set of reals written as an interval ("[2, 5)", "(-\infty, 3)" read as a
+// tuple) or as an inequality in one lone name with constant other sides
+// ("k < -5", "2 \le x", "-2 \le x \le 7", "0 < f(x) < 1"). An endpoint is a
+// node, or (node -1) an infinity of sign lo_inf / hi_inf implied by a
+// one-sided inequality.
+struct Span {
+  int lo = -1, hi = -1;
+  int lo_inf = 0, hi_inf = 0;
+  std::string br;
+  int name = -1;  // the named side of an inequality; -1 for an interval
+};
 
 bool IntervalSpan(const Tree& t, int i, Span* s) {
   const Node& n = t.at(i);
@@ -115,6 +125,19 @@ bool SpanEq(Ctx& c, const Span& g, const Span& p) {
            EndEq(c, g.lo, g.lo_inf, p.lo, p.lo_inf) && EndEq(c, g.hi, g.hi_inf, p.hi, p.hi_inf);
   c.rule = "equal_interval";
   return r;
+}
+
+}  // namespace
+
+bool IntervalRelationEq(Ctx& c, int gi, int pi, bool* equal) {
+  Span gs, ps;
+  bool shape = IntervalSpan(c.g, gi, &gs) && RelSpan(c.p, pi, &ps);
+  if (!shape) {
+    gs = ps = Span{};
+    shape = RelSpan(c.g, gi, &gs) && IntervalSpan(c.p, pi, &ps);
+  }
+  if (shape) *equal = SpanEq(c, gs, ps);
+  return shape;
 }
 
 bool RelEq(Ctx& c, int gi, int pi) {
