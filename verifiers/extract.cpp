@@ -546,7 +546,42 @@ void AddWholeAnswer(std::string_view s, size_t base, std::vector<Candidate>* out
   out->push_back({std::string(t), "whole_answer", base + static_cast<size_t>(t.data() - s.data())});
 }
 
+// A gold that reads as a reference solution: longer than kMinSolutionBytes
+// with at least kMinSolutionWords prose words (3+ letters between spaces or
+// punctuation, not a LaTeX command or environment name).
+constexpr size_t kMinSolutionBytes = 120;
+constexpr int kMinSolutionWords = 4;
+
+bool IsSolutionProse(std::string_view gold) {
+  if (gold.size() <= kMinSolutionBytes) return false;
+  int words = 0;
+  for (size_t k = 0; k < gold.size() && words < kMinSolutionWords;) {
+    if (!IsAlpha(gold[k])) { ++k; continue; }
+    size_t b = k;
+    while (k < gold.size() && IsAlpha(gold[k])) ++k;
+    bool starts = b == 0 || gold[b - 1] == ' ' || gold[b - 1] == '\n';
+    bool ends = k == gold.size() || std::string_view(" \n,.;:?!").find(gold[k]) != std::string_view::npos;
+    if (starts && ends && k - b >= 3) ++words;
+  }
+  return words >= kMinSolutionWords;
+}
+
 }  // namespace
+
+// The answer of a gold: its last \boxed{} (adjacent boxes, even divided only by
+// spacing as in "$\boxed{1}\boxed{2}$", form one list), else for a long prose
+// solution without a box the normal extraction ("The final answer is $28\%$"),
+// else the gold itself.
+std::string GoldAnswer(std::string_view gold) {
+  try {
+    std::vector<Candidate> c;
+    AddBoxed(gold, 0, &c, nullptr, /*spaced=*/true);
+    if (c.empty() && IsSolutionProse(gold)) c = Extract(gold, ExtractOptions{});
+    if (!c.empty() && !c.front().text.empty()) return c.front().text;
+  } catch (...) {
+  }
+  return std::string(gold);
+}
 
 std::vector<Candidate> Extract(std::string_view completion, const ExtractOptions& opts) {
   std::vector<Candidate> out;
@@ -559,11 +594,8 @@ std::vector<Candidate> Extract(std::string_view completion, const ExtractOptions
       s = s.substr(base);
     }
     size_t box_end = std::string_view::npos;
-    // Policy "gold" (GoldAnswer's, not a user policy): "boxed" where
-    // adjacent boxes also join when only spacing divides them.
-    bool gold = opts.policy == "gold";
-    AddBoxed(s, base, &out, &box_end, gold);
-    if (opts.policy == "boxed" || gold) return out;
+    AddBoxed(s, base, &out, &box_end);
+    if (opts.policy == "boxed") return out;
     if (!out.empty()) {
       // A final-answer statement after the last box restates or corrects it
       // ("... = \\boxed{255}$ ... The final answer is $10,455$."): it decides

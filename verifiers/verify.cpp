@@ -8,7 +8,6 @@
 #include <cmath>
 #include <complex>
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -36,81 +35,7 @@ std::string_view TrimView(std::string_view s) {
   return s.substr(b, e - b + 1);
 }
 
-// Equal normalised strings, else both parsed and compared (Equivalent); the
-// verdict's correct and reason are set.
-void CompareNormalized(const std::string& ng, const std::string& np, const VerifyOptions& opts,
-                       Verdict* out) {
-  Verdict& v = *out;
-  if (StringKey(ng) == StringKey(np)) {
-    v.correct = true;
-    v.reason = "equal_string";
-    return;
-  }
-  if (ng.size() > kMaxParseBytes || np.size() > kMaxParseBytes) {
-    v.reason = "budget_exceeded";
-    return;
-  }
-  Budget budget;
-  budget.left = opts.step_budget;
-  Tree gt, pt;
-  bool gok = Parse(ng, &gt, &budget);
-  bool pok = gok && Parse(np, &pt, &budget);
-  if (budget.exceeded) {
-    v.reason = "budget_exceeded";
-    return;
-  }
-  if (!gok) {
-    v.reason = "unparsed_gold";
-    return;
-  }
-  if (!pok) {
-    v.reason = "unparsed_pred";
-    return;
-  }
-  std::string rule;
-  v.correct = Equivalent(gt, pt, opts.rel_tol, &budget, &rule);
-  v.reason = rule;
-}
-
-
-// A gold that reads as a reference solution: longer than kMinSolutionBytes
-// with at least kMinSolutionWords prose words (3+ letters between spaces or
-// punctuation, not a LaTeX command or environment name).
-constexpr size_t kMinSolutionBytes = 120;
-constexpr int kMinSolutionWords = 4;
-
-bool IsSolutionProse(std::string_view gold) {
-  if (gold.size() <= kMinSolutionBytes) return false;
-  int words = 0;
-  for (size_t k = 0; k < gold.size() && words < kMinSolutionWords;) {
-    if (!std::isalpha(static_cast<unsigned char>(gold[k]))) { ++k; continue; }
-    size_t b = k;
-    while (k < gold.size() && std::isalpha(static_cast<unsigned char>(gold[k]))) ++k;
-    bool starts = b == 0 || gold[b - 1] == ' ' || gold[b - 1] == '\n';
-    bool ends = k == gold.size() || std::strchr(" \n,.;:?!", gold[k]) != nullptr;
-    if (starts && ends && k - b >= 3) ++words;
-  }
-  return words >= kMinSolutionWords;
-}
-
 }  // namespace
-
-// The answer of a gold: the last \boxed{} of a reference solution (adjacent
-// boxes form one list), else for a long prose solution without a box the
-// normal extraction ("The final answer is $28\%$"), else the gold itself.
-std::string GoldAnswer(std::string_view gold) {
-  if (gold.find("\\boxed") != std::string_view::npos || gold.find("\\fbox") != std::string_view::npos) {
-    ExtractOptions eo;
-    eo.policy = "gold";  // "boxed", and "$\\boxed{1}\\boxed{2}$" is the list "1, 2"
-    std::vector<Candidate> c = Extract(gold, eo);
-    if (!c.empty()) return c.front().text;
-  }
-  if (IsSolutionProse(gold)) {
-    std::vector<Candidate> c = Extract(gold, ExtractOptions{});
-    if (!c.empty() && !c.front().text.empty()) return c.front().text;
-  }
-  return std::string(gold);
-}
 
 Verdict CompareAnswers(std::string_view gold_answer, std::string_view pred_answer,
                        const VerifyOptions& opts) {
@@ -128,7 +53,35 @@ Verdict CompareAnswers(std::string_view gold_answer, std::string_view pred_answe
       v.reason = "empty_answer";
       return v;
     }
-    CompareNormalized(ng, np, opts, &v);
+    if (StringKey(ng) == StringKey(np)) {
+      v.correct = true;
+      v.reason = "equal_string";
+      return v;
+    }
+    if (ng.size() > kMaxParseBytes || np.size() > kMaxParseBytes) {
+      v.reason = "budget_exceeded";
+      return v;
+    }
+    Budget budget;
+    budget.left = opts.step_budget;
+    Tree gt, pt;
+    bool gok = Parse(ng, &gt, &budget);
+    bool pok = gok && Parse(np, &pt, &budget);
+    if (budget.exceeded) {
+      v.reason = "budget_exceeded";
+      return v;
+    }
+    if (!gok) {
+      v.reason = "unparsed_gold";
+      return v;
+    }
+    if (!pok) {
+      v.reason = "unparsed_pred";
+      return v;
+    }
+    std::string rule;
+    v.correct = Equivalent(gt, pt, opts.rel_tol, &budget, &rule);
+    v.reason = rule;
   } catch (const std::exception& e) {
     v.correct = false;
     v.reason = "internal_error";
