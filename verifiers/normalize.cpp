@@ -1,6 +1,7 @@
 // Answer-string normalisation (Hendrycks et al. 2021, MATH `strip_string`,
 // extended): everything here is a textual rewrite that never changes the
 // mathematical value. Linear time in the input size.
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <string>
@@ -66,9 +67,8 @@ std::string CollapseDoubledCommands(std::string_view s) {
       size_t e = i + 2;
       while (e < s.size() && IsAlpha(s[e])) ++e;
       std::string_view word = s.substr(i + 2, e - i - 2);
-      bool known = false;
-      for (std::string_view c : kDoubledCommands) known = known || c == word;
-      if (known) {
+      if (std::find(std::begin(kDoubledCommands), std::end(kDoubledCommands), word) !=
+          std::end(kDoubledCommands)) {
         out += '\\';
         out.append(word);
         i = e - 1;
@@ -446,7 +446,12 @@ std::string Normalize(std::string_view raw) {
   std::string_view v = TrimView(raw);
   if (v.size() >= 4 && (StartsAt(v, 0, "\\(") || StartsAt(v, 0, "\\[")))
     v = TrimView(v.substr(2, v.size() - 4));
-  std::string s = ApplyAliases(CollapseDoubledCommands(v));
+  std::string collapsed;  // most answers hold no doubled backslash: no copy
+  if (v.find("\\\\") != std::string_view::npos) {
+    collapsed = CollapseDoubledCommands(v);
+    v = collapsed;
+  }
+  std::string s = ApplyAliases(v);
   for (char& c : s)
     if (c == '\n' || c == '\t' || c == '\r') c = ' ';
   s = UnwrapText(s);
