@@ -288,6 +288,19 @@ std::string_view PhraseTail(std::string_view s, size_t from, bool* group) {
   return Trim(line);
 }
 
+// Two letters in a row outside a command name: an English word ("apples"),
+// not "\\frac" or "x y".
+bool HasWord(std::string_view t) {
+  for (size_t k = 0; k + 1 < t.size(); ++k) {
+    if (t[k] == '\\') {
+      while (k + 1 < t.size() && IsAlpha(t[k + 1])) ++k;
+      continue;
+    }
+    if (IsAlpha(t[k]) && IsAlpha(t[k + 1])) return true;
+  }
+  return false;
+}
+
 void AddLastMath(std::string_view s, size_t base, std::vector<Candidate>* out);
 void AddLastNumber(std::string_view s, size_t base, std::vector<Candidate>* out);
 
@@ -342,12 +355,8 @@ void AddAnswerPhrase(std::string_view s, size_t base, std::vector<Candidate>* ou
     bool group = false;
     std::string_view tail = PhraseTail(s, from, &group);
     if (math && !tail.empty()) {
-      bool words = false, digit = false;
-      for (size_t j = 0; j < tail.size(); ++j) {
-        digit = digit || IsDigit(tail[j]);
-        words = words || (j + 1 < tail.size() && IsAlpha(tail[j]) && IsAlpha(tail[j + 1]));
-      }
-      *math = group || (digit && !words && tail.find('$') == std::string_view::npos);
+      bool digit = std::any_of(tail.begin(), tail.end(), IsDigit);
+      *math = group || (digit && !HasWord(tail) && tail.find('$') == std::string_view::npos);
     }
     if (tail.find('$') != std::string_view::npos) {
       // Prose with inline math: "the maximum value of $e$ is $3.2$" -> "3.2".
@@ -536,13 +545,7 @@ void AddWholeAnswer(std::string_view s, size_t base, std::vector<Candidate>* out
   std::string_view t = Trim(s);
   if (t.empty() || t.size() > kMaxWholeAnswer || t.find('\n') != std::string_view::npos) return;
   if (std::count(t.begin(), t.end(), '{') != std::count(t.begin(), t.end(), '}')) return;  // "\\boxed{5"
-  for (size_t k = 0; k + 1 < t.size(); ++k) {
-    if (t[k] == '\\') {  // a command name is not a word
-      while (k + 1 < t.size() && IsAlpha(t[k + 1])) ++k;
-      continue;
-    }
-    if (IsAlpha(t[k]) && IsAlpha(t[k + 1])) return;
-  }
+  if (HasWord(t)) return;
   out->push_back({std::string(t), "whole_answer", base + static_cast<size_t>(t.data() - s.data())});
 }
 
