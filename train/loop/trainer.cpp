@@ -25,6 +25,7 @@
 #include "train/dist/dist.h"
 #include "train/dist/shard.h"
 #include "train/upge/hpt_route.h"
+#include "verifiers/reward.h"
 #include "verifiers/verify.h"
 
 namespace upt::train {
@@ -138,7 +139,8 @@ StepBatch SampleAndRoute(Run& run, const Preset& preset, const std::vector<int>&
   std::vector<lm::GenerationResult> results;
   if (!reqs.empty())
     results = run.generator->Generate(reqs, sp, step_seed, static_cast<int>(std::min<size_t>(reqs.size(), 512)));
-  verifiers::GradeOptions g;
+  const verifiers::GradeOptions g =
+      verifiers::RewardGradeOptions(verifiers::ParseRewardPolicy(cfg.reward.policy));
   std::vector<StepRow> rollouts(static_cast<size_t>(Q) * n_roll);  // [q * n_roll + j]; owned questions filled
   for (size_t i = 0; i < results.size(); ++i) {
     const int q = req_question[i];

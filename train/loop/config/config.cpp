@@ -2,12 +2,14 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/options.h"
 #include "core/strings.h"
+#include "verifiers/reward.h"
 
 namespace upt::train {
 namespace {
@@ -133,6 +135,9 @@ void ValidateConfig(const TrainConfig& c) {
   for (const auto& m : modes) mode_ok |= m == c.actor.loss_agg_mode;
   if (!mode_ok)
     throw Error(UnknownNameMessage("loss_agg_mode", c.actor.loss_agg_mode, modes), "key 'actor.loss_agg_mode'");
+  const std::vector<std::string> rewards = verifiers::RewardPolicyNames();
+  if (std::find(rewards.begin(), rewards.end(), c.reward.policy) == rewards.end())
+    throw Error(UnknownNameMessage("reward policy", c.reward.policy, rewards), "key 'reward.policy'");
   Require(c.trainer.total_training_steps >= 0, "trainer.total_training_steps", "must be >= 0");
   Require(c.trainer.save_freq >= 0, "trainer.save_freq", "must be >= 0");
   Require(c.trainer.test_freq >= 0, "trainer.test_freq", "must be >= 0");

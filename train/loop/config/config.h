@@ -161,6 +161,15 @@ struct TrainerOptions {
   }
 };
 
+// The 0/1 reward of a rollout: a name from verifiers::RewardPolicies().
+struct RewardOptions {
+  std::string policy = "upt";
+  template <class V>
+  void ForEach(V&& v) {
+    v("policy", policy, "reward policy: upt (the upt verifier) | hpt_code (the HPT fork's entropy_math reward)");
+  }
+};
+
 struct TrainConfig {
   AlgorithmOptions algorithm;
   ModelOptions model;
@@ -168,6 +177,7 @@ struct TrainConfig {
   RolloutOptions rollout;
   ActorOptions actor;
   TrainerOptions trainer;
+  RewardOptions reward;
   template <class V>
   void ForEach(V&& v) {
     v("algorithm", algorithm, "");
@@ -176,6 +186,7 @@ struct TrainConfig {
     v("rollout", rollout, "");
     v("actor", actor, "");
     v("trainer", trainer, "");
+    v("reward", reward, "");
   }
 };
 
