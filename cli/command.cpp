@@ -1,6 +1,9 @@
 #include "cli/command.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <climits>
 #include <iostream>
 #include <vector>
 
@@ -34,6 +37,24 @@ int DispatchNested(CLI::App& parent, const std::vector<std::pair<CLI::App*, RunF
     if (sub->parsed()) return run();
   std::cout << parent.help();
   return 1;
+}
+
+namespace {
+std::string SelfExecutable() {
+  char buf[PATH_MAX];
+  const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("upt");
+}
+}  // namespace
+
+std::string SiblingExecutable(const std::string& name) {
+  const std::string self = SelfExecutable();
+  return self.substr(0, self.rfind('/') + 1) + name;
+}
+
+std::string UptExecutable() {
+  const std::string front = SiblingExecutable("upt");
+  return ::access(front.c_str(), X_OK) == 0 ? front : SelfExecutable();
 }
 
 }  // namespace upt::cli
