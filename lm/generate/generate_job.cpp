@@ -18,6 +18,7 @@
 #include "core/version.h"
 #include "datasets/registry.h"
 #include "lm/generate/generator.h"
+#include "lm/generate/stop_set.h"
 #include "lm/io/safetensors.h"
 #include "lm/model/checkpoint.h"
 #include "lm/model/model_tools.h"
@@ -48,23 +49,24 @@ std::string WeightsHash(const std::string& dir) {
   return w.Files().size() == 1 ? Sha256File(w.Files()[0]) : h.HexDigest();
 }
 
-std::string PromptText(const datasets::Problem& p, datasets::Kind kind, const GenerateJobOptions& o) {
+std::string PromptText(const datasets::Problem& p, datasets::Kind kind, const GenerateJobOptions& o,
+                       const std::string& template_name) {
   std::string body = kind == datasets::Kind::kMultipleChoice ? FormatMultipleChoice(p.problem, p.choices) : p.problem;
   std::optional<std::string> system;
   if (!o.system.empty()) system = o.system;
-  return RenderPrompt(o.template_name, body, system);
+  return RenderPrompt(template_name, body, system);
 }
 
 // The settings that must match for a resume to continue the same file.
 OrderedJson Settings(const GenerateJobOptions& o, const datasets::Benchmark& b, const SamplingParams& sp, int n,
-                     const std::string& weights_sha) {
+                     const std::string& weights_sha, const std::string& template_name) {
   OrderedJson s;
   s["model"] = o.model;
   s["model_weights_sha256"] = weights_sha;
   s["dataset"] = b.name;
   s["dataset_source"] = b.source;
   s["dataset_sha256"] = b.sha256;
-  s["template"] = o.template_name;
+  s["template"] = template_name;
   s["system"] = o.system;
   s["n"] = n;
   s["sampling"] = OptionsToJson(sp);
@@ -103,6 +105,8 @@ void ParseShard(const std::string& text, int* index, int* count) {
 int RunGenerateJob(const GenerateJobOptions& o) {
   if (o.out.empty()) throw Error("missing --out", "--out", "name the output samples JSONL");
   if (o.batch_size < 1) throw Error("must be positive", "--batch-size");
+  if (o.kv_block_size < 1) throw Error("must be positive", "--kv-block-size");
+  if (o.kv_budget_tokens < 0) throw Error("must be >= 0", "--kv-budget-tokens");
   int shard_i = 0, shard_n = 1;
   ParseShard(o.shard, &shard_i, &shard_n);
   SetTorchThreads(o.threads);
@@ -115,12 +119,14 @@ int RunGenerateJob(const GenerateJobOptions& o) {
   sp.max_new_tokens = o.max_new_tokens > 0 ? o.max_new_tokens : d.max_new_tokens;
   const int n = o.n > 0 ? o.n : d.samples_per_problem;
   if (sp.top_p <= 0 || sp.top_p > 1) throw Error("must be in (0, 1]", "--top-p");
-  const auto& tmpl = ChatTemplates().Get(o.template_name);
-  sp.stop = tmpl.stop;
-  for (const auto& s : o.stop) sp.stop.push_back(s);
+  const std::string template_name = ResolveChatTemplate(o.model, o.template_name);
+  auto tokenizer = Tokenizer::FromFile(o.model + "/tokenizer.json");
+  const StopSet stops = BuildStopSet(o.model, tokenizer, template_name, o.stop_token_ids, o.stop);
+  sp.stop = stops.strings;
+  sp.stop_token_ids = o.stop_token_ids;
 
   const std::string weights_sha = WeightsHash(o.model);
-  OrderedJson settings = Settings(o, bench, sp, n, weights_sha);
+  OrderedJson settings = Settings(o, bench, sp, n, weights_sha, template_name);
   const std::string meta_path = o.out + ".meta.json";
   if (FileExists(o.out) && FileExists(meta_path)) {
     Json old = Json::parse(ReadFile(meta_path), nullptr, false);
@@ -136,13 +142,18 @@ int RunGenerateJob(const GenerateJobOptions& o) {
   meta["settings"] = settings;
   meta["device"] = o.device;
   meta["batch_size"] = o.batch_size;
+  meta["kv_budget_tokens"] = o.kv_budget_tokens;
+  meta["kv_block_size"] = o.kv_block_size;
+  meta["stop"] = stops.provenance;
   WriteFileAtomic(meta_path, DumpPretty(meta));
 
-  auto tokenizer = Tokenizer::FromFile(o.model + "/tokenizer.json");
   auto model = LoadQwen2(o.model, ParseDevice(o.device));
   std::vector<int32_t> stop_ids, banned;
   DefaultSpecialIds(o.model, &stop_ids, &banned);
-  Generator gen(model.ptr(), &tokenizer, stop_ids, banned);
+  EngineOptions eo;
+  eo.block_size = o.kv_block_size;
+  eo.token_budget = o.kv_budget_tokens;
+  Generator gen(model.ptr(), &tokenizer, stops.ids, banned, eo);
 
   // Canonical order: problems of this shard, then sample index; skip pairs already written.
   auto done = DoneSamples(o.out);
@@ -160,15 +171,18 @@ int RunGenerateJob(const GenerateJobOptions& o) {
   Progress bar("generate", static_cast<long long>(todo.size()), "samples");
   long long tokens = 0;
   auto t0 = std::chrono::steady_clock::now();
-  for (size_t i = 0; i < todo.size(); i += static_cast<size_t>(o.batch_size)) {
-    size_t m = std::min(todo.size() - i, static_cast<size_t>(o.batch_size));
+  // Chunks of several batches keep the engine's slots refilled; each chunk's lines
+  // are written (in canonical order) when it completes.
+  const size_t chunk = static_cast<size_t>(o.batch_size) * 8;
+  for (size_t i = 0; i < todo.size(); i += chunk) {
+    size_t m = std::min(todo.size() - i, chunk);
     std::vector<GenerationRequest> reqs(m);
     for (size_t j = 0; j < m; ++j) {
       const Pair& pr = todo[i + j];
       const auto& prob = bench.problems[pr.problem];
       if (prompt_ids[pr.problem].empty()) {
         if (PrependsBos(model->config())) prompt_ids[pr.problem].push_back(model->config().bos_token_id);
-        auto ids = tokenizer.Encode(PromptText(prob, bench.kind, o));
+        auto ids = tokenizer.Encode(PromptText(prob, bench.kind, o, template_name));
         prompt_ids[pr.problem].insert(prompt_ids[pr.problem].end(), ids.begin(), ids.end());
         if (prompt_ids[pr.problem].empty())
           throw Error("prompt encodes to no tokens", "problem '" + prob.id + "'", "check the template and tokenizer");

@@ -14,6 +14,7 @@
 #include "core/options.h"
 #include "core/rng.h"
 #include "lm/generate/generator.h"
+#include "lm/generate/stop_set.h"
 #include "lm/model/checkpoint.h"
 #include "train/loop/checkpoint.h"
 #include "train/loop/config/train_data.h"
@@ -375,7 +376,7 @@ void Setup(Run& run, const std::string& weights_dir) {
   run.format = std::make_unique<PromptFormat>(cfg.model.prompt_template, &run.tokenizer);
   std::vector<int32_t> stop, banned;
   lm::DefaultSpecialIds(cfg.model.path, &stop, &banned);
-  if (std::find(stop.begin(), stop.end(), run.format->eos()) == stop.end()) stop.push_back(run.format->eos());
+  stop = lm::BuildStopSet(cfg.model.path, run.tokenizer, run.format->name()).ids;  // same set as `upt generate`
   run.generator = std::make_unique<lm::Generator>(run.model.ptr(), &run.tokenizer, stop, banned);
   const auto& o = cfg.actor.optim;
   run.optimizer = std::make_unique<torch::optim::AdamW>(
