@@ -157,6 +157,9 @@ PYBIND11_MODULE(_upt, m) {
         "Grade many completions in parallel (TBB, GIL released); threads=0 uses all cores.");
   m.def("extract", &ExtractAnswer, py::arg("pred"), py::arg("policy") = "default",
         "The answer the verifier compares first (None when nothing is extracted).");
+  m.def("canonical_key",
+        [](const std::string& answer) { return uv::CanonicalKey(answer); }, py::arg("answer"),
+        "Grouping key of an extracted answer: equal keys are judged equal (majority voting).");
   m.def("policies", &uv::ExtractionPolicies, "The extraction policy names.");
   m.def("is_multiple_choice_benchmark", &IsMultipleChoiceBenchmark, py::arg("name"),
         "True when `name` is one of upt's bundled multiple-choice benchmarks.");

@@ -12,14 +12,12 @@ Reward functions with the signatures the trainers call:
 import json as _json
 from collections.abc import Mapping as _Mapping
 
-from ._upt import (Error, Verdict, __version__, extract, git_revision, is_multiple_choice_benchmark,
+from ._upt import (Error, Verdict, __version__, canonical_key, extract, git_revision, is_multiple_choice_benchmark,
                    pass_at_k, policies, verify, verify_batch)
 from ._upt import _pass_at_k_table_json
 
-# TODO(canonical_key): bind upt::verifiers::CanonicalKey as `upt.canonical_key(answer) -> str`
-# once it is on main (another branch adds it); the lead binds it at merge. See docs/python.md.
 
-__all__ = ["Error", "Verdict", "verify", "verify_batch", "extract", "policies", "pass_at_k",
+__all__ = ["Error", "Verdict", "verify", "verify_batch", "extract", "canonical_key", "policies", "pass_at_k",
            "pass_at_k_table", "compute_score", "compute_score_batch", "reward_func", "math_verify",
            "is_multiple_choice_benchmark", "__version__", "git_revision"]
 

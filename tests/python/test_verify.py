@@ -32,6 +32,11 @@ class VerifyTest(unittest.TestCase):
         self.assertTrue(upt.verify("7", "so we get 7", policy="default").correct)
         self.assertFalse(upt.verify("7", "so we get 7", policy="boxed").correct)
 
+    def test_canonical_key_groups_equal_answers_and_separates_close_ones(self):
+        keys = {upt.canonical_key(a) for a in ["\\frac12", "0.5", "1/2"]}
+        self.assertEqual(len(keys), 1)
+        self.assertNotIn(upt.canonical_key("0.50001"), keys)
+
     def test_extract_gives_the_first_candidate_or_none(self):
         self.assertEqual(upt.extract("first \\boxed{1} then \\boxed{42}"), "42")
         self.assertIsNone(upt.extract("no answer here", policy="boxed"))
