@@ -83,7 +83,8 @@ def _verdict(data_source, solution_str, ground_truth, extra_info, policy, mc):
 
 def compute_score(data_source, solution_str, ground_truth, extra_info=None, *, return_dict=False,
                   policy="default", mc=None):
-    """verl's custom reward function: 1.0 when correct, else 0.0.
+    """verl's custom reward function (loaded by verl/trainer/ppo/reward.py:25-57 @03023e2, which
+    appends custom_reward_function.reward_kwargs): 1.0 when correct, else 0.0.
 
     With return_dict=True (set it in custom_reward_function.reward_kwargs) returns
     {"score", "acc", "pred", "reason"}; verl's reward managers log the extra keys.
@@ -99,7 +100,8 @@ def compute_score(data_source, solution_str, ground_truth, extra_info=None, *, r
 
 def compute_score_batch(data_sources, solution_strs, ground_truths, extra_infos=None, *, threads=0,
                         policy="default", mc=None):
-    """verl's BatchRewardManager signature: lists in, one float per sample out.
+    """verl's BatchRewardManager signature (verl/workers/reward_manager/batch.py:46-51 @0ffc057):
+    lists in, one float per sample out.
 
     Samples with a single gold are verified in one parallel batch (GIL released).
     """

@@ -2,6 +2,8 @@
 // --help, no libtorch in the front (docs/ARCHITECTURE.md "The command line").
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <string>
 
 #include "run_util.h"
@@ -11,6 +13,10 @@ namespace {
 
 std::string TorchBin() { return testing::UptBin() + "-torch"; }
 
+// A build without libtorch (-DUPT_WITH_TORCH=OFF) has no upt-torch and no torch commands.
+#define SKIP_WITHOUT_TORCH_PART()                                                  \
+  if (::access(TorchBin().c_str(), X_OK) != 0) GTEST_SKIP() << "no " << TorchBin()
+
 using testing::RunShell;
 
 TEST(TorchSplitTest, FrontDoesNotLinkLibtorch) {
@@ -19,6 +25,7 @@ TEST(TorchSplitTest, FrontDoesNotLinkLibtorch) {
   EXPECT_NE(r.out.find("libc.so"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("libtorch"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("libc10"), std::string::npos) << r.out;
+  SKIP_WITHOUT_TORCH_PART();
   auto t = RunShell("ldd " + TorchBin());
   ASSERT_EQ(t.exit_code, 0) << t.out;
   EXPECT_NE(t.out.find("libtorch"), std::string::npos) << t.out;
@@ -26,6 +33,7 @@ TEST(TorchSplitTest, FrontDoesNotLinkLibtorch) {
 
 // Same argv[0] for both, so the usage lines match too.
 TEST(TorchSplitTest, FrontHelpEqualsTheHelpOfTheFullCommandTable) {
+  SKIP_WITHOUT_TORCH_PART();
   auto front = RunShell("bash -c 'exec -a upt " + testing::UptBin() + " --help'");
   auto full = RunShell("bash -c 'exec -a upt " + TorchBin() + " --help'");
   EXPECT_EQ(front.exit_code, 0);
@@ -36,6 +44,7 @@ TEST(TorchSplitTest, FrontHelpEqualsTheHelpOfTheFullCommandTable) {
 }
 
 TEST(TorchSplitTest, TorchCommandRunsThroughTheFrontWithItsOwnHelpAndErrors) {
+  SKIP_WITHOUT_TORCH_PART();
   auto help = testing::RunUpt("train --help");
   EXPECT_EQ(help.exit_code, 0) << help.out;
   EXPECT_NE(help.out.find("--config"), std::string::npos) << help.out;
