@@ -14,12 +14,13 @@ class GoldCache {
  public:
   explicit GoldCache(const verifiers::VerifyOptions& opts) : opts_(opts) {}
 
-  verifiers::PreparedGold Get(const datasets::Problem& p) {
+  // The cached gold (no copy: entries are never erased), or *scratch.
+  const verifiers::PreparedGold& Get(const datasets::Problem& p, verifiers::PreparedGold* scratch) {
     auto it = map_.find(&p);
     if (it != map_.end() && it->second.raw() == p.answer) return it->second;
-    verifiers::PreparedGold g = verifiers::PrepareGold(p.answer, opts_);
-    if (it == map_.end()) map_.emplace(&p, g);
-    return g;
+    *scratch = verifiers::PrepareGold(p.answer, opts_);
+    if (it == map_.end()) map_.emplace(&p, *scratch);
+    return *scratch;
   }
 
  private:
@@ -37,7 +38,8 @@ Grader MakeVerifierGrader(datasets::Kind kind, const verifiers::GradeOptions& op
   }
   auto cache = std::make_shared<GoldCache>(opts.verify);
   return [opts, cache](const datasets::Problem& p, std::string_view completion) {
-    return verifiers::Grade(cache->Get(p), completion, opts);
+    verifiers::PreparedGold scratch;
+    return verifiers::Grade(cache->Get(p, &scratch), completion, opts);
   };
 }
 

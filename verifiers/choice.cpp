@@ -43,13 +43,19 @@ std::string TextKey(std::string_view s) {
 }
 
 // " or A", ", (B)", " and D": the rest after a letter offers another letter.
-bool OffersAnotherLetter(std::string_view rest, char max_letter) {
+// With `joiner`, a space alone does not join ("A: A cantaloupe" is one letter).
+bool OffersAnotherLetter(std::string_view rest, char max_letter, bool joiner = false) {
   size_t k = 0;
-  while (k < rest.size() && (rest[k] == ' ' || rest[k] == ',' || rest[k] == '/')) ++k;
+  bool joined = false;
+  for (; k < rest.size() && (rest[k] == ' ' || rest[k] == ',' || rest[k] == '/'); ++k) joined |= rest[k] != ' ';
   std::string_view r = rest.substr(k);
   for (std::string_view w : {std::string_view("or "), std::string_view("and ")})
-    if (r.substr(0, w.size()) == w) r.remove_prefix(w.size());
+    if (r.substr(0, w.size()) == w) {
+      r.remove_prefix(w.size());
+      joined = true;
+    }
   if (k == 0 && r.size() == rest.size()) return false;  // nothing joined
+  if (joiner && !joined) return false;
   while (!r.empty() && (r.front() == ' ' || r.front() == '(' || r.front() == '*')) r.remove_prefix(1);
   if (r.empty() || r[0] < 'A' || r[0] > max_letter) return false;
   return r.size() == 1 || !std::isalpha(static_cast<unsigned char>(r[1]));
@@ -74,7 +80,7 @@ char LetterOf(std::string_view raw, char max_letter) {
     // "(A), (B), (C) or (D)": every option offered is no answer.
     size_t k = 2;
     while (k < v.size() && (v[k] == ')' || v[k] == '*' || v[k] == '}')) ++k;
-    return OffersAnotherLetter(v.substr(k), max_letter) ? 0 : c;
+    return OffersAnotherLetter(v.substr(k), max_letter, /*joiner=*/true) ? 0 : c;
   }
   // "B and not A": an upper-case letter word; "A"/"I" followed by text are English words.
   if (next == ' ' && std::isupper(static_cast<unsigned char>(v[0])) && c != 'A' && c != 'I' &&

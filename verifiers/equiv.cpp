@@ -23,6 +23,7 @@ constexpr double kAbsFloor = 1e-12;  // sin(pi) vs 0
 constexpr double kMaxExactInt = 1e15;  // larger integer golds compare with tolerance
 constexpr int kMinSigDigits = 4;  // a rounded decimal vs an exact gold needs >= 4 digits
 constexpr int kMinPlaces = 4;     // ... and >= 4 decimal places (0.7071, not 4.899)
+constexpr long long kScaleBudget = 20000;  // work units of the tiny-scale check
 constexpr int kMaxPlaces = 400;   // last-place units beyond 10^-400 / 10^400 are not checked
 constexpr size_t kMaxItems = 256;   // list / tuple length bound
 constexpr uint64_t kPointSeed = 0x5eed7e11f1e5ULL;
@@ -240,6 +241,7 @@ bool RoundedTooCoarse(Ctx& c, int gi, int pi, const mpq_class& diff) {
 // that forgives rounding noise against an exact zero must not apply.
 bool TinyScale(const Tree& t, int i, Budget* b) {
   const Node& n = t.at(i);
+  if (b->exceeded) return true;  // undecided: no floor
   if (n.kind == Kind::kNum || n.kind == Kind::kPow) {
     C v = EvalNumeric(t, i, {}, b);
     double m = std::abs(v);
@@ -321,7 +323,9 @@ bool ScalarEq(Ctx& c, int gi, int pi) {
   }
   double tight = syms.empty() ? kExactTol : kSymbolicTol;
   c.rule = syms.empty() ? "equal_numeric" : "equal_symbolic";
-  double floor = TinyScale(c.g, gi, c.b) || TinyScale(c.p, pi, c.b) ? 0.0 : kAbsFloor;
+  Budget scale;  // its own budget: the check must not change budget verdicts
+  scale.left = kScaleBudget;
+  double floor = TinyScale(c.g, gi, &scale) || TinyScale(c.p, pi, &scale) ? 0.0 : kAbsFloor;
   auto all_close = [&](double tol) {
     for (const auto& [x, y] : vals)
       if (!Close(x, y, tol, floor)) return false;
