@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <vector>
 
@@ -17,6 +19,22 @@ std::vector<Entry>& Entries() {
   static std::vector<Entry> entries;
   return entries;
 }
+// Every floating-point flag of every command must be finite: `--rel-tol inf`,
+// `--temperature nan` or `1e999` are refused at parse time (CLI11 would accept them).
+void RequireFiniteFloats(CLI::App* app) {
+  static const CLI::Validator finite(
+      [](std::string& text) -> std::string {
+        char* end = nullptr;
+        double v = std::strtod(text.c_str(), &end);
+        if (end != text.c_str() && *end == '\0' && !std::isfinite(v)) return "must be a finite number, got " + text;
+        return {};
+      },
+      "");
+  for (CLI::Option* opt : app->get_options())
+    if (opt->get_type_name() == "FLOAT") opt->check(finite);
+  for (CLI::App* sub : app->get_subcommands({})) RequireFiniteFloats(sub);
+}
+
 }  // namespace
 
 CommandRegistration::CommandRegistration(const char* name, const char* help, SetupFn setup) {
@@ -29,6 +47,7 @@ void AddRegisteredCommands(CLI::App& app, std::vector<std::pair<CLI::App*, RunFn
   for (const auto& e : entries) {
     CLI::App* sub = app.add_subcommand(e.name, e.help);
     runs->emplace_back(sub, e.setup(*sub));
+    RequireFiniteFloats(sub);
   }
 }
 

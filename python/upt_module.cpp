@@ -161,9 +161,6 @@ PYBIND11_MODULE(_upt, m) {
         [](const std::string& answer) { return uv::CanonicalKey(answer); }, py::arg("answer"),
         "Grouping key of an extracted answer: equal keys are judged equal (majority voting).");
   m.def("policies", &uv::ExtractionPolicies, "The extraction policy names.");
-  // TODO(canonical_key, lead at merge): bind upt::verifiers::CanonicalKey (another branch) as
-  //   m.def("canonical_key", ..., py::arg("answer"))  -> str, GIL released; add it to __all__ in
-  //   python/upt/__init__.py, a test in tests/python/test_verify.py and a row in docs/python.md.
   m.def("is_multiple_choice_benchmark", &IsMultipleChoiceBenchmark, py::arg("name"),
         "True when `name` is one of upt's bundled multiple-choice benchmarks.");
   m.def("pass_at_k", &PassAtK, py::arg("n"), py::arg("c"), py::arg("k"),

@@ -126,8 +126,8 @@ void StreamStdin(const uv::GradeOptions& opts, AtomicWriter* writer, bool* any_f
     const std::string block = GradeChunk(lines, opts, any_failed);
     if (writer) writer->Write(block);
     else {
-      std::fwrite(block.data(), 1, block.size(), stdout);
-      std::fflush(stdout);
+      WriteStdout(block);
+      if (std::fflush(stdout) != 0) WriteStdout("");  // names the failed flush as a write error
     }
   }
 }
@@ -151,7 +151,7 @@ int RunCases(const VerifyCli& o) {
         if (!line.empty()) lines.push_back(line);
       const std::string block = GradeChunk(lines, opts, &any_failed);
       if (writer) writer->Write(block);
-      else std::fwrite(block.data(), 1, block.size(), stdout);
+      else WriteStdout(block);  // a full disk or closed pipe is an error, not a short file
     }
   }
   if (writer) writer->Commit();
@@ -196,6 +196,10 @@ int RunSingle(const VerifyCli& o) {
 }
 
 int RunVerify(const VerifyCli& o) {
+  if (!(o.rel_tol >= 0 && o.rel_tol < 1))
+    throw Error("relative tolerance must be in [0, 1), got " + std::to_string(o.rel_tol), "--rel-tol", "e.g. 1e-4");
+  if (o.step_budget < 1) throw Error("must be >= 1", "--step-budget", "e.g. 200000");
+  if (o.threads < 0) throw Error("must be >= 0 (0 = all cores)", "--threads");
   const auto policies = uv::ExtractionPolicies();
   if (std::find(policies.begin(), policies.end(), o.policy) == policies.end())
     throw Error(UnknownNameMessage("verifier policy", o.policy, policies), "--policy", "use one of the listed names");

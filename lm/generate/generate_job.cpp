@@ -61,7 +61,7 @@ std::string PromptText(const datasets::Problem& p, datasets::Kind kind, const Ge
 OrderedJson Settings(const GenerateJobOptions& o, const datasets::Benchmark& b, const SamplingParams& sp, int n,
                      const std::string& weights_sha, const std::string& template_name) {
   OrderedJson s;
-  s["model"] = o.model;
+  s["model"] = CanonicalPath(o.model);  // "./m", "m/" and "/abs/m" are one model
   s["model_weights_sha256"] = weights_sha;
   s["dataset"] = b.name;
   s["dataset_source"] = b.source;
@@ -79,11 +79,14 @@ OrderedJson Settings(const GenerateJobOptions& o, const datasets::Benchmark& b, 
 std::set<std::pair<std::string, long long>> DoneSamples(const std::string& path) {
   std::set<std::pair<std::string, long long>> done;
   if (!FileExists(path)) return done;
+  CutTornTail(path);  // a last line without its '\n' is not done (even if it parses): cut before counting
   LineReader lines(path);
   std::string line;
   while (lines.Next(&line)) {
     Json j = Json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) continue;  // a cut last line; AppendWriter drops it
+    if (j.is_discarded() || !j.is_object())
+      throw Error("not a JSON object", Where(path, lines.line_number()),
+                  "the samples file is damaged; delete it (and its .meta.json) to start over");
     JsonSource src{path, lines.line_number()};
     done.insert({RequireString(j, "problem_id", src), RequireInt(j, "sample_index", src)});
   }
@@ -130,6 +133,9 @@ int RunGenerateJob(const GenerateJobOptions& o) {
   const std::string meta_path = o.out + ".meta.json";
   if (FileExists(o.out) && FileExists(meta_path)) {
     Json old = Json::parse(ReadFile(meta_path), nullptr, false);
+    if (!old.is_discarded() && old.contains("settings") && old["settings"].contains("model") &&
+        old["settings"]["model"].is_string())  // files written before paths were canonical
+      old["settings"]["model"] = CanonicalPath(old["settings"]["model"].get<std::string>());
     if (old.is_discarded() || !old.contains("settings") || old["settings"] != Json::parse(settings.dump()))
       throw Error("output exists with different settings (model, dataset, sampling, seed or shard)", meta_path,
                   "use a new --out, or delete the old file to start over");

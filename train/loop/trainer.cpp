@@ -432,7 +432,7 @@ TrainSummary RunTraining(const TrainConfig& config, const TrainRunOptions& opts)
   state.seed = cfg.trainer.seed;
   state.config = OptionsToJson(cfg);
   std::string resume_dir = opts.resume ? LatestCheckpoint(out) : "";
-  if (opts.resume && resume_dir.empty())
+  if (opts.resume && resume_dir.empty() && !HasRunLogs(out))  // with logs only: restart from step 0 (RunLog)
     throw Error("nothing to resume: no checkpoint in " + out, "--resume", "run without --resume to start");
   if (!opts.resume && !LatestCheckpoint(out).empty())
     throw Error("the run directory already holds checkpoints: " + out, "trainer.out_dir",
@@ -487,6 +487,7 @@ TrainSummary RunTraining(const TrainConfig& config, const TrainRunOptions& opts)
     // 5-6. old log-probs, updates
     const auto t_update = Clock::now();
     UpdateStats us = Update(run, preset, sb.rows, static_cast<int>(batch.size()), step);
+    RequireFiniteLosses(us.sums, step + 1, out);  // a diverged step stops the run (checkpoint.h)
     const double update_s = Since(t_update);
     // 7. logging
     state.step = step + 1;
