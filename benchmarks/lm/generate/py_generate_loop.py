@@ -29,7 +29,7 @@ V, d, L, H, HKV, D, FF = 32000, 512, 6, 8, 2, 64, 1408
 
 
 def w(*shape):
-    return torch.randn(*shape) * 0.02
+    return torch.randn(*shape) * 0.15
 
 
 emb = w(V, d)
