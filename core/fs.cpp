@@ -100,10 +100,14 @@ void WriteStdout(std::string_view data) {
                 "check free disk space where the output is redirected, or the reading end of the pipe");
 }
 
-void CloseStdout() {
+void FlushStdout() {
   if (std::fflush(stdout) != 0 || std::ferror(stdout))
     throw Error("cannot write to standard output: " + ErrnoText(), "stdout",
-                "check free disk space where the output is redirected; the output is incomplete");
+                "check free disk space where the output is redirected, or the reading end of the pipe");
+}
+
+void CloseStdout() {
+  FlushStdout();
   if (std::fclose(stdout) != 0)
     throw Error("cannot close standard output: " + ErrnoText(), "stdout", "the output may be incomplete");
 }

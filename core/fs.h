@@ -31,6 +31,8 @@ unsigned long long CutTornTail(const std::string& path);
 // disk, a closed pipe). CloseStdout flushes and closes stdout and throws on
 // failure; cli/main.cpp calls it after every command.
 void WriteStdout(std::string_view data);
+// Flushes stdout now (a streaming reply); throws upt::Error like WriteStdout.
+void FlushStdout();
 void CloseStdout();
 
 // Writes `data` to `path` atomically: the old content (if any) stays until the

@@ -127,7 +127,7 @@ void StreamStdin(const uv::GradeOptions& opts, AtomicWriter* writer, bool* any_f
     if (writer) writer->Write(block);
     else {
       WriteStdout(block);
-      if (std::fflush(stdout) != 0) WriteStdout("");  // names the failed flush as a write error
+      FlushStdout();
     }
   }
 }
