@@ -437,7 +437,10 @@ bool Eq(Ctx& c, int gi, int pi) {
   switch (g.kind) {
     case Kind::kList:
       rule = "equal_set";
-      if (p.kind == Kind::kList || p.kind == Kind::kTuple) r = ListEq(c, g.kids, p.kids);
+      // A system "x=2, y=3" against a tuple "(2, 3)": the tuple's order is the
+      // order the unknowns are named in, so it matches in order.
+      if (p.kind == Kind::kTuple && HasNamedItem(c.g, g.kids)) r = OrderedEq(c, g.kids, p.kids);
+      else if (p.kind == Kind::kList || p.kind == Kind::kTuple) r = ListEq(c, g.kids, p.kids);
       break;
     case Kind::kTuple:
       rule = "equal_tuple";
