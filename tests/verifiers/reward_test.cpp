@@ -96,6 +96,15 @@ TEST(HptCodeTest, OverflowAndJunkAreNotRewarded) {
     EXPECT_FALSE(Hpt("0.5", std::string("\\boxed{") + a + "}")) << a;
 }
 
+TEST(HptCodeTest, LongAnswersStayBounded) {
+  std::string big(60000, '9');
+  EXPECT_TRUE(Hpt(big, "\\boxed{" + big + "}"));
+  EXPECT_FALSE(Hpt("9", "\\boxed{" + big + "}"));
+  std::string rep;
+  for (int i = 0; i < 3000; ++i) rep += "ab";
+  EXPECT_FALSE(Hpt("ab", "\\boxed{" + rep + "}"));
+}
+
 TEST(HptCodeTest, SelectableThroughGradeAndExtract) {
   GradeOptions o = RewardGradeOptions(RewardPolicy::kHptCode);
   EXPECT_FALSE(Grade("5", "The answer is 5.", o).correct);
