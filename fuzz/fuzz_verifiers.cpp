@@ -1,6 +1,6 @@
 // libFuzzer entry: the input is split at the first NUL (or newline) into a
-// gold and a completion; both go through Grade, GradeChoice, Extract and the
-// cases-line reader. Any crash, leak, sanitizer report or slow unit fails.
+// gold and a completion; both go through Grade (policies default, strict,
+// hpt_code), GradeChoice, CanonicalKey and the cases-line reader. Any crash, leak, sanitizer report or slow unit fails.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -24,6 +24,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)uv::Grade(pred, gold, opts);
   (void)uv::GradeChoice(gold.substr(0, 2), pred, {std::string(gold), "x"}, opts);
   (void)uv::CompareAnswers(gold, pred, opts.verify);
+  opts.extract.policy = "hpt_code";  // the HPT fork's reward (regexes, suffix sort)
+  (void)uv::Grade(gold, pred, opts);
+  (void)uv::CanonicalKey(pred);
   uv::GradeItem item;
   std::string error;
   (void)uv::ParseCaseLine(in, &item, &error);

@@ -43,7 +43,8 @@ std::string TextKey(std::string_view s) {
 }
 
 // " or A", ", (B)", " and D": the rest after a letter offers another letter.
-// With `joiner`, a space alone does not join ("A: A cantaloupe" is one letter).
+// With `joiner`, a space alone does not join ("A: A cantaloupe" is one letter)
+// unless a parenthesised letter follows ("(A) (B)").
 bool OffersAnotherLetter(std::string_view rest, char max_letter, bool joiner = false) {
   size_t k = 0;
   bool joined = false;
@@ -55,7 +56,7 @@ bool OffersAnotherLetter(std::string_view rest, char max_letter, bool joiner = f
       joined = true;
     }
   if (k == 0 && r.size() == rest.size()) return false;  // nothing joined
-  if (joiner && !joined) return false;
+  if (joiner && !joined && (r.empty() || r.front() != '(')) return false;  // "(A) (B)" joins
   while (!r.empty() && (r.front() == ' ' || r.front() == '(' || r.front() == '*')) r.remove_prefix(1);
   if (r.empty() || r[0] < 'A' || r[0] > max_letter) return false;
   return r.size() == 1 || !std::isalpha(static_cast<unsigned char>(r[1]));
@@ -75,11 +76,15 @@ char LetterOf(std::string_view raw, char max_letter) {
   if (c < 'A' || c > max_letter) return 0;
   if (v.size() == 1) return c;
   char next = v[1];
-  if (next == ')' || next == '.' || next == ':' || next == '}' || next == ']' || next == '*' ||
+  if (next == ')' || next == '.' || next == ':' || next == '}' || next == ']' || next == '*' || next == ',' ||
       (next == ' ' && v.size() == 2)) {
     // "(A), (B), (C) or (D)": every option offered is no answer.
-    size_t k = 2;
-    while (k < v.size() && (v[k] == ')' || v[k] == '*' || v[k] == '}')) ++k;
+    if (next == ',') {  // "C, because ...": only a lower-case reason may follow
+      size_t w = v.find_first_not_of(' ', 2);
+      if (w == std::string_view::npos || !std::islower(static_cast<unsigned char>(v[w]))) return 0;
+    }
+    size_t k = 1;  // a comma stays in the rest: it joins ("C, B")
+    while (k < v.size() && (v[k] == ')' || v[k] == '*' || v[k] == '}' || v[k] == ']')) ++k;
     return OffersAnotherLetter(v.substr(k), max_letter, /*joiner=*/true) ? 0 : c;
   }
   // "B and not A": an upper-case letter word; "A"/"I" followed by text are English words.
@@ -200,7 +205,7 @@ Verdict GradeChoice(std::string_view gold_letter, std::string_view completion,
       return v;
     }
     ExtractOptions eo = opts.extract;
-    if (eo.policy == "default") eo.policy = "strict";
+    if (eo.policy == "default" || eo.policy == "upt") eo.policy = "strict";
     std::vector<Candidate> cands = Extract(completion, eo);
     char got = 0;
     std::string rule;

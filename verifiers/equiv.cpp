@@ -280,7 +280,28 @@ int ExactPointsEq(Ctx& c, int gi, int pi, const std::vector<std::string>& syms) 
   return 1;
 }
 
+// A product with a literal 0 factor next to a name: "I(0)" (a function value
+// the parser reads as I·0). Such a gold is not the number 0: compared as written.
+bool ZeroTimesName(const Tree& t, int i) {
+  const Node& n = t.at(i);
+  if (n.kind == Kind::kMul) {
+    bool zero = false, name = false;
+    for (int k : n.kids) {
+      zero |= t.at(k).kind == Kind::kNum && t.at(k).s.find_first_not_of("0.") == std::string::npos;
+      name |= t.at(k).kind == Kind::kSym;
+    }
+    if (zero && name) return true;
+  }
+  for (int k : n.kids)
+    if (ZeroTimesName(t, k)) return true;
+  return false;
+}
+
 bool ScalarEq(Ctx& c, int gi, int pi) {
+  if (ZeroTimesName(c.g, gi)) {
+    c.rule = "structural";
+    return Key(c.g, gi) == Key(c.p, pi);
+  }
   int gs = 0, ps = 0;
   bool gi_inf = InfSign(c.g, gi, &gs), pi_inf = InfSign(c.p, pi, &ps);
   if (gi_inf || pi_inf) {
@@ -437,7 +458,10 @@ bool Eq(Ctx& c, int gi, int pi) {
   switch (g.kind) {
     case Kind::kList:
       rule = "equal_set";
-      if (p.kind == Kind::kList || p.kind == Kind::kTuple) r = ListEq(c, g.kids, p.kids);
+      // A system "x=2, y=3" against a tuple "(2, 3)": the tuple's order is the
+      // order the unknowns are named in, so it matches in order.
+      if (p.kind == Kind::kTuple && HasNamedItem(c.g, g.kids)) r = OrderedEq(c, g.kids, p.kids);
+      else if (p.kind == Kind::kList || p.kind == Kind::kTuple) r = ListEq(c, g.kids, p.kids);
       break;
     case Kind::kTuple:
       rule = "equal_tuple";

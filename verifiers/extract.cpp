@@ -624,8 +624,9 @@ std::vector<Candidate> Extract(std::string_view completion, const ExtractOptions
         rest.size() <= kMaxAfterThink)
       out.push_back({std::string(rest), "after_think", base + static_cast<size_t>(rest.data() - s.data())});
     if (out.empty()) AddWholeAnswer(s, base, &out);
-    if (opts.policy == "default" && out.empty()) AddLastMath(s, base, &out);
-    if (opts.policy == "default" && out.empty()) AddLastNumber(s, base, &out);
+    const bool fallbacks = opts.policy == "default" || opts.policy == "upt";  // "upt": the reward policy name
+    if (fallbacks && out.empty()) AddLastMath(s, base, &out);
+    if (fallbacks && out.empty()) AddLastNumber(s, base, &out);
   } catch (...) {
     // Allocation failure: return what we have.
   }

@@ -1,7 +1,6 @@
 #include "verifiers/reward.h"
 
 #include "core/error.h"
-#include "core/strings.h"
 
 namespace upt::verifiers {
 
@@ -29,7 +28,9 @@ const char* RewardPolicyName(RewardPolicy p) {
 RewardPolicy ParseRewardPolicy(std::string_view name) {
   for (const auto& p : RewardPolicies())
     if (name == p.name) return p.policy;
-  throw Error(UnknownNameMessage("reward policy", name, RewardPolicyNames()), "reward.policy",
+  std::string valid;
+  for (const auto& n : RewardPolicyNames()) valid += (valid.empty() ? "" : ", ") + n;
+  throw Error("unknown reward policy '" + std::string(name) + "'; valid: " + valid, "reward.policy",
               "use one of the listed names");
 }
 

@@ -30,7 +30,8 @@ constexpr const char* kHptCodePolicy = "hpt_code";  // GradeHptCode (reward.h)
 // boxes, interval = inequality, named golds; see docs/verifiers.md.
 // 4 (2026-12): non-finite values never equal (10^{400}, 1e-999, 0/0), exact
 // tolerance between exact values (no absolute floor), MC answers offering
-// every option give no letter.
+// every option give no letter, "C, because ..." is C, a gold system matches a
+// predicted tuple in order.
 constexpr const char* kRulesVersion = "upt-verify-4";
 
 std::string_view TrimView(std::string_view s) {
@@ -181,7 +182,7 @@ Verdict Grade(std::string_view gold, std::string_view completion, const GradeOpt
   return Grade(PrepareGold(gold, opts.verify), completion, opts);
 }
 
-std::vector<std::string> ExtractionPolicies() { return {"default", "strict", "boxed", kHptCodePolicy}; }
+std::vector<std::string> ExtractionPolicies() { return {"default", "strict", "boxed", "upt", kHptCodePolicy}; }
 
 std::string PolicyName(const GradeOptions& opts) {
   char tol[32];

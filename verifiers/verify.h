@@ -27,8 +27,9 @@ struct Candidate {
 
 struct ExtractOptions {
   // Named extraction policy: "default" (boxed > answer phrases > ...), "strict"
-  // (no last-number fallback), "boxed" (only \boxed / \fbox), "hpt_code" (the
-  // HPT fork's reward: Grade uses GradeHptCode, see reward.h).
+  // (no last-number fallback), "boxed" (only \boxed / \fbox), "upt" (= default,
+  // under the reward policy's name), "hpt_code" (the HPT fork's reward: Grade
+  // uses GradeHptCode, see reward.h).
   std::string policy = "default";
   template <class V>
   void ForEach(V&& v) {
@@ -102,7 +103,7 @@ Verdict Grade(std::string_view gold, std::string_view completion, const GradeOpt
 Verdict GradeChoice(std::string_view gold_letter, std::string_view completion,
                     const std::vector<std::string>& choices, const GradeOptions& opts);
 std::string PolicyName(const GradeOptions& opts);
-// The valid ExtractOptions::policy names ("default", "strict", "boxed"). Command
+// The valid ExtractOptions::policy names ("default", "strict", "boxed", "upt", "hpt_code"). Command
 // lines check a user's --policy against this list (Extract itself never throws).
 std::vector<std::string> ExtractionPolicies();
 

@@ -120,6 +120,9 @@ TEST(RewardHackingTest, OverflowingAnswersCompareExactlyOrNotAtAll) {
   EXPECT_FALSE(ok("0", "1e-999"));
   EXPECT_FALSE(ok("2\\pi \\times 10^{-20}", "0"));
   EXPECT_TRUE(ok("\\sin(\\pi)", "0"));   // rounding noise against an exact zero
+  EXPECT_FALSE(ok("I(0)", "0"));             // a function value, not I times 0
+  EXPECT_FALSE(ok("I(0) e^{-\\frac{t}{R C}}", "0"));
+  EXPECT_TRUE(ok("I(0) e^{-\\frac{t}{R C}}", "I(0)e^{-\\frac{t}{RC}}"));  // compared as written
   // Huge exact values are still equal to their other spellings, exactly.
   EXPECT_TRUE(ok("10^{400}", "1e400"));
   EXPECT_TRUE(ok("171!", "171 \\cdot 170!"));

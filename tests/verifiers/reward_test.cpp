@@ -2,6 +2,7 @@
 // entropy_math reward (hpt/verl/verl/mix_src/entropy_math/__init__.py) has it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "core/error.h"
@@ -28,6 +29,13 @@ TEST(RewardPolicyTest, NamesRoundTripAndUnknownNamesListTheValidOnes) {
   }
   EXPECT_EQ(RewardGradeOptions(RewardPolicy::kHptCode).extract.policy, "hpt_code");
   EXPECT_EQ(RewardGradeOptions(RewardPolicy::kUpt).extract.policy, "default");
+  // `upt verify --policy` accepts every reward policy name; "upt" grades as "default".
+  std::vector<std::string> ex = ExtractionPolicies();
+  for (const auto& n : RewardPolicyNames()) EXPECT_NE(std::find(ex.begin(), ex.end(), n), ex.end()) << n;
+  GradeOptions named;
+  named.extract.policy = "upt";
+  for (const char* c : {"The answer is 5.", "so we get 5", "\\boxed{5}", "<think>4</think> 5"})
+    EXPECT_EQ(Grade("5", c, named).reason, Grade("5", c, {}).reason) << c;
 }
 
 TEST(HptCodeTest, BoxingIsRequired) {
@@ -86,6 +94,15 @@ TEST(HptCodeTest, SympyRulesAndSymbolicFallback) {
 TEST(HptCodeTest, OverflowAndJunkAreNotRewarded) {
   for (const char* a : {"10^{400}", "-1e309", "171!", "0/0", "\\infty", "", "NaN"})
     EXPECT_FALSE(Hpt("0.5", std::string("\\boxed{") + a + "}")) << a;
+}
+
+TEST(HptCodeTest, LongAnswersStayBounded) {
+  std::string big(60000, '9');
+  EXPECT_TRUE(Hpt(big, "\\boxed{" + big + "}"));
+  EXPECT_FALSE(Hpt("9", "\\boxed{" + big + "}"));
+  std::string rep;
+  for (int i = 0; i < 3000; ++i) rep += "ab";
+  EXPECT_FALSE(Hpt("ab", "\\boxed{" + rep + "}"));
 }
 
 TEST(HptCodeTest, SelectableThroughGradeAndExtract) {

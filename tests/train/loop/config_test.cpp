@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/fs.h"
+#include "core/options.h"
 #include "train/loop/config/plan.h"
 #include "train/loop/config/train_data.h"
 
@@ -97,6 +98,25 @@ TEST(TrainConfigTest, SetOverridesApplyInOrderAndRejectUnknownKeys) {
   }
   EXPECT_THROW(ApplyOverrides({"rollout.n"}, &cfg), Error);
   EXPECT_THROW(ApplyOverrides({"rollout.n=eight"}, &cfg), Error);
+}
+
+TEST(TrainConfigTest, RewardPolicyIsAKeyValidatedAgainstTheRegistry) {
+  TrainConfig cfg;
+  cfg.data.train_files = "x.jsonl";
+  EXPECT_EQ(cfg.reward.policy, "upt");
+  ApplyOverrides({"reward.policy=hpt_code"}, &cfg);
+  EXPECT_EQ(cfg.reward.policy, "hpt_code");
+  EXPECT_NO_THROW(ValidateConfig(cfg));
+  EXPECT_EQ(OptionsToJson(cfg)["reward.policy"], "hpt_code");  // recorded in config.json
+  cfg.reward.policy = "hpt";
+  try {
+    ValidateConfig(cfg);
+    FAIL();
+  } catch (const Error& e) {
+    std::string m = e.what();
+    EXPECT_NE(m.find("reward.policy"), std::string::npos) << m;
+    EXPECT_NE(m.find("hpt_code"), std::string::npos) << m;
+  }
 }
 
 TEST(TrainConfigTest, ValidationRejectsOutOfRangeValues) {
