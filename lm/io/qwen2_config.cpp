@@ -77,6 +77,22 @@ OrderedJson RopeScalingToJson(const RopeScaling& r) {
   return j;
 }
 
+// Fields every family writes, in the order HF configs list them.
+void ShapeFields(const DecoderConfig& c, OrderedJson& j) {
+  j["vocab_size"] = c.vocab_size;
+  j["hidden_size"] = c.hidden_size;
+  j["intermediate_size"] = c.intermediate_size;
+  j["num_hidden_layers"] = c.num_hidden_layers;
+  j["num_attention_heads"] = c.num_attention_heads;
+  j["num_key_value_heads"] = c.num_key_value_heads;
+}
+void SpecialIdFields(const DecoderConfig& c, OrderedJson& j) {
+  if (c.bos_token_id >= 0) j["bos_token_id"] = c.bos_token_id;
+  if (c.eos_token_ids.size() == 1) j["eos_token_id"] = c.eos_token_ids[0];
+  else if (!c.eos_token_ids.empty()) j["eos_token_id"] = c.eos_token_ids;
+  if (c.pad_token_id >= 0) j["pad_token_id"] = c.pad_token_id;
+}
+
 // transformers' LlamaConfig fields (as LLaMA-3.1-8B's config.json lists them).
 OrderedJson LlamaConfigToJson(const DecoderConfig& c) {
   OrderedJson j;
@@ -85,12 +101,7 @@ OrderedJson LlamaConfigToJson(const DecoderConfig& c) {
   j["attention_bias"] = c.qkv_bias;
   j["attention_dropout"] = 0.0;
   j["mlp_bias"] = c.mlp_bias;
-  j["vocab_size"] = c.vocab_size;
-  j["hidden_size"] = c.hidden_size;
-  j["intermediate_size"] = c.intermediate_size;
-  j["num_hidden_layers"] = c.num_hidden_layers;
-  j["num_attention_heads"] = c.num_attention_heads;
-  j["num_key_value_heads"] = c.num_key_value_heads;
+  ShapeFields(c, j);
   j["head_dim"] = c.HeadDim();
   j["max_position_embeddings"] = c.max_position_embeddings;
   j["rms_norm_eps"] = c.rms_norm_eps;
@@ -102,10 +113,7 @@ OrderedJson LlamaConfigToJson(const DecoderConfig& c) {
   j["tie_word_embeddings"] = c.tie_word_embeddings;
   j["use_cache"] = true;
   j["torch_dtype"] = c.torch_dtype;
-  if (c.bos_token_id >= 0) j["bos_token_id"] = c.bos_token_id;
-  if (c.eos_token_ids.size() == 1) j["eos_token_id"] = c.eos_token_ids[0];
-  else if (!c.eos_token_ids.empty()) j["eos_token_id"] = c.eos_token_ids;
-  if (c.pad_token_id >= 0) j["pad_token_id"] = c.pad_token_id;
+  SpecialIdFields(c, j);
   return j;
 }
 
@@ -222,12 +230,7 @@ OrderedJson DecoderConfigToJson(const DecoderConfig& c) {
   OrderedJson j;
   j["architectures"] = {"Qwen2ForCausalLM"};
   j["model_type"] = "qwen2";
-  j["vocab_size"] = c.vocab_size;
-  j["hidden_size"] = c.hidden_size;
-  j["intermediate_size"] = c.intermediate_size;
-  j["num_hidden_layers"] = c.num_hidden_layers;
-  j["num_attention_heads"] = c.num_attention_heads;
-  j["num_key_value_heads"] = c.num_key_value_heads;
+  ShapeFields(c, j);
   if (c.head_dim > 0) j["head_dim"] = c.head_dim;
   j["max_position_embeddings"] = c.max_position_embeddings;
   j["rms_norm_eps"] = c.rms_norm_eps;
@@ -241,10 +244,7 @@ OrderedJson DecoderConfigToJson(const DecoderConfig& c) {
   j["attention_dropout"] = 0.0;
   j["use_cache"] = true;
   j["torch_dtype"] = c.torch_dtype;
-  if (c.bos_token_id >= 0) j["bos_token_id"] = c.bos_token_id;
-  if (c.eos_token_ids.size() == 1) j["eos_token_id"] = c.eos_token_ids[0];
-  else if (!c.eos_token_ids.empty()) j["eos_token_id"] = c.eos_token_ids;
-  if (c.pad_token_id >= 0) j["pad_token_id"] = c.pad_token_id;
+  SpecialIdFields(c, j);
   return j;
 }
 
