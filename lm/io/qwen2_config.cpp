@@ -86,6 +86,14 @@ void ShapeFields(const DecoderConfig& c, OrderedJson& j) {
   j["num_attention_heads"] = c.num_attention_heads;
   j["num_key_value_heads"] = c.num_key_value_heads;
 }
+void PositionAndNormFields(const DecoderConfig& c, OrderedJson& j) {
+  j["max_position_embeddings"] = c.max_position_embeddings;
+  j["rms_norm_eps"] = c.rms_norm_eps;
+  j["rope_theta"] = c.rope_theta;
+  j["rope_scaling"] = RopeScalingToJson(c.rope_scaling);
+  j["hidden_act"] = c.hidden_act;
+  j["initializer_range"] = c.initializer_range;
+}
 void SpecialIdFields(const DecoderConfig& c, OrderedJson& j) {
   if (c.bos_token_id >= 0) j["bos_token_id"] = c.bos_token_id;
   if (c.eos_token_ids.size() == 1) j["eos_token_id"] = c.eos_token_ids[0];
@@ -103,12 +111,7 @@ OrderedJson LlamaConfigToJson(const DecoderConfig& c) {
   j["mlp_bias"] = c.mlp_bias;
   ShapeFields(c, j);
   j["head_dim"] = c.HeadDim();
-  j["max_position_embeddings"] = c.max_position_embeddings;
-  j["rms_norm_eps"] = c.rms_norm_eps;
-  j["rope_theta"] = c.rope_theta;
-  j["rope_scaling"] = RopeScalingToJson(c.rope_scaling);
-  j["hidden_act"] = c.hidden_act;
-  j["initializer_range"] = c.initializer_range;
+  PositionAndNormFields(c, j);
   j["pretraining_tp"] = 1;
   j["tie_word_embeddings"] = c.tie_word_embeddings;
   j["use_cache"] = true;
@@ -232,12 +235,7 @@ OrderedJson DecoderConfigToJson(const DecoderConfig& c) {
   j["model_type"] = "qwen2";
   ShapeFields(c, j);
   if (c.head_dim > 0) j["head_dim"] = c.head_dim;
-  j["max_position_embeddings"] = c.max_position_embeddings;
-  j["rms_norm_eps"] = c.rms_norm_eps;
-  j["rope_theta"] = c.rope_theta;
-  j["rope_scaling"] = RopeScalingToJson(c.rope_scaling);
-  j["hidden_act"] = c.hidden_act;
-  j["initializer_range"] = c.initializer_range;
+  PositionAndNormFields(c, j);
   j["tie_word_embeddings"] = c.tie_word_embeddings;
   j["use_sliding_window"] = false;
   j["sliding_window"] = nullptr;
