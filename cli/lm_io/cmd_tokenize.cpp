@@ -1,7 +1,8 @@
 // `upt tokenize`: encode JSONL texts to token ids with a tokenizer.json, or
 // decode ids back to text (--decode).
 //   in  (encode): each line a JSON string or {"text": "..."}
-//   out (encode): {"ids": [...]} per input line
+//   out (encode): {"ids": [...]} per input line, wrapped in the post_processor's special
+//                 tokens (HF add_special_tokens=True) unless --no-special-tokens or --template
 //   in  (decode): each line {"ids": [...]} or a JSON array of ids
 //   out (decode): {"text": "..."} per input line
 // A bad line is an error naming file:line (exit 2).
@@ -29,6 +30,7 @@ struct TokenizeCliOptions {
   std::string out;        // "" = stdout
   bool decode = false;
   bool no_special = false;    // encode: do not match added/special tokens in the text
+  bool no_special_tokens = false;  // encode: do not add the post_processor's tokens (e.g. LLaMA-3 BOS)
   bool skip_special = false;  // decode: drop special tokens
   std::string chat_template;  // encode: render each text with this template first
   std::optional<std::string> system;
@@ -96,8 +98,12 @@ int RunTokenize(const TokenizeCliOptions& o) {
       out.Line(DumpLine(OrderedJson{{"text", text}}));
     } else {
       std::string text = LineText(rec, o.in);
+      // As HF: add_special_tokens=True for plain text; a rendered chat template already
+      // holds its special tokens (apply_chat_template tokenizes without adding any).
+      const bool add = !o.no_special_tokens && o.chat_template.empty();
       if (!o.chat_template.empty()) text = lm::RenderPrompt(o.chat_template, text, o.system);
-      out.Line(DumpLine(OrderedJson{{"ids", tok.Encode(text, !o.no_special)}}));
+      auto ids = add ? tok.EncodeWithSpecialTokens(text, !o.no_special) : tok.Encode(text, !o.no_special);
+      out.Line(DumpLine(OrderedJson{{"ids", ids}}));
     }
     ++n;
   }
@@ -114,6 +120,9 @@ RunFn SetupTokenize(CLI::App& app) {
   app.add_option("--out", o->out, "output JSONL (default: stdout)");
   app.add_flag("--decode", o->decode, "decode {\"ids\": [...]} lines to {\"text\": ...}");
   app.add_flag("--no-special", o->no_special, "encode special/added tokens in the text as plain text");
+  app.add_flag("--no-special-tokens", o->no_special_tokens,
+               "encode: do not add tokenizer.json's post_processor tokens (LLaMA-3's <|begin_of_text|>); "
+               "HF add_special_tokens=False");
   app.add_flag("--skip-special", o->skip_special, "decode: drop special tokens");
   app.add_option("--template", o->chat_template,
                  "encode: render each text with a chat template first (" + Join(lm::ChatTemplateNames(), ", ") + ")");

@@ -1,5 +1,6 @@
 // `upt train`: post-training with a YAML config (train/loop), and
 // `upt pretrain`: the toy world's base model (train/toy).
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -12,6 +13,7 @@
 #include "core/strings.h"
 #include "datasets/registry.h"
 #include "train/loop/config/config.h"
+#include "train/loop/config/memory_plan.h"
 #include "train/loop/config/plan.h"
 #include "train/loop/preset_config.h"
 #include "train/loop/trainer.h"
@@ -24,6 +26,10 @@ struct TrainCli {
   std::vector<std::string> sets;
   bool dry_run = false, resume = false, list_presets = false, print_json = false;
   std::string out;
+  std::string gpu_memory = "80GiB";  // --dry-run memory plan
+  int world_size = 0;                // 0 = WORLD_SIZE or 1
+  long long micro_batch_rows = 0;    // 0 = this rank's share of a mini-batch
+  long long rollout_rows = 0;        // 0 = this rank's share of a rollout batch
 };
 
 int ListPresets() {
@@ -63,6 +69,11 @@ int RunTrain(const TrainCli& cli) {
     std::printf("%s", upt::train::FormatPlan(cfg, plan).c_str());
     std::printf("\n== preset (UPGE parts) ==\n%s", upt::DumpPretty(preset).c_str());
     for (const auto& n : notes) std::printf("note: %s\n", n.c_str());
+    const double gpu = upt::train::ParseByteSize(cli.gpu_memory);
+    if (gpu < 0) throw upt::Error("not a size: '" + cli.gpu_memory + "'", "--gpu-memory", "e.g. 80GiB or 24GB");
+    const char* ws = std::getenv("WORLD_SIZE");
+    const int world = cli.world_size > 0 ? cli.world_size : (ws ? std::max(1, std::atoi(ws)) : 1);
+    std::printf("\n%s", upt::train::MemoryPlanSection(cfg, world, gpu, cli.micro_batch_rows, cli.rollout_rows).c_str());
     std::printf("\n%s\n", plan.ok() ? "dry run: OK" : "dry run: FAILED");
     return plan.ok() ? 0 : 2;
   }
@@ -89,6 +100,13 @@ upt::cli::RunFn SetupTrain(CLI::App& app) {
   app.add_option("--set", cli->sets, "override: key=value (repeatable), e.g. --set rollout.n=4");
   app.add_flag("--dry-run", cli->dry_run, "print the resolved plan and check files; do not train");
   app.add_flag("--resume", cli->resume, "continue from OUT/latest");
+  app.add_option("--gpu-memory", cli->gpu_memory, "--dry-run: device memory the plan must fit (e.g. 80GiB)")
+      ->capture_default_str();
+  app.add_option("--world-size", cli->world_size, "--dry-run: ranks to plan for (default: WORLD_SIZE or 1)");
+  app.add_option("--micro-batch-rows", cli->micro_batch_rows,
+                 "--dry-run: rows per forward/backward (default: this rank's share of a mini-batch)");
+  app.add_option("--rollout-rows", cli->rollout_rows,
+                 "--dry-run: concurrent generation rows per rank (KV cache; default: this rank's share of a batch)");
   app.add_option("--out", cli->out, "run directory (overrides trainer.out_dir)");
   app.add_flag("--list-presets", cli->list_presets, "list the algorithm presets");
   return [cli] { return RunTrain(*cli); };

@@ -110,9 +110,10 @@ std::string ModelInfoText(const std::string& dir) {
   for (const auto& [k, v] : dtypes) dt += (dt.empty() ? "" : ", ") + k;
   std::string out;
   out += fmt::format("checkpoint    {}\n", dir);
-  out += fmt::format("architecture  Qwen2ForCausalLM: {} layers, d_model {}, {} heads ({} KV, head dim {}), "
+  out += fmt::format("architecture  {}: {} layers, d_model {}, {} heads ({} KV, head dim {}), "
                      "SwiGLU {}, vocab {}\n",
-                     cfg.num_hidden_layers, cfg.hidden_size, cfg.num_attention_heads, cfg.num_key_value_heads,
+                     io::ModelArchitecture(cfg.family), cfg.num_hidden_layers, cfg.hidden_size,
+                     cfg.num_attention_heads, cfg.num_key_value_heads,
                      cfg.HeadDim(), cfg.intermediate_size, cfg.vocab_size);
   out += fmt::format("positions     {} (rope_theta {}), rms_norm_eps {}, tied embeddings: {}\n",
                      cfg.max_position_embeddings, cfg.rope_theta, cfg.rms_norm_eps,

@@ -1,10 +1,12 @@
 #include "lm/model/qwen2.h"
 
+#include <cmath>
 #include <limits>
 
 #include <torch/torch.h>
 
 #include "core/error.h"
+#include "lm/model/attention.h"
 
 namespace upt::lm {
 namespace {
@@ -17,6 +19,28 @@ torch::Tensor ApplyRope(const torch::Tensor& x, const torch::Tensor& cos, const 
   const int64_t half = x.size(-1) / 2;
   auto x1 = x.narrow(-1, 0, half), x2 = x.narrow(-1, half, half);
   return x * cos + torch::cat({-x2, x1}, -1) * sin;
+}
+
+// [D/2] float32 rotary inverse frequencies: 1 / theta^(2i / D) as HF computes them
+// (float32), then, for rope_type llama3, transformers modeling_rope_utils.py
+// _compute_llama3_parameters: wavelengths 2*pi/f longer than
+// original_max_position_embeddings / low_freq_factor are divided by `factor`, shorter
+// than .../ high_freq_factor kept, and the band between interpolated with
+// s = (original_max / wavelength - low) / (high - low): (1 - s) f / factor + s f.
+torch::Tensor RopeInverseFrequencies(const io::DecoderConfig& c) {
+  const int64_t D = c.HeadDim();
+  auto exponents = torch::arange(0, D, 2, torch::kInt64).to(torch::kFloat32) / static_cast<double>(D);
+  auto inv_freq = 1.0 / torch::pow(torch::scalar_tensor(c.rope_theta, torch::kFloat32).to(torch::kFloat32), exponents);
+  if (!c.rope_scaling.llama3) return inv_freq;
+  const auto& r = c.rope_scaling;
+  const double old_len = r.original_max_position_embeddings;
+  const double low_wavelen = old_len / r.low_freq_factor, high_wavelen = old_len / r.high_freq_factor;
+  auto wavelen = 2.0 * M_PI / inv_freq;
+  auto scaled = torch::where(wavelen > low_wavelen, inv_freq / r.factor, inv_freq);
+  auto smooth = (old_len / wavelen - r.low_freq_factor) / (r.high_freq_factor - r.low_freq_factor);
+  auto smoothed = (1 - smooth) * scaled / r.factor + smooth * scaled;
+  auto medium = (wavelen >= high_wavelen).logical_and(wavelen <= low_wavelen);
+  return torch::where(medium, smoothed, scaled);
 }
 
 // Plain module with a single "weight" parameter (HF's RMSNorm / lm_head naming).
@@ -40,6 +64,23 @@ struct RmsNorm {
   }
 };
 
+// Additive mask value: the dtype's lowest finite value (float32: as before; bf16/f16
+// cannot hold float's lowest).
+double MaskedScore(torch::ScalarType dtype) {
+  if (dtype == torch::kBFloat16) return static_cast<double>(std::numeric_limits<c10::BFloat16>::lowest());
+  if (dtype == torch::kHalf) return static_cast<double>(std::numeric_limits<c10::Half>::lowest());
+  return std::numeric_limits<float>::lowest();
+}
+
+// What every decoder layer of one forward shares.
+struct LayerInputs {
+  torch::Tensor cos, sin;    // [B, 1, T, D] rotary tables
+  torch::Tensor mask;        // [B, 1, 1, T, S] additive (naive attention only)
+  torch::Tensor key_valid;   // [B, S] bool (block attention only)
+  int64_t offset = 0;        // slot of the first query
+  int64_t block = 0;         // > 0: BlockAttention with this block size
+};
+
 }  // namespace
 
 class Qwen2AttentionImpl : public torch::nn::Module {
@@ -47,36 +88,39 @@ class Qwen2AttentionImpl : public torch::nn::Module {
   explicit Qwen2AttentionImpl(const io::Qwen2Config& c)
       : heads_(c.num_attention_heads), kv_heads_(c.num_key_value_heads), head_dim_(c.HeadDim()) {
     const int64_t d = c.hidden_size;
-    q_proj = register_module("q_proj", torch::nn::Linear(torch::nn::LinearOptions(d, heads_ * head_dim_).bias(true)));
-    k_proj = register_module("k_proj", torch::nn::Linear(torch::nn::LinearOptions(d, kv_heads_ * head_dim_).bias(true)));
-    v_proj = register_module("v_proj", torch::nn::Linear(torch::nn::LinearOptions(d, kv_heads_ * head_dim_).bias(true)));
-    o_proj = register_module("o_proj", torch::nn::Linear(torch::nn::LinearOptions(heads_ * head_dim_, d).bias(false)));
+    auto lin = [](int64_t i, int64_t o, bool bias) { return torch::nn::Linear(torch::nn::LinearOptions(i, o).bias(bias)); };
+    q_proj = register_module("q_proj", lin(d, heads_ * head_dim_, c.qkv_bias));
+    k_proj = register_module("k_proj", lin(d, kv_heads_ * head_dim_, c.qkv_bias));
+    v_proj = register_module("v_proj", lin(d, kv_heads_ * head_dim_, c.qkv_bias));
+    o_proj = register_module("o_proj", lin(heads_ * head_dim_, d, c.o_proj_bias));
   }
 
-  // x [B, T, d]; cos/sin [B, 1, T, D]; mask [B, 1, 1, T, S] additive; k_cache/v_cache
-  // [B, Hkv, cap, D] or undefined (then S = T); offset = first slot written.
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
-                        const torch::Tensor& mask, torch::Tensor* k_cache, torch::Tensor* v_cache, int64_t offset) {
+  // x [B, T, d] -> [B, T, d]. k_cache/v_cache [B, Hkv, cap, D] or null (then S = T).
+  torch::Tensor forward(const torch::Tensor& x, const LayerInputs& in, torch::Tensor* k_cache, torch::Tensor* v_cache) {
     const int64_t B = x.size(0), T = x.size(1), G = heads_ / kv_heads_;
     auto q = q_proj(x).view({B, T, heads_, head_dim_}).transpose(1, 2);
     auto k = k_proj(x).view({B, T, kv_heads_, head_dim_}).transpose(1, 2);
     auto v = v_proj(x).view({B, T, kv_heads_, head_dim_}).transpose(1, 2);
-    q = ApplyRope(q, cos, sin);
-    k = ApplyRope(k, cos, sin);
+    q = ApplyRope(q, in.cos, in.sin);
+    k = ApplyRope(k, in.cos, in.sin);
     if (k_cache) {
-      k_cache->narrow(2, offset, T).copy_(k);
-      v_cache->narrow(2, offset, T).copy_(v);
-      k = k_cache->narrow(2, 0, offset + T);
-      v = v_cache->narrow(2, 0, offset + T);
+      k_cache->narrow(2, in.offset, T).copy_(k);
+      v_cache->narrow(2, in.offset, T).copy_(v);
+      k = k_cache->narrow(2, 0, in.offset + T);
+      v = v_cache->narrow(2, 0, in.offset + T);
     }
-    const int64_t S = k.size(2);
-    // Grouped-query attention without repeating K/V: head h reads kv head h / G.
-    auto qg = q.reshape({B, kv_heads_, G * T, head_dim_});
-    auto scores = torch::matmul(qg, k.transpose(-1, -2)).view({B, kv_heads_, G, T, S});
-    scores = scores * (1.0 / std::sqrt(static_cast<double>(head_dim_))) + mask;
-    auto probs = torch::softmax(scores.to(torch::kFloat32), -1).to(q.scalar_type());
-    auto out = torch::matmul(probs.view({B, kv_heads_, G * T, S}), v);  // [B, Hkv, G*T, D]
-    out = out.view({B, heads_, T, head_dim_}).transpose(1, 2).reshape({B, T, heads_ * head_dim_});
+    torch::Tensor out;  // [B, Hkv, G*T, D]; head h reads kv head h / G (no K/V repeat)
+    if (in.block > 0) {
+      out = BlockAttention(q.view({B, kv_heads_, G, T, head_dim_}), k, v, in.key_valid, in.offset, in.block);
+    } else {
+      const int64_t S = k.size(2);
+      auto qg = q.reshape({B, kv_heads_, G * T, head_dim_});
+      auto scores = torch::matmul(qg, k.transpose(-1, -2)).view({B, kv_heads_, G, T, S});
+      scores = scores * (1.0 / std::sqrt(static_cast<double>(head_dim_))) + in.mask;
+      auto probs = torch::softmax(scores.to(torch::kFloat32), -1).to(q.scalar_type());
+      out = torch::matmul(probs.view({B, kv_heads_, G * T, S}), v);
+    }
+    out = out.reshape({B, heads_, T, head_dim_}).transpose(1, 2).reshape({B, T, heads_ * head_dim_});
     return o_proj(out);
   }
 
@@ -90,7 +134,7 @@ TORCH_MODULE(Qwen2Attention);
 class Qwen2MlpImpl : public torch::nn::Module {
  public:
   explicit Qwen2MlpImpl(const io::Qwen2Config& c) {
-    auto lin = [](int64_t i, int64_t o) { return torch::nn::Linear(torch::nn::LinearOptions(i, o).bias(false)); };
+    auto lin = [&](int64_t i, int64_t o) { return torch::nn::Linear(torch::nn::LinearOptions(i, o).bias(c.mlp_bias)); };
     gate_proj = register_module("gate_proj", lin(c.hidden_size, c.intermediate_size));
     up_proj = register_module("up_proj", lin(c.hidden_size, c.intermediate_size));
     down_proj = register_module("down_proj", lin(c.intermediate_size, c.hidden_size));
@@ -109,9 +153,8 @@ class Qwen2LayerImpl : public torch::nn::Module {
     WeightHolder(*this, "input_layernorm", torch::ones({c.hidden_size}), &input_layernorm.weight);
     WeightHolder(*this, "post_attention_layernorm", torch::ones({c.hidden_size}), &post_attention_layernorm.weight);
   }
-  torch::Tensor forward(torch::Tensor x, const torch::Tensor& cos, const torch::Tensor& sin, const torch::Tensor& mask,
-                        torch::Tensor* k_cache, torch::Tensor* v_cache, int64_t offset) {
-    x = x + self_attn->forward(input_layernorm(x), cos, sin, mask, k_cache, v_cache, offset);
+  torch::Tensor forward(torch::Tensor x, const LayerInputs& in, torch::Tensor* k_cache, torch::Tensor* v_cache) {
+    x = x + self_attn->forward(input_layernorm(x), in, k_cache, v_cache);
     return x + mlp->forward(post_attention_layernorm(x));
   }
   Qwen2Attention self_attn{nullptr};
@@ -138,6 +181,58 @@ class Qwen2BackboneImpl : public torch::nn::Module {
   RmsNorm norm;
 };
 
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+// What backward needs to recompute one layer; not a tensor, so it rides in a capsule.
+struct LayerRecompute : torch::CustomClassHolder {
+  Qwen2LayerImpl* layer = nullptr;
+  LayerInputs in;
+};
+
+// Activation checkpointing of one decoder layer (libtorch 1.13's C++ API has no
+// torch::utils::checkpoint): forward runs the layer without a graph (custom Function
+// forwards run with grad mode off) and keeps only its input x [B, T, d]; backward
+// re-runs the layer under grad mode and differentiates it w.r.t. x and the layer's
+// parameters. The layer is deterministic (no dropout), so the recomputation is exact.
+struct LayerCheckpointFn : torch::autograd::Function<LayerCheckpointFn> {
+  static variable_list forward(AutogradContext* ctx, const torch::Tensor& x, at::TensorList params,
+                               Qwen2LayerImpl* layer, const LayerInputs* in) {
+    auto r = c10::make_intrusive<LayerRecompute>();
+    r->layer = layer;
+    r->in = *in;
+    ctx->saved_data["recompute"] = c10::IValue::make_capsule(r);
+    ctx->save_for_backward({x});
+    return {layer->forward(x, *in, nullptr, nullptr)};
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    auto r = c10::static_intrusive_pointer_cast<LayerRecompute>(ctx->saved_data["recompute"].toCapsule());
+    auto x = ctx->get_saved_variables()[0].detach().requires_grad_(true);
+    std::vector<torch::Tensor> inputs = {x};
+    for (auto& p : r->layer->parameters()) inputs.push_back(p);
+    torch::Tensor y;
+    {
+      torch::AutoGradMode on(true);
+      y = r->layer->forward(x, r->in, nullptr, nullptr);
+    }
+    auto g = torch::autograd::grad({y}, inputs, {grads[0]}, /*retain_graph=*/false, /*create_graph=*/false,
+                                   /*allow_unused=*/true);
+    g.push_back(torch::Tensor());  // layer
+    g.push_back(torch::Tensor());  // in
+    return g;
+  }
+};
+
+torch::Tensor CheckpointedLayer(Qwen2Layer& layer, const torch::Tensor& x, const LayerInputs& in) {
+  auto params = layer->parameters();
+  return LayerCheckpointFn::apply(x, at::TensorList(params), layer.get(), &in)[0];
+}
+
+}  // namespace
+
 int64_t KvCache::batch() const { return key_valid.size(0); }
 int64_t KvCache::capacity() const { return key_valid.size(1); }
 
@@ -158,13 +253,11 @@ Qwen2ForCausalLMImpl::Qwen2ForCausalLMImpl(io::Qwen2Config config) : config_(std
     torch::NoGradGuard ng;
     lm_head_.normal_(0.0, config_.initializer_range);
   }
-  const int64_t D = config_.HeadDim();
-  // inv_freq = 1 / theta^(2i / D), computed in float32 as HF does.
-  auto exponents = torch::arange(0, D, 2, torch::kInt64).to(torch::kFloat32) / static_cast<double>(D);
-  inv_freq_ = register_buffer("inv_freq", 1.0 / torch::pow(torch::scalar_tensor(config_.rope_theta, torch::kFloat32).to(torch::kFloat32), exponents));
+  inv_freq_ = register_buffer("inv_freq", RopeInverseFrequencies(config_));
 }
 
 at::Device Qwen2ForCausalLMImpl::device() const { return lm_head_.device(); }
+at::ScalarType Qwen2ForCausalLMImpl::dtype() const { return lm_head_.scalar_type(); }
 
 at::Tensor Qwen2ForCausalLMImpl::Logits(const at::Tensor& hidden) { return torch::matmul(hidden, lm_head_.t()); }
 
@@ -216,28 +309,41 @@ at::Tensor Qwen2ForCausalLMImpl::Run(const at::Tensor& tokens_in, const at::Tens
     key_valid = valid;
   }
   pos = pos.clamp_min(0);
-  const int64_t S = key_valid.size(1);
-  // Additive mask [B, 1, 1, T, S]: query i (slot offset + i) sees valid slots j <= offset + i,
-  // and always itself, so fully padded rows stay finite.
-  auto q_slot = torch::arange(offset, offset + T, torch::TensorOptions().dtype(torch::kInt64).device(device()));
-  auto k_slot = torch::arange(0, S, torch::TensorOptions().dtype(torch::kInt64).device(device()));
-  auto causal = k_slot.unsqueeze(0) <= q_slot.unsqueeze(1);                            // [T, S]
-  auto self = k_slot.unsqueeze(0) == q_slot.unsqueeze(1);                              // [T, S]
-  auto allowed = (causal.unsqueeze(0) & key_valid.unsqueeze(1)) | self.unsqueeze(0);  // [B, T, S]
-  auto dtype = lm_head_.scalar_type();
-  auto mask = torch::zeros({B, T, S}, torch::TensorOptions().dtype(dtype).device(device()))
-                  .masked_fill(allowed.logical_not(), std::numeric_limits<float>::lowest())
+  LayerInputs in;
+  in.offset = offset;
+  const auto dtype = lm_head_.scalar_type();
+  if (!cache && memory_.attention_block > 0) {
+    in.block = memory_.attention_block;
+    in.key_valid = key_valid;
+  } else {
+    const int64_t S = key_valid.size(1);
+    // Additive mask [B, 1, 1, T, S]: query i (slot offset + i) sees valid slots j <= offset + i,
+    // and always itself, so fully padded rows stay finite.
+    auto q_slot = torch::arange(offset, offset + T, torch::TensorOptions().dtype(torch::kInt64).device(device()));
+    auto k_slot = torch::arange(0, S, torch::TensorOptions().dtype(torch::kInt64).device(device()));
+    auto causal = k_slot.unsqueeze(0) <= q_slot.unsqueeze(1);                            // [T, S]
+    auto self = k_slot.unsqueeze(0) == q_slot.unsqueeze(1);                              // [T, S]
+    auto allowed = (causal.unsqueeze(0) & key_valid.unsqueeze(1)) | self.unsqueeze(0);  // [B, T, S]
+    in.mask = torch::zeros({B, T, S}, torch::TensorOptions().dtype(dtype).device(device()))
+                  .masked_fill(allowed.logical_not(), MaskedScore(dtype))
                   .view({B, 1, 1, T, S});
+  }
   // Rotary tables [B, 1, T, D].
   auto freqs = pos.to(torch::kFloat32).unsqueeze(-1) * inv_freq_;  // [B, T, D/2]
   auto emb = torch::cat({freqs, freqs}, -1);
-  auto cos = emb.cos().to(dtype).unsqueeze(1), sin = emb.sin().to(dtype).unsqueeze(1);
+  in.cos = emb.cos().to(dtype).unsqueeze(1);
+  in.sin = emb.sin().to(dtype).unsqueeze(1);
 
   auto x = model_->embed_tokens(tokens);
+  const bool checkpoint = memory_.gradient_checkpointing && !cache && torch::GradMode::is_enabled();
   for (size_t l = 0; l < model_->layers.size(); ++l) {
+    if (checkpoint) {
+      x = CheckpointedLayer(model_->layers[l], x, in);
+      continue;
+    }
     torch::Tensor* kc = cache ? &cache->k[l] : nullptr;
     torch::Tensor* vc = cache ? &cache->v[l] : nullptr;
-    x = model_->layers[l]->forward(x, cos, sin, mask, kc, vc, offset);
+    x = model_->layers[l]->forward(x, in, kc, vc);
   }
   if (cache) cache->length += T;
   return model_->norm(x);

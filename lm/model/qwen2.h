@@ -1,7 +1,9 @@
-// Qwen2 decoder-only transformer (Qwen2ForCausalLM as in Hugging Face transformers'
-// modeling_qwen2.py): token embedding, pre-norm blocks of grouped-query attention
-// (q/k/v biases, no o bias, rotary embeddings with rope_theta) and SwiGLU MLP,
-// RMSNorm, tied or untied lm_head. Parameter names are the HF tensor names
+// Decoder-only transformer for the Qwen2 and LLaMA families, one code path
+// (Qwen2ForCausalLM / LlamaForCausalLM as in Hugging Face transformers'
+// modeling_qwen2.py / modeling_llama.py): token embedding, pre-norm blocks of
+// grouped-query attention (q/k/v and o biases as the config says, rotary embeddings
+// with rope_theta and optional llama3 scaling) and SwiGLU MLP (optional biases),
+// RMSNorm, tied or untied lm_head. The class keeps its historical name. Parameter names are the HF tensor names
 // (named_parameters() yields "model.layers.0.self_attn.q_proj.weight", ...).
 //
 // This header keeps <torch/torch.h> out: only the module base is included.
@@ -33,6 +35,15 @@ struct KvCache {
   void SelectRows(const at::Tensor& rows);
 };
 
+// Memory-saving switches for training (all off = the reference computation).
+struct MemoryOptions {
+  bool gradient_checkpointing = false;  // keep only each decoder layer's input; recompute the layer in backward
+  int64_t attention_block = 0;          // > 0: block-wise online-softmax attention (lm/model/attention.h) with
+                                        // blocks of this many queries/keys in the uncached forward; 0: naive
+  int64_t logits_chunk = 0;             // > 0: TokenLogProbs computes log-softmax/entropy over this many
+                                        // positions at a time, recomputing them in backward; 0: whole batch
+};
+
 class Qwen2BackboneImpl;  // "model.*" (embed_tokens, layers, norm), defined in qwen2.cpp
 
 class Qwen2ForCausalLMImpl : public torch::nn::Module {
@@ -61,10 +72,18 @@ class Qwen2ForCausalLMImpl : public torch::nn::Module {
 
   const io::Qwen2Config& config() const { return config_; }
   at::Device device() const;
+  at::ScalarType dtype() const;       // parameters' dtype (float32, or bfloat16 for mixed precision)
+  const at::Tensor& lm_head_weight() const { return lm_head_; }  // [V, d]
+
+  const MemoryOptions& memory_options() const { return memory_; }
+  void set_memory_options(const MemoryOptions& m) { memory_ = m; }
+  // HF's model.gradient_checkpointing_enable() / verl's model.enable_gradient_checkpointing.
+  void enable_gradient_checkpointing(bool on = true) { memory_.gradient_checkpointing = on; }
 
  private:
   at::Tensor Run(const at::Tensor& tokens, const at::Tensor& attention_mask, KvCache* cache);
   io::Qwen2Config config_;
+  MemoryOptions memory_;
   std::shared_ptr<Qwen2BackboneImpl> model_;
   at::Tensor lm_head_;  // [V, d]; the embedding matrix when tied
   at::Tensor inv_freq_;  // [D/2] rotary inverse frequencies (buffer, not saved)

@@ -66,11 +66,15 @@ struct TokenizerState {
   std::unordered_map<int32_t, size_t> added_by_id;   // id -> index in `added`
   bool first_byte[256] = {};
   int32_t vocab_size = 0;
+  // post_processor TemplateProcessing "single": ids around sequence A.
+  std::vector<int32_t> special_prefix, special_suffix;
 
   void ParsePreTokenizer(const Json& root);
   void AddPreTokenizerStep(const Json& node, const std::string& field, bool last);
   void ParseAddedTokens(const Json& root);
-  void CheckDecoder(const Json& root) const;
+  void CheckDecoder(const Json& root);  // and reads the post_processor
+  void ParsePostProcessor(const Json& node, const std::string& field);
+  void ParseTemplate(const Json& node, const std::string& field);
   void EncodeSection(std::string_view text, std::vector<int32_t>* out) const;
   const AddedToken* MatchAdded(std::string_view text, size_t i) const;
 };
@@ -174,18 +178,60 @@ void TokenizerState::ParseAddedTokens(const Json& root) {
   }
 }
 
-void TokenizerState::CheckDecoder(const Json& root) const {
+void TokenizerState::CheckDecoder(const Json& root) {
   auto it = root.find("decoder");
   if (it == root.end() || it->is_null() || TypeOf(*it) != "ByteLevel")
     throw Error("unsupported decoder " + (it == root.end() ? std::string("(missing)") : it->dump()),
                 Where(file, 0, "decoder"), "only the ByteLevel decoder is implemented");
   auto pp = root.find("post_processor");
-  if (pp != root.end() && !pp->is_null()) {
-    std::string t = TypeOf(*pp);
-    if (t != "ByteLevel" && t != "TemplateProcessing" && t != "Sequence")
-      throw Error("unsupported post_processor type '" + t + "'", Where(file, 0, "post_processor.type"),
-                  "Encode never adds BOS/EOS; supported: ByteLevel, TemplateProcessing, Sequence, null");
+  if (pp != root.end() && !pp->is_null()) ParsePostProcessor(*pp, "post_processor");
+}
+
+// post_processor: null | ByteLevel (offsets only: no ids) | TemplateProcessing |
+// Sequence of these (HF tokenizers' processors/{byte_level,template,sequence}.rs).
+void TokenizerState::ParsePostProcessor(const Json& node, const std::string& field) {
+  const std::string t = TypeOf(node);
+  if (t == "ByteLevel") return;
+  if (t == "TemplateProcessing") return ParseTemplate(node, field);
+  if (t == "Sequence") {
+    auto list = node.find("processors");
+    if (list == node.end() || !list->is_array())
+      throw Error("Sequence needs a 'processors' list", Where(file, 0, field + ".processors"));
+    for (size_t k = 0; k < list->size(); ++k)
+      ParsePostProcessor((*list)[k], field + ".processors[" + std::to_string(k) + "]");
+    return;
   }
+  throw Error("unsupported post_processor type '" + t + "'", Where(file, 0, field + ".type"),
+              "supported: ByteLevel, TemplateProcessing, Sequence, null");
+}
+
+// "single": [{"SpecialToken": {"id": NAME}} ..., {"Sequence": {"id": "A"}}, ...]; NAME's
+// ids come from "special_tokens". Tokens before A are the prefix (LLaMA-3's
+// <|begin_of_text|>), after A the suffix.
+void TokenizerState::ParseTemplate(const Json& node, const std::string& field) {
+  auto single = node.find("single");
+  if (single == node.end() || !single->is_array())
+    throw Error("TemplateProcessing needs a 'single' template", Where(file, 0, field + ".single"));
+  const Json* specials = node.contains("special_tokens") ? &node["special_tokens"] : nullptr;
+  bool seen_a = false;
+  for (size_t k = 0; k < single->size(); ++k) {
+    const Json& item = (*single)[k];
+    const std::string at = field + ".single[" + std::to_string(k) + "]";
+    if (item.contains("Sequence")) {
+      if (seen_a) throw Error("the single template names a sequence twice", Where(file, 0, at));
+      seen_a = true;
+      continue;
+    }
+    if (!item.contains("SpecialToken") || !item["SpecialToken"].contains("id"))
+      throw Error("expected {\"SpecialToken\": {...}} or {\"Sequence\": {...}}", Where(file, 0, at));
+    const Json& name = item["SpecialToken"]["id"];
+    if (!name.is_string() || !specials || !specials->contains(name.get<std::string>()))
+      throw Error("special token " + name.dump() + " is not in special_tokens", Where(file, 0, at));
+    const Json& ids = (*specials)[name.get<std::string>()]["ids"];
+    if (!ids.is_array()) throw Error("special_tokens entry has no 'ids' list", Where(file, 0, field + ".special_tokens"));
+    for (const auto& id : ids) (seen_a ? special_suffix : special_prefix).push_back(id.get<int32_t>());
+  }
+  if (!seen_a) throw Error("the single template has no {\"Sequence\": {\"id\": \"A\"}}", Where(file, 0, field + ".single"));
 }
 
 // Longest added token starting at text[i], or nullptr.
@@ -295,6 +341,18 @@ std::vector<int32_t> Tokenizer::Encode(std::string_view text, bool allow_special
   im.EncodeSection(rest, &out);
   return out;
 }
+
+std::vector<int32_t> Tokenizer::EncodeWithSpecialTokens(std::string_view text, bool allow_special) const {
+  const TokenizerState& im = *impl_->st;
+  std::vector<int32_t> out = im.special_prefix;
+  auto body = Encode(text, allow_special);
+  out.insert(out.end(), body.begin(), body.end());
+  out.insert(out.end(), im.special_suffix.begin(), im.special_suffix.end());
+  return out;
+}
+
+const std::vector<int32_t>& Tokenizer::SpecialPrefix() const { return impl_->st->special_prefix; }
+const std::vector<int32_t>& Tokenizer::SpecialSuffix() const { return impl_->st->special_suffix; }
 
 std::string Tokenizer::Decode(const std::vector<int32_t>& ids, bool skip_special) const {
   const TokenizerState& im = *impl_->st;

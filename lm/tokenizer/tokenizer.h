@@ -27,7 +27,13 @@ class Tokenizer {
 
   // Encodes text; special/added tokens in the text are matched when
   // allow_special is true (as HF does for added tokens). Thread-safe.
+  // Never adds the post_processor's tokens (callers that build prompts decide on BOS).
   std::vector<int32_t> Encode(std::string_view text, bool allow_special = true) const;
+  // Encode wrapped in tokenizer.json's post_processor template for a single sequence,
+  // as HF's add_special_tokens=True (LLaMA-3.1: <|begin_of_text|> first; Qwen: nothing).
+  std::vector<int32_t> EncodeWithSpecialTokens(std::string_view text, bool allow_special = true) const;
+  const std::vector<int32_t>& SpecialPrefix() const;  // ids the template puts before the text
+  const std::vector<int32_t>& SpecialSuffix() const;  // ... and after it
   std::string Decode(const std::vector<int32_t>& ids, bool skip_special = false) const;
 
   int32_t TokenToId(std::string_view token) const;  // -1 when absent

@@ -1,4 +1,4 @@
-// DistContext over c10d::ProcessGroupGloo (libtorch 1.13.1's API: Options with a
+// DistContext over c10d::ProcessGroupGloo, or ProcessGroupNCCL in a CUDA build (libtorch 1.13.1's API: Options with a
 // timeout, createDeviceFor{Hostname,Interface}, TCPStore / FileStore rendezvous).
 #include "train/dist/dist.h"
 
@@ -13,6 +13,10 @@
 #include <torch/csrc/distributed/c10d/FileStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#ifdef UPT_WITH_NCCL  // set by train/dist/CMakeLists.txt for a CUDA LibTorch
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#include <torch/cuda.h>
+#endif
 
 #include "core/error.h"
 #include "core/log.h"
@@ -72,9 +76,31 @@ Rendezvous RendezvousFromEnvironment() {
   return rv;
 }
 
+namespace {
+
+// UPT_DIST_BACKEND: gloo | nccl | auto (default: nccl when this build has NCCL and a
+// GPU is visible, else gloo).
+bool UseNccl() {
+  const std::string b = Env("UPT_DIST_BACKEND");
+  if (!b.empty() && b != "auto" && b != "gloo" && b != "nccl")
+    throw Error("UPT_DIST_BACKEND='" + b + "' is not gloo, nccl or auto", "env UPT_DIST_BACKEND");
+#ifdef UPT_WITH_NCCL
+  if (b == "nccl") return true;
+  return b != "gloo" && torch::cuda::is_available();
+#else
+  if (b == "nccl")
+    throw Error("UPT_DIST_BACKEND=nccl but this build has no NCCL (libtorch without CUDA)", "env UPT_DIST_BACKEND",
+                "build against a CUDA LibTorch: ./scripts/build -DTorch_DIR=/path/to/libtorch/share/cmake/Torch");
+  return false;
+#endif
+}
+
+}  // namespace
+
 struct DistContext::Impl {
   c10::intrusive_ptr<c10d::Store> store;
-  c10::intrusive_ptr<c10d::ProcessGroupGloo> pg;
+  c10::intrusive_ptr<c10d::ProcessGroup> pg;  // ProcessGroupGloo or ProcessGroupNCCL
+  bool nccl = false;
   std::chrono::milliseconds timeout{60000};
   int rank = 0, world = 1;
 
@@ -143,6 +169,22 @@ DistContext DistContext::Create(const Rendezvous& rv, const DistOptions& opts) {
                 rv.rank == 0 ? "MASTER_PORT may be in use: pick another port (upt launch picks a free one)"
                              : "is rank 0 running and MASTER_ADDR/MASTER_PORT reachable from this host?");
   }
+  impl->nccl = UseNccl();
+#ifdef UPT_WITH_NCCL
+  if (impl->nccl) {
+    try {
+      auto no = c10d::ProcessGroupNCCL::Options::create();
+      no->timeout = impl->timeout;
+      impl->pg = c10::make_intrusive<c10d::ProcessGroupNCCL>(impl->store, rv.rank, rv.world_size, no);
+    } catch (const std::exception& e) {
+      throw Error(fmt::format("rank {}/{}: cannot create the NCCL process group", rv.rank, rv.world_size),
+                  "c10d/nccl: " + FirstLine(e.what()), "set UPT_DIST_BACKEND=gloo to use Gloo instead");
+    }
+    LogDebug("dist: rank {}/{} joined {} (nccl)", rv.rank, rv.world_size, where);
+    ctx.impl_ = std::move(impl);
+    return ctx;
+  }
+#endif
   try {
     auto go = c10d::ProcessGroupGloo::Options::create(impl->timeout);
     if (!rv.interface.empty())
@@ -304,6 +346,36 @@ std::vector<double> DistContext::AllGather(const std::vector<double>& local) {
 
 std::vector<std::int64_t> DistContext::AllGather(const std::vector<std::int64_t>& local) {
   return distributed() ? GatherVectors(*impl_, local, at::kLong) : local;
+}
+
+const char* DistContext::backend() const {
+  if (!distributed()) return "none";
+  return impl_->nccl ? "nccl" : "gloo";
+}
+
+at::Tensor DistContext::ReduceScatterSum(const at::Tensor& flat) {
+  if (!distributed()) return flat;
+  UPT_CHECK(flat.numel() % world_size_ == 0, "ReduceScatterSum: buffer not divisible by world size");
+  const int64_t n = flat.numel() / world_size_;
+  if (impl_->nccl) {
+    std::vector<at::Tensor> out{at::empty({n}, flat.options())};
+    std::vector<std::vector<at::Tensor>> in(1);
+    for (int r = 0; r < world_size_; ++r) in[0].push_back(flat.narrow(0, r * n, n));
+    impl_->Run("reduce-scatter of gradients", [&] { return impl_->pg->reduce_scatter(out, in); });
+    return out[0];
+  }
+  std::vector<at::Tensor> one{flat};  // Gloo: no reduce_scatter in ProcessGroupGloo (1.13)
+  impl_->Run("all-reduce of gradients", [&] { return impl_->pg->allreduce(one); });
+  return flat.narrow(0, rank_ * n, n);
+}
+
+at::Tensor DistContext::AllGatherShards(const at::Tensor& shard) {
+  if (!distributed()) return shard;
+  std::vector<at::Tensor> in{shard.contiguous()};
+  std::vector<std::vector<at::Tensor>> out(1);
+  for (int r = 0; r < world_size_; ++r) out[0].push_back(at::empty_like(in[0]));
+  impl_->Run("all-gather of parameters", [&] { return impl_->pg->allgather(out, in); });
+  return at::cat(out[0]);
 }
 
 void DistContext::Barrier() {

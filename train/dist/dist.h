@@ -1,5 +1,7 @@
 // Data-parallel collectives for the trainer over PyTorch's c10d process groups
-// (ProcessGroupGloo on CPU). See docs/distributed.md.
+// (ProcessGroupGloo on CPU; ProcessGroupNCCL when libtorch has CUDA and
+// UPT_DIST_BACKEND=nccl, or by default when the build has NCCL and a GPU is visible).
+// See docs/distributed.md.
 //
 // Rendezvous follows torchrun / SLURM conventions: RANK, WORLD_SIZE, LOCAL_RANK,
 // MASTER_ADDR, MASTER_PORT (TCPStore served by rank 0), or UPT_DIST_FILESTORE=path
@@ -82,6 +84,15 @@ class DistContext {
   void BroadcastParameters(const std::vector<at::Tensor>& params, int root = 0);
   // In-place sum over ranks of a list of dense CPU tensors (same shapes on all ranks).
   void AllReduceSum(std::vector<at::Tensor>& tensors);
+
+  // ZeRO collectives on a flat float32 buffer split into world_size equal slices.
+  // ReduceScatterSum: flat [world * n] summed over ranks, returns this rank's slice [n]
+  // (NCCL: reduce_scatter; Gloo, which lacks it: all-reduce of the whole buffer, then the slice).
+  // AllGatherShards: every rank's slice [n] concatenated in rank order -> [world * n].
+  // One process: the identity (returns flat / shard).
+  at::Tensor ReduceScatterSum(const at::Tensor& flat);
+  at::Tensor AllGatherShards(const at::Tensor& shard);
+  const char* backend() const;  // "none" (one process), "gloo" or "nccl"
 
   // Elementwise sums over ranks (metric reduction); sizes must agree across ranks.
   std::vector<double> AllReduceSum(const std::vector<double>& local);

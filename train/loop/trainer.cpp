@@ -18,6 +18,7 @@
 #include "lm/model/checkpoint.h"
 #include "train/loop/checkpoint.h"
 #include "train/loop/config/train_data.h"
+#include "train/loop/model_memory.h"
 #include "train/loop/preset_config.h"
 #include "train/loop/prompt.h"
 #include "train/loop/rows.h"
@@ -25,6 +26,7 @@
 #include "train/loop/validate.h"
 #include "train/dist/dist.h"
 #include "train/dist/shard.h"
+#include "train/dist/zero.h"
 #include "train/upge/hpt_route.h"
 #include "verifiers/reward.h"
 #include "verifiers/verify.h"
@@ -42,7 +44,7 @@ struct Run {
   lm::Qwen2ForCausalLM model{nullptr};
   std::unique_ptr<PromptFormat> format;
   std::unique_ptr<lm::Generator> generator;
-  std::unique_ptr<torch::optim::AdamW> optimizer;
+  std::unique_ptr<torch::optim::Optimizer> optimizer;  // AdamW, or ZeRO/bf16 AdamW (model_memory.h)
   std::vector<TrainExample> data;
   std::vector<std::vector<int32_t>> prompts;  // tokenised prompt per example
   std::vector<datasets::Benchmark> val_sets;
@@ -373,15 +375,13 @@ void Setup(Run& run, const std::string& weights_dir) {
   if (cfg.trainer.threads > 0) torch::set_num_threads(cfg.trainer.threads);
   run.tokenizer = lm::Tokenizer::FromFile(cfg.model.path + "/tokenizer.json");
   run.model = lm::LoadQwen2(weights_dir, lm::ParseDevice(cfg.trainer.device));
+  ConfigureModelMemory(run.model, cfg);
   run.format = std::make_unique<PromptFormat>(cfg.model.prompt_template, &run.tokenizer);
   std::vector<int32_t> stop, banned;
   lm::DefaultSpecialIds(cfg.model.path, &stop, &banned);
   stop = lm::BuildStopSet(cfg.model.path, run.tokenizer, run.format->name()).ids;  // same set as `upt generate`
   run.generator = std::make_unique<lm::Generator>(run.model.ptr(), &run.tokenizer, stop, banned);
-  const auto& o = cfg.actor.optim;
-  run.optimizer = std::make_unique<torch::optim::AdamW>(
-      run.model->parameters(),
-      torch::optim::AdamWOptions(o.lr).betas(std::make_tuple(o.beta1, o.beta2)).eps(o.eps).weight_decay(o.weight_decay));
+  run.optimizer = MakeTrainOptimizer(run.model, cfg, &run.dist);
   std::vector<TrainExample> all = LoadTrainData(cfg.data.train_files, cfg.trainer.seed);
   for (auto& ex : all) {  // prompts longer than data.max_prompt_length are dropped (verl filters them too)
     auto ids = run.format->Prompt(ex.problem);
@@ -519,6 +519,7 @@ TrainSummary RunTraining(const TrainConfig& config, const TrainRunOptions& opts)
     // 9. checkpoint
     const bool last = state.step == total;
     if (last || (cfg.trainer.save_freq > 0 && state.step % cfg.trainer.save_freq == 0)) {
+      dist::GatherOptimizerForSave(*run.optimizer);  // collective under ZeRO-2
       if (main_rank)
         summary.last_checkpoint = SaveCheckpoint(out, state, run.model, run.tokenizer.json_text(), *run.optimizer,
                                                  cfg.trainer.keep_checkpoints);

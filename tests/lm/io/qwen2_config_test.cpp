@@ -67,7 +67,7 @@ TEST(Qwen2ConfigTest, RoundTripsThroughJson) {
 
 TEST(Qwen2ConfigTest, RejectsUnsupportedFeaturesNamingTheField) {
   Json j = Json::parse(kQwen05);
-  j["model_type"] = "llama";
+  j["model_type"] = "mistral";
   EXPECT_THAT(ErrorOf(j), HasSubstr("config.json: field 'model_type'"));
   j = Json::parse(kQwen05);
   j["rope_scaling"] = {{"type", "yarn"}, {"factor", 4.0}};
@@ -87,6 +87,70 @@ TEST(Qwen2ConfigTest, RejectsUnsupportedFeaturesNamingTheField) {
   j = Json::parse(kQwen05);
   j["eos_token_id"] = 999999;
   EXPECT_THAT(ErrorOf(j), HasSubstr(">= vocab_size"));
+}
+
+// LLaMA-3.1-8B's config.json (as published on the Hugging Face hub).
+const char* kLlama31_8B = R"({
+  "architectures": ["LlamaForCausalLM"], "attention_bias": false, "attention_dropout": 0.0,
+  "bos_token_id": 128000, "eos_token_id": 128001, "hidden_act": "silu", "hidden_size": 4096,
+  "initializer_range": 0.02, "intermediate_size": 14336, "max_position_embeddings": 131072,
+  "mlp_bias": false, "model_type": "llama", "num_attention_heads": 32, "num_hidden_layers": 32,
+  "num_key_value_heads": 8, "pretraining_tp": 1, "rms_norm_eps": 1e-05,
+  "rope_scaling": {"factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+                   "original_max_position_embeddings": 8192, "rope_type": "llama3"},
+  "rope_theta": 500000.0, "tie_word_embeddings": false, "torch_dtype": "bfloat16",
+  "transformers_version": "4.43.0.dev0", "use_cache": true, "vocab_size": 128256})";
+
+TEST(DecoderConfigTest, ParsesLlama31_8BConfig) {
+  auto c = ParseDecoderConfig(Json::parse(kLlama31_8B), "config.json");
+  EXPECT_EQ(c.family, ModelFamily::kLlama);
+  EXPECT_FALSE(c.qkv_bias);
+  EXPECT_FALSE(c.o_proj_bias);
+  EXPECT_FALSE(c.mlp_bias);
+  EXPECT_FALSE(c.tie_word_embeddings);
+  EXPECT_EQ(c.HeadDim(), 128);
+  EXPECT_TRUE(c.rope_scaling.llama3);
+  EXPECT_DOUBLE_EQ(c.rope_scaling.factor, 8.0);
+  EXPECT_DOUBLE_EQ(c.rope_scaling.high_freq_factor, 4.0);
+  EXPECT_EQ(c.rope_scaling.original_max_position_embeddings, 8192);
+  // Hugging Face reports 8,030,261,248 parameters for Llama-3.1-8B.
+  EXPECT_EQ(c.NumParameters(), 8030261248LL);
+  auto back = ParseDecoderConfig(Json::parse(DecoderConfigToJson(c).dump()), "again.json");
+  EXPECT_EQ(back.family, ModelFamily::kLlama);
+  EXPECT_EQ(back.NumParameters(), c.NumParameters());
+  EXPECT_DOUBLE_EQ(back.rope_scaling.low_freq_factor, 1.0);
+}
+
+TEST(DecoderConfigTest, LlamaBiasesFollowAttentionBiasAndMlpBias) {
+  Json j = Json::parse(kLlama31_8B);
+  j["attention_bias"] = true;
+  j["mlp_bias"] = true;
+  auto c = ParseDecoderConfig(j, "config.json");
+  EXPECT_TRUE(c.qkv_bias && c.o_proj_bias && c.mlp_bias);
+  EXPECT_EQ(c.NumParameters(), 8030261248LL + 32 * (4096 + 2 * 1024 + 4096 + 2 * 14336 + 4096));
+}
+
+TEST(DecoderConfigTest, UnsupportedRopeScalingIsAClearError) {
+  Json j = Json::parse(kLlama31_8B);
+  j["rope_scaling"]["rope_type"] = "yarn";
+  EXPECT_THAT(ErrorOf(j), HasSubstr("unsupported rope_scaling type 'yarn'"));
+  EXPECT_THAT(ErrorOf(j), HasSubstr("field 'rope_scaling'"));
+  j = Json::parse(kLlama31_8B);
+  j["rope_scaling"]["high_freq_factor"] = 0.5;
+  EXPECT_THAT(ErrorOf(j), HasSubstr("high_freq_factor"));
+  j = Json::parse(kLlama31_8B);
+  j["rope_scaling"] = {{"rope_type", "default"}};
+  EXPECT_FALSE(ParseDecoderConfig(j, "config.json").rope_scaling.llama3);
+}
+
+TEST(DecoderConfigTest, Qwen2JsonKeepsItsHistoricalKeys) {
+  auto c = ParseQwen2Config(Json::parse(kQwen05), "config.json");
+  auto j = Qwen2ConfigToJson(c);
+  EXPECT_EQ(j["model_type"], "qwen2");
+  EXPECT_TRUE(j["rope_scaling"].is_null());
+  EXPECT_FALSE(j.contains("attention_bias"));
+  EXPECT_TRUE(c.qkv_bias);
+  EXPECT_FALSE(c.o_proj_bias);
 }
 
 }  // namespace

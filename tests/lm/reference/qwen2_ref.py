@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Plain-PyTorch Qwen2 (following Hugging Face transformers' modeling_qwen2.py) and a
+"""Plain-PyTorch Qwen2 / LLaMA (following Hugging Face transformers' modeling_qwen2.py,
+modeling_llama.py and modeling_rope_utils.py) and a
 pure-Python safetensors reader/writer, used to make the reference fixture for upt's
 libtorch model and by benchmarks/lm/model/py_side_by_side.py. Needs only python3-torch."""
 import json
@@ -48,6 +49,25 @@ def read_safetensors(path):
     return out
 
 
+# ---- RoPE scaling ----
+def llama3_inv_freq(inv_freq, rs):
+    """LLaMA-3.1 frequency scaling written from the formula of transformers'
+    _compute_llama3_parameters, elementwise: wavelength w = 2 pi / f; w < L/high: f;
+    w > L/low: f / factor; else (1 - s) f / factor + s f with s = (L / w - low) / (high - low)."""
+    L, lo, hi, fac = rs["original_max_position_embeddings"], rs["low_freq_factor"], rs["high_freq_factor"], rs["factor"]
+    out = []
+    for f in inv_freq.tolist():
+        w = 2 * math.pi / f
+        if w < L / hi:
+            out.append(f)
+        elif w > L / lo:
+            out.append(f / fac)
+        else:
+            s = (L / w - lo) / (hi - lo)
+            out.append((1 - s) * f / fac + s * f)
+    return torch.tensor(out, dtype=torch.float64)
+
+
 # ---- model ----
 class Qwen2:
     """Functional Qwen2ForCausalLM over a dict of HF-named weights."""
@@ -59,6 +79,14 @@ class Qwen2:
         self.hd = cfg.get("head_dim") or cfg["hidden_size"] // cfg["num_attention_heads"]
         d = self.hd
         self.inv_freq = 1.0 / (cfg.get("rope_theta", 10000.0) ** (torch.arange(0, d, 2, dtype=torch.int64).float() / d))
+        rs = cfg.get("rope_scaling")
+        if rs and rs.get("rope_type", rs.get("type")) == "llama3":
+            self.inv_freq = llama3_inv_freq(self.inv_freq.double(), rs)
+
+    def lin(self, h, name):
+        """h @ W.T (+ b when the checkpoint has the bias: Qwen2 q/k/v, LLaMA attention_bias / mlp_bias)."""
+        y = h @ self.w[name + ".weight"].T
+        return y + self.w[name + ".bias"] if name + ".bias" in self.w else y
 
     def rms(self, x, w):
         h = x.to(torch.float32) if self.dtype != torch.float64 else x
@@ -80,9 +108,9 @@ class Qwen2:
         B, T, _ = x.shape
         H, Hk, D = c["num_attention_heads"], c["num_key_value_heads"], self.hd
         h = self.rms(x, w[p + "input_layernorm.weight"])
-        q = (h @ w[p + "self_attn.q_proj.weight"].T + w[p + "self_attn.q_proj.bias"]).view(B, T, H, D).transpose(1, 2)
-        k = (h @ w[p + "self_attn.k_proj.weight"].T + w[p + "self_attn.k_proj.bias"]).view(B, T, Hk, D).transpose(1, 2)
-        v = (h @ w[p + "self_attn.v_proj.weight"].T + w[p + "self_attn.v_proj.bias"]).view(B, T, Hk, D).transpose(1, 2)
+        q = self.lin(h, p + "self_attn.q_proj").view(B, T, H, D).transpose(1, 2)
+        k = self.lin(h, p + "self_attn.k_proj").view(B, T, Hk, D).transpose(1, 2)
+        v = self.lin(h, p + "self_attn.v_proj").view(B, T, Hk, D).transpose(1, 2)
         q = q * cos + self.rot(q) * sin
         k = k * cos + self.rot(k) * sin
         if cache is not None:
@@ -94,10 +122,10 @@ class Qwen2:
         v = v.repeat_interleave(H // Hk, dim=1)
         s = q @ k.transpose(-1, -2) / math.sqrt(D) + mask
         a = torch.softmax(s.to(torch.float32), -1).to(q.dtype) @ v
-        x = x + a.transpose(1, 2).reshape(B, T, H * D) @ w[p + "self_attn.o_proj.weight"].T
+        x = x + self.lin(a.transpose(1, 2).reshape(B, T, H * D), p + "self_attn.o_proj")
         h = self.rms(x, w[p + "post_attention_layernorm.weight"])
-        g = torch.nn.functional.silu(h @ w[p + "mlp.gate_proj.weight"].T) * (h @ w[p + "mlp.up_proj.weight"].T)
-        return x + g @ w[p + "mlp.down_proj.weight"].T
+        g = torch.nn.functional.silu(self.lin(h, p + "mlp.gate_proj")) * self.lin(h, p + "mlp.up_proj")
+        return x + self.lin(g, p + "mlp.down_proj")
 
     def forward(self, tokens, attn_mask=None, cache=None, past_len=0, past_mask=None, pos=None):
         """tokens [B,T]; attn_mask [B,T] 1=token; positions = cumsum(mask)-1 (HF generate)."""

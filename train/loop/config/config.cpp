@@ -1,4 +1,5 @@
 #include "train/loop/config/config.h"
+#include "train/loop/config/memory_plan.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -131,6 +132,7 @@ void Require(bool ok, const std::string& key, const std::string& what) {
 }  // namespace
 
 void ValidateConfig(const TrainConfig& c) {
+  ValidateMemoryOptions(c);  // train/loop/config/memory_plan.h
   Require(c.rollout.n >= 1, "rollout.n", "must be >= 1");
   Require(c.rollout.temperature >= 0, "rollout.temperature", "must be >= 0");
   Require(c.rollout.top_p > 0 && c.rollout.top_p <= 1, "rollout.top_p", "must be in (0, 1]");

@@ -18,9 +18,13 @@ namespace upt::train {
 struct ModelOptions {
   std::string path;              // HF directory: config.json + *.safetensors + tokenizer.json
   std::string prompt_template = "auto";  // auto | a chat template name (lm/tokenizer/chat_template.h)
+  bool enable_gradient_checkpointing = false;  // recompute each decoder layer in backward
+  int attention_block_size = 0;  // > 0: block-wise online-softmax attention (no [B, H, T, S])
   template <class V>
   void ForEach(V&& v) {
     v("path", path, "HF checkpoint directory (config.json, model.safetensors, tokenizer.json)");
+    v("enable_gradient_checkpointing", enable_gradient_checkpointing, "keep only each decoder layer's input and recompute the layer in backward (verl's key)");
+    v("attention_block_size", attention_block_size, "> 0: block-wise online-softmax attention with blocks of this many tokens; 0 = naive [B, H, T, S] scores");
     v("prompt_template", prompt_template, "auto (toy for a toy tokenizer, else qwen25-math) | qwen25-math | qwen-chat | plain | llama-qa | toy");
   }
 };
@@ -87,6 +91,17 @@ struct OptimOptions {
   }
 };
 
+// verl's actor.fsdp_config, as far as upt's ZeRO optimizer (train/dist/zero.h) goes.
+struct FsdpOptions {
+  std::string param_dtype = "";  // "" = trainer.dtype; bf16 | fp32 (verl's mixed_precision.param_dtype)
+  int zero_stage = 0;            // 0: every rank holds the optimizer state; 2: sharded (ZeRO-2)
+  template <class V>
+  void ForEach(V&& v) {
+    v("param_dtype", param_dtype, "bf16 | fp32; empty = trainer.dtype");
+    v("zero_stage", zero_stage, "0 = replicated optimizer state, 2 = ZeRO-2 (fp32 master + AdamW state sharded over ranks)");
+  }
+};
+
 struct ActorOptions {
   double clip_ratio_low = 0.2;    // PPO clip ε below 1 (used when the preset clips)
   double clip_ratio_high = 0.2;   // ε above 1 (DAPO clip-higher when > low)
@@ -97,7 +112,9 @@ struct ActorOptions {
   double max_grad_norm = 80.0;    // skip the optimizer step above this (or non-finite)
   int ppo_mini_batch_size = 64;   // prompts per optimizer step (× n rows)
   int ppo_epochs = 1;
+  int logits_chunk_size = 0;      // > 0: log-probs/entropy over this many positions at a time
   OptimOptions optim;
+  FsdpOptions fsdp_config;
   template <class V>
   void ForEach(V&& v) {
     v("clip_ratio_low", clip_ratio_low, "PPO ratio clip below 1 (when the preset clips)");
@@ -109,7 +126,9 @@ struct ActorOptions {
     v("max_grad_norm", max_grad_norm, "skip a step whose pre-clip norm is above this or non-finite");
     v("ppo_mini_batch_size", ppo_mini_batch_size, "prompts per optimizer step (rows = prompts x n)");
     v("ppo_epochs", ppo_epochs, "passes over each rollout batch");
+    v("logits_chunk_size", logits_chunk_size, "> 0: log-softmax and entropy over this many positions at a time, recomputed in backward (no [T, V] logits); 0 = whole batch");
     v("optim", optim, "");
+    v("fsdp_config", fsdp_config, "");
   }
 };
 
@@ -147,6 +166,7 @@ struct TrainerOptions {
   int threads = 0;             // intra-op threads; 0 = torch default
   std::string out_dir = "runs/train";
   int keep_checkpoints = 2;    // newest N checkpoints kept; 0 = all
+  std::string dtype = "fp32";  // fp32 | bf16 (bf16 weights/activations, fp32 master weights and AdamW state)
   template <class V>
   void ForEach(V&& v) {
     v("total_training_steps", total_training_steps, "training steps");
@@ -158,6 +178,7 @@ struct TrainerOptions {
     v("threads", threads, "torch intra-op threads; 0 = default");
     v("out_dir", out_dir, "run directory (logs, checkpoints)");
     v("keep_checkpoints", keep_checkpoints, "keep the newest N checkpoints; 0 = all");
+    v("dtype", dtype, "fp32 | bf16: parameter/activation dtype (bf16 keeps fp32 master weights and AdamW state)");
   }
 };
 

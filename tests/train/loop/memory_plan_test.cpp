@@ -1,0 +1,93 @@
+// The memory plan's arithmetic: paper model sizes, what each switch removes, the
+// paper's three models on 8 x 80 GiB, byte-size parsing.
+#include "train/loop/config/memory_plan.h"
+
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "lm/io/known_configs.h"
+
+namespace upt::train {
+namespace {
+
+constexpr double kGiB = 1024.0 * 1024 * 1024;
+
+MemoryPlanInput PaperInput(const std::string& model) {
+  MemoryPlanInput in;
+  in.model = *lm::io::KnownConfig(model);
+  in.world_size = 8;
+  in.bf16 = true;
+  in.zero2 = true;
+  in.gradient_checkpointing = true;
+  in.attention_block = 512;
+  in.logits_chunk = 1024;
+  in.micro_batch_rows = 1;
+  in.seq_len = 1024 + 8192;  // max_prompt_length + max_response_length
+  in.rollout_rows = 16;      // concurrent generation rows per GPU
+  in.rollout_len = 1024 + 8192;
+  in.baseline_bytes = 1 * kGiB;
+  return in;
+}
+
+TEST(MemoryPlanTest, PaperModelsHaveTheirPublishedSizes) {
+  EXPECT_EQ(lm::io::KnownConfig("Qwen2.5-Math-1.5B")->NumParameters(), 1543714304LL);
+  EXPECT_EQ(lm::io::KnownConfig("models/Qwen2.5-Math-7B/")->NumParameters(), 7615616512LL);
+  EXPECT_EQ(lm::io::KnownConfig("meta-llama/Meta-Llama-3.1-8B")->NumParameters(), 8030261248LL);
+  EXPECT_FALSE(lm::io::KnownConfig("gpt2").has_value());
+}
+
+TEST(MemoryPlanTest, Fp32UnshardedSevenBDoesNotFitAndThePaperSettingsDo) {
+  auto in = PaperInput("Qwen2.5-Math-7B");
+  in.bf16 = in.zero2 = false;
+  in.torch_adamw = true;
+  auto fp32 = PlanMemory(in);
+  EXPECT_NEAR(fp32.static_bytes, 16.0 * 7615616512LL, 1.0);  // the issue's ~122 GB on every rank
+  EXPECT_GT(fp32.peak, 80 * kGiB);
+  for (const char* m : {"Qwen2.5-Math-1.5B", "Qwen2.5-Math-7B", "Llama-3.1-8B"}) {
+    auto plan = PlanMemory(PaperInput(m));
+    EXPECT_LT(plan.peak, 80 * kGiB) << m << "\n" << FormatMemoryPlan(PaperInput(m), plan, 80 * kGiB);
+  }
+}
+
+TEST(MemoryPlanTest, EachSwitchRemovesItsTerm) {
+  auto base = PaperInput("Qwen2.5-Math-7B");
+  auto off = base;
+  off.gradient_checkpointing = false;
+  EXPECT_GT(PlanMemory(off).train_bytes, 5 * PlanMemory(base).train_bytes);
+  off = base;
+  off.logits_chunk = 0;  // [9216, 152064] float32 logits and friends
+  EXPECT_GT(PlanMemory(off).train_bytes - PlanMemory(base).train_bytes, 9216.0 * 152064 * 4 * 4);
+  off = base;
+  off.attention_block = 0;  // [H, T, T] probabilities of the recomputed layer
+  EXPECT_GT(PlanMemory(off).train_bytes - PlanMemory(base).train_bytes, 28.0 * 9216 * 9216 * 4);
+  off = base;
+  off.zero2 = false;
+  const double P = 7615616512.0;
+  EXPECT_NEAR(PlanMemory(off).static_bytes - PlanMemory(base).static_bytes, 12 * P * (1 - 1.0 / 8), 1e3);
+}
+
+TEST(MemoryPlanTest, ParsesByteSizes) {
+  EXPECT_DOUBLE_EQ(ParseByteSize("80GiB"), 80 * kGiB);
+  EXPECT_DOUBLE_EQ(ParseByteSize("80 GB"), 80e9);
+  EXPECT_DOUBLE_EQ(ParseByteSize("1.5TiB"), 1.5 * 1024 * kGiB);
+  EXPECT_DOUBLE_EQ(ParseByteSize("4096"), 4096);
+  EXPECT_LT(ParseByteSize("eighty"), 0);
+  EXPECT_LT(ParseByteSize("80 parsecs"), 0);
+}
+
+TEST(MemoryPlanTest, ConfigKeysFeedThePlan) {
+  TrainConfig cfg;
+  cfg.trainer.dtype = "bf16";
+  cfg.actor.fsdp_config.zero_stage = 2;
+  cfg.model.enable_gradient_checkpointing = true;
+  auto in = MemoryPlanFromConfig(cfg, *lm::io::KnownConfig("Qwen2.5-Math-1.5B"), 8);
+  EXPECT_TRUE(in.bf16 && in.zero2 && in.gradient_checkpointing);
+  EXPECT_FALSE(in.torch_adamw);
+  cfg.actor.fsdp_config.param_dtype = "fp32";  // verl's key wins over trainer.dtype
+  EXPECT_FALSE(UsesBf16(cfg));
+  cfg.actor.fsdp_config.param_dtype = "fp8";
+  EXPECT_THROW(ValidateMemoryOptions(cfg), Error);
+}
+
+}  // namespace
+}  // namespace upt::train
