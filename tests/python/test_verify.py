@@ -28,7 +28,7 @@ class VerifyTest(unittest.TestCase):
         self.assertEqual(v, upt.verify("B", "The answer is blue.", mc=True, choices=["red", "blue", "green", "yellow"]))
 
     def test_policy_changes_extraction(self):
-        self.assertEqual(sorted(upt.policies()), ["boxed", "default", "strict"])
+        self.assertEqual(sorted(upt.policies()), ["boxed", "default", "hpt_code", "strict", "upt"])
         self.assertTrue(upt.verify("7", "so we get 7", policy="default").correct)
         self.assertFalse(upt.verify("7", "so we get 7", policy="boxed").correct)
 
