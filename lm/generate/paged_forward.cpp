@@ -14,7 +14,7 @@ namespace upt::lm {
 namespace {
 
 struct LayerWeights {
-  torch::Tensor q_w, q_b, k_w, k_b, v_w, v_b, o_w, gate, up, down, norm_in, norm_post;
+  torch::Tensor q_w, q_b, k_w, k_b, v_w, v_b, o_w, o_b, gate, gate_b, up, up_b, down, down_b, norm_in, norm_post;
 };
 
 // HF rotate_half rotary embedding; x [B, H, T, D], cos/sin [B, 1, T, D].
@@ -58,9 +58,13 @@ PagedForward::PagedForward(Qwen2ForCausalLMImpl& model) : w_(std::make_unique<We
     lw.v_w = get(p + "self_attn.v_proj.weight", true);
     lw.v_b = get(p + "self_attn.v_proj.bias", false);
     lw.o_w = get(p + "self_attn.o_proj.weight", true);
+    lw.o_b = get(p + "self_attn.o_proj.bias", false);
     lw.gate = get(p + "mlp.gate_proj.weight", true);
+    lw.gate_b = get(p + "mlp.gate_proj.bias", false);
     lw.up = get(p + "mlp.up_proj.weight", true);
+    lw.up_b = get(p + "mlp.up_proj.bias", false);
     lw.down = get(p + "mlp.down_proj.weight", true);
+    lw.down_b = get(p + "mlp.down_proj.bias", false);
     lw.norm_in = get(p + "input_layernorm.weight", true);
     lw.norm_post = get(p + "post_attention_layernorm.weight", true);
     w_->layers.push_back(lw);
@@ -129,9 +133,10 @@ at::Tensor PagedForward::Step(const std::vector<PagedSeq>& seqs, PagedKvCache* c
     auto probs = torch::softmax(scores.to(torch::kFloat32), -1).to(q.scalar_type());
     auto out = torch::matmul(probs.view({B, Hkv, G * T, S}), vals);  // [B, Hkv, G*T, D]
     out = out.view({B, H, T, D}).transpose(1, 2).reshape({B, T, H * D});
-    x = x + torch::linear(out, lw.o_w);
+    x = x + torch::linear(out, lw.o_w, lw.o_b);
     auto h2 = RmsNorm(x, lw.norm_post, c.rms_norm_eps);
-    x = x + torch::linear(torch::silu(torch::linear(h2, lw.gate)) * torch::linear(h2, lw.up), lw.down);
+    auto act = torch::silu(torch::linear(h2, lw.gate, lw.gate_b)) * torch::linear(h2, lw.up, lw.up_b);
+    x = x + torch::linear(act, lw.down, lw.down_b);
   }
   auto last = RmsNorm(x.select(1, T - 1), w_->norm, c.rms_norm_eps);  // [B, d]
   return model_.Logits(last).to(torch::kFloat32);

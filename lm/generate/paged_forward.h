@@ -10,8 +10,8 @@
 // a per-row length mask. The same torch ops run on CUDA (the gather is one
 // index_select per layer on the device); no custom kernel.
 // Tested against model->forward (tests/lm/generate/engine_test.cpp), which keeps
-// it in step with the model file. Biases absent from a checkpoint (LLaMA) are
-// treated as zero. Torch-free header.
+// it in step with the model file. Every bias the config declares (q/k/v, o_proj,
+// MLP: LLaMA's attention_bias / mlp_bias) is applied; absent ones are zero. Torch-free header.
 #pragma once
 
 #include <cstdint>

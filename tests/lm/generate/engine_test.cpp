@@ -115,8 +115,8 @@ TEST(EngineTest, PrefixSharingGivesTheSameTokensWithFewerBlocks) {
   EXPECT_LT(a.last_stats().prefill_tokens, b.last_stats().prefill_tokens);
 }
 
-TEST(EngineTest, PagedForwardEqualsTheModelForward) {
-  auto model = Model(5);
+// The paged forward equals model->forward, prompt then decode steps.
+void ExpectPagedForwardEqualsModel(Qwen2ForCausalLM& model) {
   torch::NoGradGuard ng;
   std::vector<int32_t> seq = {1, 5, 9, 13, 7, 22, 30, 4, 8, 11, 2, 19};
   PagedKvCache cache(*model, 4, 8);
@@ -130,6 +130,28 @@ TEST(EngineTest, PagedForwardEqualsTheModelForward) {
     auto step = fwd.Step({PagedSeq{seq.data() + t, 1, t, &blocks}}, &cache);
     EXPECT_LT((step[0] - full[t]).abs().max().item<float>(), 1e-4) << t;
   }
+}
+
+TEST(EngineTest, PagedForwardEqualsTheModelForward) {
+  auto model = Model(5);
+  ExpectPagedForwardEqualsModel(model);
+}
+
+TEST(EngineTest, PagedForwardEqualsTheModelForwardForLlamaWithBiasesHeadDimAndRopeScaling) {
+  auto c = testing::ToyConfig();
+  c.family = io::ModelFamily::kLlama;
+  c.head_dim = 2 * c.HeadDim();
+  c.qkv_bias = c.o_proj_bias = c.mlp_bias = true;
+  c.rope_scaling.llama3 = true;
+  c.rope_scaling.factor = 8.0;
+  c.rope_scaling.original_max_position_embeddings = 4;  // positions 0..11 reach the scaled band
+  Qwen2ForCausalLM model(c);
+  InitQwen2Weights(model, 6);
+  torch::NoGradGuard ng;
+  for (auto& p : model->named_parameters())
+    if (p.key().find("bias") != std::string::npos) p.value().normal_(0, 0.5);
+  model->eval();
+  ExpectPagedForwardEqualsModel(model);
 }
 
 TEST(EngineTest, BatchedSamplerDrawsTheCpuSamplersToken) {
