@@ -21,6 +21,7 @@
 #include <string>
 
 #include "core/rng.h"
+#include "lm/generate/batched_sampler.h"
 #include "lm/generate/generator.h"
 #include "lm/generate/static_generator.h"
 #include "lm/model/checkpoint.h"
@@ -97,6 +98,21 @@ int main(int argc, char** argv) {
   sp.temperature = 1.0;
   sp.top_p = 0.95;
   sp.max_new_tokens = cap;
+  if (mode == "sampler") {  // one step's sampling for `batch` rows: batched tensor ops vs the CPU loop
+    torch::NoGradGuard ng;
+    auto logits = model->forward(torch::randint(3, 31000, {batch, 8}, torch::kInt64)).select(1, 7).contiguous();
+    std::vector<double> u(static_cast<size_t>(batch), 0.5);
+    auto banned = torch::zeros({logits.size(1)}, torch::kBool);
+    double c = CpuSeconds();
+    for (int i = 0; i < 20; ++i) SampleBatch(logits, sp, u, banned);
+    const double batched = (CpuSeconds() - c) / 20;
+    c = CpuSeconds();
+    for (int i = 0; i < 20; ++i)
+      for (int r = 0; r < batch; ++r) SampleFromLogits(logits[r].data_ptr<float>(), logits.size(1), sp, 0.5, {});
+    std::printf("{\"sampler_batched_ms\":%.2f,\"sampler_cpu_loop_ms\":%.2f}\n", 1e3 * batched,
+                1e3 * (CpuSeconds() - c) / 20);
+    return 0;
+  }
   const auto t0 = std::chrono::steady_clock::now();
   const double c0 = CpuSeconds();
   std::vector<GenerationResult> out;

@@ -67,7 +67,10 @@ def forward(tok, cache, start):
         cache[i] = (k, v)
         k = k.repeat_interleave(H // HKV, 1)
         v = v.repeat_interleave(H // HKV, 1)
-        a = torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=T > 1)
+        sc = q @ k.transpose(-1, -2) / math.sqrt(D)
+        if T > 1:
+            sc = sc.masked_fill(torch.ones(T, T, dtype=torch.bool).triu(1), float("-inf"))
+        a = torch.softmax(sc, -1) @ v
         x = x + torch.nn.functional.linear(a.transpose(1, 2).reshape(B, T, H * D), p["o"])
         h = rms(x, p["n2"])
         x = x + torch.nn.functional.linear(torch.nn.functional.silu(torch.nn.functional.linear(h, p["g"])) *
