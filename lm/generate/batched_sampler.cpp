@@ -47,26 +47,35 @@ SampledBatch SampleBatch(const at::Tensor& logits_in, const SamplingParams& p, c
     token = masked.argmax(1, true);  // first maximum = lowest id on ties
     sampling_lp = torch::zeros({B, 1}, torch::TensorOptions().dtype(torch::kDouble).device(dev));
   } else {
-    auto z = (masked - best) * static_cast<float>(1.0 / p.temperature);
+    // Weights in float (as sampler.cpp), doubles only for the running sums.
+    auto z = masked.sub(best).mul_(static_cast<float>(1.0 / p.temperature));
     if (p.top_k > 0 && p.top_k < V) {
       auto kth = std::get<0>(masked.topk(p.top_k, 1)).select(1, p.top_k - 1).unsqueeze(1);
-      z = z.masked_fill(masked < kth, neg_inf);
+      z.masked_fill_(masked < kth, neg_inf);
     }
-    auto w = torch::where(z > -80.0f, z.exp(), torch::zeros_like(z)).to(torch::kDouble);  // [B, V]
+    auto w = z.masked_fill_(z <= -80.0f, neg_inf).exp_();  // also drops -inf and NaN
     auto u = torch::tensor(uniforms, torch::kDouble).to(dev).unsqueeze(1);
     torch::Tensor total;
     if (p.top_p < 1.0) {
       const int64_t K = std::min<int64_t>(64, V);
-      auto need = w.cumsum(1).select(1, -1).unsqueeze(1) * p.top_p;
-      auto [vals, idx] = w.topk(K, 1);
+      auto need = w.sum(1, true, torch::kDouble) * p.top_p;
+      auto [vals_f, idx] = w.topk(K, 1);
+      auto vals = vals_f.to(torch::kDouble);
       auto reached = vals.cumsum(1).select(1, -1) >= need.squeeze(1);
       auto rows = reached.logical_not().nonzero().squeeze(1);
-      if (rows.numel() > 0) {  // the nucleus needs more than K tokens: sort those rows fully
-        auto [all_vals, all_idx] = w.index_select(0, rows).sort(/*stable=*/true, 1, /*descending=*/true);
-        vals = torch::cat({vals, torch::zeros({B, V - K}, vals.options())}, 1);
-        idx = torch::cat({idx, torch::zeros({B, V - K}, idx.options())}, 1);
-        vals.index_copy_(0, rows, all_vals);
-        idx.index_copy_(0, rows, all_idx);
+      if (rows.numel() > 0) {
+        // The nucleus needs more than K tokens. Only tokens with weight >= (1 - top_p) x total / n
+        // can be in it (the rest total less than 1 - top_p; sampler.cpp's bound), so a
+        // larger partial selection of that many suffices.
+        auto wr = w.index_select(0, rows);
+        auto n = (wr > 0).sum(1, true, torch::kDouble).clamp_min(1);
+        auto tau = (need.index_select(0, rows) * ((1.0 - p.top_p) / p.top_p) / n).to(torch::kFloat32);
+        const int64_t K2 = std::max<int64_t>(K, (wr >= tau).sum(1).max().item<int64_t>());
+        auto [more_vals, more_idx] = wr.topk(K2, 1);
+        vals = torch::cat({vals, torch::zeros({B, K2 - K}, vals.options())}, 1);
+        idx = torch::cat({idx, torch::zeros({B, K2 - K}, idx.options())}, 1);
+        vals.index_copy_(0, rows, more_vals.to(torch::kDouble));
+        idx.index_copy_(0, rows, more_idx);
       }
       auto kept = vals * NucleusKeep(vals, need);
       if (p.min_p > 0) kept = kept * (kept >= p.min_p);
@@ -74,12 +83,13 @@ SampledBatch SampleBatch(const at::Tensor& logits_in, const SamplingParams& p, c
       token = idx.gather(1, pos);
       sampling_lp = (kept.gather(1, pos) / total).log();
     } else {
-      if (p.min_p > 0) w = w * (w >= p.min_p);
-      token = Draw(w, u, &total);
-      sampling_lp = (w.gather(1, token) / total).log();
+      auto wd = w.to(torch::kDouble);
+      if (p.min_p > 0) wd = wd * (wd >= p.min_p);
+      token = Draw(wd, u, &total);
+      sampling_lp = (wd.gather(1, token) / total).log();
     }
   }
-  auto raw_lp = logits.to(torch::kDouble).log_softmax(1).gather(1, token);
+  auto raw_lp = (logits.gather(1, token) - logits.logsumexp(1, true)).to(torch::kDouble);
   auto none = torch::isinf(best).squeeze(1);  // every id banned
   auto tok_cpu = torch::where(none, torch::full_like(token.squeeze(1), -1), token.squeeze(1)).to(torch::kCPU);
   auto lp_cpu = raw_lp.squeeze(1).to(torch::kCPU, torch::kFloat32).contiguous();

@@ -7,7 +7,7 @@ contiguous KV cache grown with torch.cat, samples top-p on the tensors, and
 runs until its longest row is done (finished rows keep decoding, masked), as
 a first-try HF-style loop does. Prints one JSON line like bench_generate.
 
-    py_generate_loop.py [cap=512] [problems=12] [n=8] [batch=32] [threads=1] [lengths file]
+    py_generate_loop.py [cap=512] [problems=12] [n=8] [batch=32] [threads=1] [lengths file|-] [init=0.15]
 
 The lengths file (one per sample) is `bench_generate lengths ...`'s output, so
 both sides generate the same token counts.
@@ -24,12 +24,13 @@ import torch
 args = sys.argv[1:6] + ["512", "12", "8", "32", "1"][len(sys.argv[1:6]):]
 cap, problems, n, batch, threads = (int(a) for a in args)
 torch.set_num_threads(threads)
+INIT = float(sys.argv[7]) if len(sys.argv) > 7 else 0.15
 torch.manual_seed(0)
 V, d, L, H, HKV, D, FF = 32000, 512, 6, 8, 2, 64, 1408
 
 
 def w(*shape):
-    return torch.randn(*shape) * 0.15
+    return torch.randn(*shape) * INIT
 
 
 emb = w(V, d)
@@ -67,7 +68,10 @@ def forward(tok, cache, start):
         cache[i] = (k, v)
         k = k.repeat_interleave(H // HKV, 1)
         v = v.repeat_interleave(H // HKV, 1)
-        a = torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=T > 1)
+        sc = q @ k.transpose(-1, -2) / math.sqrt(D)
+        if T > 1:
+            sc = sc.masked_fill(torch.ones(T, T, dtype=torch.bool).triu(1), float("-inf"))
+        a = torch.softmax(sc, -1) @ v
         x = x + torch.nn.functional.linear(a.transpose(1, 2).reshape(B, T, H * D), p["o"])
         h = rms(x, p["n2"])
         x = x + torch.nn.functional.linear(torch.nn.functional.silu(torch.nn.functional.linear(h, p["g"])) *
@@ -86,7 +90,7 @@ def sample(logits, top_p=0.95):
 rng = np.random.default_rng(7)
 sigma = math.log(8.0) / 1.2815515655446004
 lengths = np.clip(np.round(np.exp(math.log(cap / 8) + sigma * rng.standard_normal(problems * n))), 1, cap).astype(int)
-if len(sys.argv) > 6:
+if len(sys.argv) > 6 and sys.argv[6] != "-":
     lengths = np.array([int(x) for x in open(sys.argv[6]).read().split()])
 prompts = torch.randint(3, 31000, (problems, 32))
 reqs = [(p, int(lengths[p * n + s])) for p in range(problems) for s in range(n)]

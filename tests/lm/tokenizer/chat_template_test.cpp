@@ -46,7 +46,15 @@ TEST(ChatTemplateTest, UnknownNameListsValidNames) {
     for (const char* n : {"qwen25-math", "qwen-chat", "plain", "llama-qa", "toy"})
       EXPECT_NE(m.find(n), std::string::npos) << m;
   }
-  EXPECT_EQ(ChatTemplateNames(), (std::vector<std::string>{"llama-qa", "plain", "qwen-chat", "qwen25-math", "toy"}));
+  EXPECT_EQ(ChatTemplateNames(),
+            (std::vector<std::string>{"llama-qa", "llama31-chat", "plain", "qwen-chat", "qwen25-math", "toy"}));
+}
+
+TEST(ChatTemplateTest, Llama31ChatRendersTheInstructHeaders) {
+  EXPECT_EQ(RenderPrompt("llama31-chat", " What is 1+1? "),
+            "<|start_header_id|>system<|end_header_id|>\n\nCutting Knowledge Date: December 2023\n"
+            "Today Date: 26 Jul 2024\n\n<|eot_id|><|start_header_id|>user<|end_header_id|>\n\n"
+            "What is 1+1?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n");
 }
 
 TEST(ChatTemplateTest, SystemPromptOnTemplateWithoutOneIsAnError) {
