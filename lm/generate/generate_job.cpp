@@ -18,6 +18,7 @@
 #include "core/version.h"
 #include "datasets/registry.h"
 #include "lm/generate/generator.h"
+#include "lm/io/provenance.h"
 #include "lm/io/safetensors.h"
 #include "lm/model/checkpoint.h"
 #include "lm/model/model_tools.h"
@@ -38,14 +39,6 @@ datasets::Benchmark LoadData(const GenerateJobOptions& o) {
                 "e.g. --dataset aime24, or --dataset-file my_problems.jsonl");
   if (!o.dataset.empty()) return datasets::LoadBenchmark(o.dataset);
   return datasets::LoadBenchmarkFile(o.dataset_file);
-}
-
-// SHA-256 over the weight files in order (model.safetensors or index + shards).
-std::string WeightsHash(const std::string& dir) {
-  auto w = io::CheckpointWeights::Open(dir);
-  Sha256 h;
-  for (const auto& f : w.Files()) h.Update(Sha256File(f));
-  return w.Files().size() == 1 ? Sha256File(w.Files()[0]) : h.HexDigest();
 }
 
 std::string PromptText(const datasets::Problem& p, datasets::Kind kind, const GenerateJobOptions& o) {
@@ -119,7 +112,8 @@ int RunGenerateJob(const GenerateJobOptions& o) {
   sp.stop = tmpl.stop;
   for (const auto& s : o.stop) sp.stop.push_back(s);
 
-  const std::string weights_sha = WeightsHash(o.model);
+  const OrderedJson model_prov = io::ModelProvenance(o.model);
+  const std::string weights_sha = model_prov["weights_sha256"];
   OrderedJson settings = Settings(o, bench, sp, n, weights_sha);
   const std::string meta_path = o.out + ".meta.json";
   if (FileExists(o.out) && FileExists(meta_path)) {
@@ -134,6 +128,7 @@ int RunGenerateJob(const GenerateJobOptions& o) {
   OrderedJson meta = BaseProvenance();
   meta["command"] = "generate";
   meta["settings"] = settings;
+  meta["model_provenance"] = model_prov;  // absolute path, config/weights/tokenizer hashes (not a resume key)
   meta["device"] = o.device;
   meta["batch_size"] = o.batch_size;
   WriteFileAtomic(meta_path, DumpPretty(meta));
