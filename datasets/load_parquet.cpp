@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "core/error.h"
+#include "core/json_path.h"
 #include "core/strings.h"
 #include "datasets/collector.h"
 #include "datasets/load.h"
@@ -24,17 +25,7 @@ namespace {
 using detail::Collector;
 using detail::RawRow;
 
-// A dotted path into the row ("reward_model.ground_truth"); nullptr when absent.
-const Json* AtPath(const Json& row, const std::string& path) {
-  const Json* cur = &row;
-  for (const auto& part : Split(path, '.')) {
-    if (!cur->is_object()) return nullptr;
-    auto it = cur->find(part);
-    if (it == cur->end()) return nullptr;
-    cur = &*it;
-  }
-  return cur;
-}
+const Json* AtPath(const Json& row, const std::string& path) { return JsonAtPath(row, path); }
 
 bool IsMessages(const Json& v) {
   return v.is_array() && !v.empty() && std::all_of(v.begin(), v.end(), [](const Json& m) {

@@ -128,7 +128,6 @@ TEST(ParquetReaderTest, CorruptColumnChunkIsAnErrorNamingRowGroupAndColumn) {
     std::string msg = e.what();
     EXPECT_NE(msg.find("bad.parquet: row group 0, column 'prompt.list.element.content'"), std::string::npos) << msg;
   }
-  // Cutting the chunk's declared size makes the page run past the chunk.
 }
 
 TEST(ParquetReaderTest, NotParquetIsAClearError) {
