@@ -14,10 +14,13 @@ namespace {
 using testing::BoxedGrade;
 using testing::TinyBenchmark;
 
-ScoreOptions Quiet() {
+// A quick scoring run (few bootstrap replicates) over the subset given by limit / problems.
+ScoreOptions Subset(long long limit = 0, std::string problems = {}) {
   ScoreOptions o;
   o.bootstrap = 100;
   o.threads = 1;
+  o.limit = limit;
+  o.problems = std::move(problems);
   return o;
 }
 
@@ -29,15 +32,14 @@ const char* kTwoProblems =
 TEST(ScoreSubsetTest, WithoutASubsetMissingProblemsAreIssues) {
   upt::testing::TempDir dir;
   WriteFileAtomic(dir.file("s.jsonl"), kTwoProblems);
-  auto rep = Score(TinyBenchmark(), {dir.file("s.jsonl")}, dir.file("out"), "t", BoxedGrade, Quiet());
+  auto rep = Score(TinyBenchmark(), {dir.file("s.jsonl")}, dir.file("out"), "t", BoxedGrade, Subset());
   EXPECT_EQ(rep.issues, 1);  // p3 missing
 }
 
 TEST(ScoreSubsetTest, LimitScoresTheFirstProblemsAndStatesTheSubset) {
   upt::testing::TempDir dir;
   WriteFileAtomic(dir.file("s.jsonl"), kTwoProblems);
-  ScoreOptions o = Quiet();
-  o.limit = 2;
+  ScoreOptions o = Subset(2);
   auto rep = Score(TinyBenchmark(), {dir.file("s.jsonl")}, dir.file("out"), "t", BoxedGrade, o);
   EXPECT_EQ(rep.issues, 0);
   EXPECT_EQ(rep.samples_total, 2);
@@ -56,8 +58,7 @@ TEST(ScoreSubsetTest, ProblemIdsFromAFileOrAListAndSamplesOutsideAreCounted) {
   upt::testing::TempDir dir;
   WriteFileAtomic(dir.file("s.jsonl"), kTwoProblems);
   WriteFileAtomic(dir.file("ids.txt"), "p1\n\n");
-  ScoreOptions o = Quiet();
-  o.problems = dir.file("ids.txt");
+  ScoreOptions o = Subset(0, dir.file("ids.txt"));
   auto rep = Score(TinyBenchmark(), {dir.file("s.jsonl")}, dir.file("a"), "t", BoxedGrade, o);
   EXPECT_EQ(rep.issues, 0);
   Json r = Json::parse(ReadFile(dir.file("a/results.json")));
