@@ -1,6 +1,7 @@
 // Internal to datasets/: row validation shared by the JSONL and CSV loaders.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <unordered_set>
 #include <filesystem>
@@ -24,6 +25,7 @@ struct RawRow {
   std::string id, problem, answer;
   bool has_choices = false;
   std::vector<std::string> choices;
+  std::string target;
   Json meta = Json::object();
 };
 
@@ -82,12 +84,17 @@ class Collector {
     p.answer = std::move(r.answer);
     p.choices = std::move(r.choices);
     p.meta = std::move(r.meta);
-    problems_.push_back(std::move(p));
+    p.target = std::move(r.target);
     ++report_->loaded;
+    if (sink_) return sink_(std::move(p));
+    problems_.push_back(std::move(p));
   }
 
+  // Streams accepted problems to `sink` instead of keeping them.
+  void SetSink(std::function<void(Problem&&)> sink) { sink_ = std::move(sink); }
+
   Benchmark Finish(const std::string& name) {
-    if (problems_.empty())
+    if (report_->loaded == 0)
       throw Error("no valid rows", source_,
                   report_->skipped ? "every row was skipped; see the report above" : "the file is empty");
     Benchmark b;
@@ -121,6 +128,7 @@ class Collector {
   int kind_ = -1;  // -1 unknown, 0 math, 1 multiple choice
   std::unordered_set<std::string> ids_;
   std::vector<Problem> problems_;
+  std::function<void(Problem&&)> sink_;
 };
 
 }  // namespace upt::datasets::detail

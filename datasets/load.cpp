@@ -134,6 +134,8 @@ void ParseJsonlLine(Collector& c, std::string_view text, long line) {
     r.has_choices = true;
     if (!GetChoices(c, *ch, line, &r.choices)) return;
   }
+  auto target = j.find("target");
+  if (target != j.end() && target->is_string()) r.target = target->get<std::string>();
   auto meta = j.find("meta");
   if (meta != j.end() && !meta->is_null()) {
     if (!meta->is_object())
@@ -164,14 +166,26 @@ Benchmark ParseJsonl(std::string_view bytes, const std::string& source, const Lo
   return c.Finish(opts.name.empty() ? StemOf(source) : opts.name);
 }
 
+std::string ResolveFormat(const std::string& path, const std::string& format) {
+  if (format != "auto") return format;
+  if (EndsWith(ToLower(path), ".csv")) return "csv";
+  return IsParquetPath(path) ? "parquet" : "jsonl";
+}
+
 Benchmark LoadBenchmarkFile(const std::string& path, const LoadOptions& opts, LoadReport* report) {
+  std::string format = ResolveFormat(path, opts.format);
+  if (format == "parquet" || format == "verl") {
+    LoadOptions o = opts;
+    o.format = format;
+    Benchmark b = ParseParquet(path, o, report);
+    b.sha256 = Sha256File(path);
+    return b;
+  }
   std::string bytes = ReadFile(path);
-  std::string format = opts.format;
-  if (format == "auto") format = EndsWith(ToLower(path), ".csv") ? "csv" : "jsonl";
   Benchmark b;
   if (format == "jsonl") b = ParseJsonl(bytes, path, opts, report);
   else if (format == "csv") b = ParseCsv(bytes, path, opts, report);
-  else throw Error(UnknownNameMessage("format", format, {"auto", "jsonl", "csv"}), "--format");
+  else throw Error(UnknownNameMessage("format", format, {"auto", "jsonl", "csv", "parquet", "verl"}), "--format");
   b.sha256 = Sha256Hex(bytes);
   return b;
 }
@@ -182,6 +196,7 @@ std::string ProblemToJsonLine(const Problem& p) {
   j["problem"] = p.problem;
   if (!p.choices.empty()) j["choices"] = p.choices;
   j["answer"] = p.answer;
+  if (!p.target.empty()) j["target"] = p.target;
   if (p.meta.is_object() && !p.meta.empty()) j["meta"] = OrderedJson::parse(p.meta.dump());
   return DumpLine(j);
 }

@@ -6,6 +6,7 @@
 // `choices` (then `answer` must be a letter A.. within the choices); math otherwise.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -17,25 +18,28 @@
 namespace upt::datasets {
 
 struct LoadOptions {
-  std::string format = "auto";  // auto (by extension: .csv, else JSONL) | jsonl | csv
+  std::string format = "auto";  // auto (.csv, .parquet/PAR1, else JSONL) | jsonl | csv | parquet | verl
   std::string kind = "auto";    // auto (rows with choices => multiple_choice) | math | multiple_choice
   bool skip_bad_lines = false;  // count and report bad lines instead of failing at the first one
   std::string name;             // benchmark name; "" = the file stem
-  // CSV only: column names, and how the choices cell is written.
+  // CSV and Parquet: column names (Parquet: dotted paths into nested columns),
+  // and how a CSV choices cell is written.
   std::string id_col = "id";            // missing column => ids "<stem>-<row index>"
-  std::string problem_col = "problem";
-  std::string answer_col = "answer";
+  std::string problem_col = "problem";  // verl Parquet: "prompt" (its user message)
+  std::string answer_col = "answer";    // verl Parquet: "reward_model.ground_truth"
+  std::string target_col = "target";    // Parquet: optional demonstration (verl: target[0].content)
   std::string choices_col = "choices";  // optional column; absent => math
   std::string choices_sep;              // "" => the cell is a JSON array string; else a separator, e.g. "|"
   template <class V>
   void ForEach(V&& v) {
-    v("format", format, "input format: auto | jsonl | csv");
+    v("format", format, "input format: auto | jsonl | csv | parquet | verl");
     v("kind", kind, "auto | math | multiple_choice");
     v("skip_bad_lines", skip_bad_lines, "skip (and count) bad lines instead of failing");
     v("name", name, "benchmark name (default: file stem)");
     v("id_col", id_col, "CSV column with the problem id (absent => <stem>-<row>)");
     v("problem_col", problem_col, "CSV column with the problem text");
     v("answer_col", answer_col, "CSV column with the gold answer");
+    v("target_col", target_col, "Parquet column with the demonstration (optional)");
     v("choices_col", choices_col, "CSV column with the choices (multiple choice)");
     v("choices_sep", choices_sep, "separator inside the choices cell; empty = JSON array string");
   }
@@ -88,7 +92,17 @@ Benchmark ParseJsonl(std::string_view bytes, const std::string& source, const Lo
 // CSV with a header row, columns chosen by opts. Same checks as JSONL.
 Benchmark ParseCsv(std::string_view bytes, const std::string& source, const LoadOptions& opts,
                    LoadReport* report = nullptr);
-// A user's own file (JSONL or CSV). name = opts.name or the file stem; sha256 = of the bytes.
+// Parquet (datasets/load_parquet.cpp): verl's layout (format "verl", or "parquet"
+// on a file with `prompt` and `reward_model` columns) or columns chosen by opts.
+// Rows stream one row group at a time; with a `sink` each accepted problem goes
+// to it instead of into the returned benchmark (which then has no problems).
+Benchmark ParseParquet(const std::string& path, const LoadOptions& opts, LoadReport* report = nullptr,
+                       const std::function<void(Problem&&)>& sink = {});
+// By extension (.parquet) or by the PAR1 magic.
+bool IsParquetPath(const std::string& path);
+// The format `auto` resolves to for this path: csv | parquet | jsonl.
+std::string ResolveFormat(const std::string& path, const std::string& format);
+// A user's own file (JSONL, CSV or Parquet). name = opts.name or the file stem; sha256 = of the bytes.
 Benchmark LoadBenchmarkFile(const std::string& path, const LoadOptions& opts = {}, LoadReport* report = nullptr);
 
 // Canonical JSONL serialisation (compact, keys id, problem, choices?, answer, meta?;

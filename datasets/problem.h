@@ -11,7 +11,7 @@ namespace upt::datasets {
 enum class Kind { kMath, kMultipleChoice };
 const char* KindName(Kind k);  // "math" | "multiple_choice"
 
-// One canonical JSONL row: {"id", "problem", "answer", "choices"?, "meta"?}.
+// One canonical JSONL row: {"id", "problem", "answer", "choices"?, "target"?, "meta"?}.
 // `answer` is verbatim from the source (e.g. "025", "142.0", "\\frac{1}{2}");
 // normalisation is the verifier's job. For multiple choice it is a letter.
 struct Problem {
@@ -20,6 +20,7 @@ struct Problem {
   std::string answer;
   std::vector<std::string> choices;  // multiple choice only, in letter order A, B, ...
   Json meta = Json::object();
+  std::string target;  // training sets only: the demonstration (verl `target`); "" when absent
 };
 
 // Evaluation settings a benchmark uses unless told otherwise (hpt_spec.md §8).

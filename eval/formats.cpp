@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "core/error.h"
+#include "core/json_path.h"
 #include "core/jsonl.h"
 #include "core/strings.h"
 #include "eval/formats_internal.h"
@@ -15,16 +16,7 @@ std::string DescribeType(const Json& j) { return j.type_name(); }
 
 }  // namespace
 
-const Json* GetPath(const Json& obj, const std::string& dotted) {
-  const Json* cur = &obj;
-  for (const auto& part : Split(dotted, '.')) {
-    if (!cur->is_object()) return nullptr;
-    auto it = cur->find(part);
-    if (it == cur->end()) return nullptr;
-    cur = &*it;
-  }
-  return cur;
-}
+const Json* GetPath(const Json& obj, const std::string& dotted) { return JsonAtPath(obj, dotted); }
 
 const Json* FirstField(const Json& obj, std::initializer_list<const char*> names, std::string* which) {
   for (const char* n : names) {

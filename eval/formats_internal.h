@@ -40,6 +40,8 @@ bool FastParseUpt(const std::string& line, std::vector<RawSample>* out);
 // Bytes of capacity a line needs beyond its size for FastParseUpt.
 size_t FastParsePadding();
 std::unique_ptr<SampleReader> OpenCsv(const std::string& path, const FieldMap& fields);
+// verl generation Parquet (formats_parquet.cpp).
+std::unique_ptr<SampleReader> OpenParquet(const std::string& path, const FieldMap& fields);
 
 const Json* GetPath(const Json& obj, const std::string& dotted);
 const Json* FirstField(const Json& obj, std::initializer_list<const char*> names, std::string* which);

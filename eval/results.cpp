@@ -217,6 +217,7 @@ void WriteScoreOutputs(const datasets::Benchmark& bench, const std::vector<Probl
   b["kind"] = datasets::KindName(bench.kind);
   b["problems"] = static_cast<long long>(P);
   b["problems_scored"] = static_cast<long long>(counts.size());
+  if (provenance.contains("subset")) b["subset"] = provenance["subset"];  // n of N problems, and the rule
   b["samples"] = samples;
   b["n_min"] = n_min;
   b["n_max"] = n_max;

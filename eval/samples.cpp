@@ -4,6 +4,7 @@
 #include "core/fs.h"
 #include "core/jsonl.h"
 #include "core/strings.h"
+#include "datasets/load.h"
 #include "eval/formats_internal.h"
 
 namespace upt::eval {
@@ -22,6 +23,8 @@ Registry<SampleFormat> BuildRegistry() {
   }
   reg.Add("csv", SampleFormat{formats::OpenCsv},
           "CSV with a header: problem_id,sample_index,text[,finish_reason,num_tokens] (or mapped by flags)");
+  reg.Add("verl_parquet", SampleFormat{formats::OpenParquet},
+          "verl generation Parquet: prompt (messages) + responses (list), matched by prompt; --text-field/--id-field map others");
   return reg;
 }
 
@@ -35,6 +38,7 @@ const Registry<SampleFormat>& SampleFormats() {
 std::string DetectFormat(const std::string& path, const FieldMap& fields) {
   std::string lower = ToLower(path);
   if (EndsWith(lower, ".csv")) return "csv";
+  if (datasets::IsParquetPath(path)) return "verl_parquet";
   LineReader lines(path);
   std::string line;
   while (lines.Next(&line)) {

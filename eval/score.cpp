@@ -13,6 +13,7 @@
 #include "core/jsonl.h"
 #include "core/log.h"
 #include "core/progress.h"
+#include "core/strings.h"
 #include "core/threads.h"
 #include "core/version.h"
 #include "eval/ingest.h"
@@ -33,6 +34,8 @@ struct State {
   // 1 = verdict exists (resumed or graded), 2 = also seen in this invocation's inputs.
   std::vector<std::unordered_map<long long, char>> seen;
   std::vector<long long> next_implicit;  // next index for samples without one
+  Subset subset;
+  long long outside_subset = 0;  // samples of problems outside the declared subset
 };
 
 SampleVerdict VerdictFromJson(const Json& j, const JsonSource& src) {
@@ -189,6 +192,10 @@ class Ingestor {
       return;
     }
     ++*(how == MatchKind::kPrompt ? by_prompt : by_id);
+    if (!st_->subset.mask[p]) {
+      ++st_->outside_subset;
+      return;
+    }
     long long idx = s->sample_index;
     if (how == MatchKind::kAltId && s->alt_index >= 0) idx = s->alt_index;
     if (idx < 0) idx = st_->next_implicit[p]++;
@@ -281,6 +288,51 @@ OrderedJson VerdictToJson(const std::string& problem_id, const SampleVerdict& v)
   return j;
 }
 
+Subset SelectSubset(const datasets::Benchmark& bench, const ScoreOptions& opts) {
+  const size_t P = bench.problems.size();
+  Subset s;
+  s.mask.assign(P, opts.problems.empty() ? 1 : 0);
+  if (!opts.problems.empty()) {
+    std::vector<std::string> ids;
+    bool from_file = FileExists(opts.problems);
+    if (from_file) {
+      for (auto line : Split(ReadFile(opts.problems), '\n')) {
+        std::string t(Trim(line));
+        if (t.empty()) continue;
+        if (t[0] == '{') {
+          Json j = Json::parse(t, nullptr, false);
+          const char* key = j.is_object() && j.contains("id") ? "id" : "problem_id";
+          if (j.is_object() && j.contains(key) && j[key].is_string()) t = j[key].get<std::string>();
+        }
+        ids.push_back(t);
+      }
+    } else {
+      for (auto id : Split(opts.problems, ',')) ids.emplace_back(Trim(id));
+    }
+    std::unordered_map<std::string, size_t> index;
+    for (size_t p = 0; p < P; ++p) index.emplace(bench.problems[p].id, p);
+    std::vector<std::string> all_ids;
+    for (const auto& pr : bench.problems) all_ids.push_back(pr.id);
+    for (const auto& id : ids) {
+      auto it = index.find(id);
+      if (it == index.end())
+        throw Error(UnknownNameMessage("problem id", id, all_ids), "--problems",
+                    "ids are the benchmark's (see `upt data show " + bench.name + " --n -1`)");
+      s.mask[it->second] = 1;
+    }
+    s.rule = from_file ? "ids from " + opts.problems : "ids " + opts.problems;
+  }
+  if (opts.limit > 0) {
+    long long kept = 0;
+    for (size_t p = 0; p < P; ++p)
+      if (s.mask[p] && ++kept > opts.limit) s.mask[p] = 0;
+    s.rule = (s.rule.empty() ? "" : s.rule + ", ") + "first " + std::to_string(opts.limit);
+  }
+  for (char m : s.mask) s.size += m;
+  if (s.size == 0) throw Error("the declared subset holds no problem", "--limit/--problems");
+  return s;
+}
+
 ScoreReport Score(const datasets::Benchmark& bench, const std::vector<std::string>& sample_files,
                   const std::string& out_dir, const std::string& policy, const Grader& grader,
                   const ScoreOptions& opts) {
@@ -294,6 +346,7 @@ ScoreReport Score(const datasets::Benchmark& bench, const std::vector<std::strin
   st.verdicts.resize(P);
   st.seen.resize(P);
   st.next_implicit.assign(P, 0);
+  st.subset = SelectSubset(bench, opts);
   ProblemMatcher matcher(bench);
   std::string partial = PathIn(out_dir, kPartial);
   ScoreReport report;
@@ -317,6 +370,7 @@ ScoreReport Score(const datasets::Benchmark& bench, const std::vector<std::strin
     issues = ing.issues();
   }
   for (size_t p = 0; p < P; ++p) {
+    if (!st.subset.mask[p]) continue;
     if (st.verdicts[p].empty()) {
       issues.Add(kMissingProblem, "problem '" + bench.problems[p].id + "'");
       if (opts.strict)
@@ -332,7 +386,20 @@ ScoreReport Score(const datasets::Benchmark& bench, const std::vector<std::strin
                 "check --dataset, or map ids with --id-field/--text-field:\n" + issues.Summary());
   if (!issues.empty()) LogWarn("ingestion issues (see results.json \"ingestion\"):\n{}", issues.Summary());
   WriteFileAtomic(PathIn(out_dir, kRunState), DumpPretty(run));
-  WriteSortedVerdicts(bench, st.verdicts, PathIn(out_dir, kVerdicts));
+  // Outputs cover the declared subset only, in benchmark order.
+  datasets::Benchmark scored = bench;
+  std::vector<ProblemVerdicts> kept;
+  if (st.subset.size < static_cast<long long>(P)) {
+    scored.problems.clear();
+    for (size_t p = 0; p < P; ++p)
+      if (st.subset.mask[p]) {
+        scored.problems.push_back(bench.problems[p]);
+        kept.push_back(std::move(st.verdicts[p]));
+      }
+  } else {
+    kept = std::move(st.verdicts);
+  }
+  WriteSortedVerdicts(scored, kept, PathIn(out_dir, kVerdicts));
   std::remove(partial.c_str());
 
   OrderedJson ingestion = OrderedJson::object();
@@ -352,7 +419,13 @@ ScoreReport Score(const datasets::Benchmark& bench, const std::vector<std::strin
   o["index_field"] = opts.index_field;
   o["strict"] = opts.strict;
   prov["options"] = o;
-  WriteScoreOutputs(bench, st.verdicts, ingestion, prov, opts, out_dir);
+  if (st.subset.size < static_cast<long long>(P)) {
+    prov["subset"] = OrderedJson{{"problems", st.subset.size}, {"of", static_cast<long long>(P)},
+                                 {"rule", st.subset.rule}, {"samples_outside", st.outside_subset}};
+    LogInfo("declared subset: {} of {} problems ({}); {} samples of other problems not scored", st.subset.size, P,
+            st.subset.rule, st.outside_subset);
+  }
+  WriteScoreOutputs(scored, kept, ingestion, prov, opts, out_dir);
   report.issues = issues.Total();
   report.results_path = PathIn(out_dir, "results.json");
   return report;

@@ -32,6 +32,10 @@ struct ScoreOptions {
   long long seed = 0;           // bootstrap seed
   double level = 0.95;          // CI coverage
   int batch = 4096;             // records read and verified per batch
+  // A declared subset (both may be combined: the first `limit` of the listed ids).
+  // Problems outside it are neither missing nor scored; samples for them are counted.
+  long long limit = 0;          // > 0: the first N problems in benchmark order
+  std::string problems;         // FILE (one id per line, or JSONL with "id") or comma-separated ids
   template <class V>
   void ForEach(V&& v) {
     v("format", format, "sample file format (auto detects)");
@@ -44,6 +48,8 @@ struct ScoreOptions {
     v("seed", seed, "bootstrap seed");
     v("level", level, "confidence level of intervals");
     v("batch", batch, "records per batch");
+    v("limit", limit, "score only the first N problems (0 = all)");
+    v("problems", problems, "score only these problem ids (FILE or id,id,...)");
   }
 };
 
@@ -64,6 +70,15 @@ struct SampleVerdict {
 
 // Verdicts of one problem (sorted by sample_index once scoring ends).
 using ProblemVerdicts = std::vector<SampleVerdict>;
+
+// The problems a run scores: mask[p] for benchmark problem p, and how it was chosen
+// ("" when every problem is in). Throws upt::Error on an unknown id.
+struct Subset {
+  std::vector<char> mask;
+  long long size = 0;
+  std::string rule;  // e.g. "first 10", "ids from subset.txt"
+};
+Subset SelectSubset(const datasets::Benchmark& bench, const ScoreOptions& opts);
 
 struct ScoreReport {
   long long samples_total = 0;     // verdicts in the outputs

@@ -136,6 +136,24 @@ bool IsScoreDir(const fs::path& p) {
 
 }  // namespace
 
+// Coverage from results.json's benchmark block (a subset's "of" is the whole
+// benchmark), else from problems.csv rows without samples.
+void ReadCoverage(BenchmarkScore* s) {
+  const Json& b = s->results.is_object() && s->results.contains("benchmark") ? s->results["benchmark"] : Json();
+  if (b.is_object() && b.contains("problems") && b["problems"].is_number_integer()) {
+    s->problems_total = b["problems"].get<long long>();
+    s->problems_scored = b.value("problems_scored", s->problems_total);
+    if (b.contains("subset") && b["subset"].is_object()) {
+      s->problems_total = b["subset"].value("of", s->problems_total);
+      s->subset_rule = b["subset"].value("rule", "");
+    }
+  } else if (!s->problems.empty()) {
+    s->problems_total = static_cast<long long>(s->problems.size());
+    s->problems_scored = 0;
+    for (const auto& p : s->problems) s->problems_scored += p.n > 0;
+  }
+}
+
 BenchmarkScore ReadScoreDir(const std::string& dir, const std::string& benchmark_hint) {
   BenchmarkScore s;
   s.dir = dir;
@@ -152,6 +170,7 @@ BenchmarkScore ReadScoreDir(const std::string& dir, const std::string& benchmark
     s.has_declared_pass1 = DeclaredPass1(s.results, &s.declared_pass1);
   }
   if (fs::is_regular_file(problems)) s.problems = eval::ReadCountsCsv(problems.string());
+  ReadCoverage(&s);
   for (const auto& p : s.problems) {
     if (s.provenance.n_min == 0 || p.n < s.provenance.n_min) s.provenance.n_min = p.n;
     s.provenance.n_max = std::max(s.provenance.n_max, p.n);

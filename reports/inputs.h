@@ -36,6 +36,11 @@ struct BenchmarkScore {
   // pass@1 (fraction) from results.json, used only when problems.csv is absent; NaN if none.
   double declared_pass1 = 0;
   bool has_declared_pass1 = false;
+  // Coverage: problems with samples, of the benchmark's problems (-1 = unknown);
+  // a declared subset (`upt score --limit/--problems`) names its rule.
+  long long problems_scored = -1, problems_total = -1;
+  std::string subset_rule;
+  bool Partial() const { return problems_scored >= 0 && problems_total > 0 && problems_scored < problems_total; }
 };
 
 // A training-log series: (step, value) in file order.

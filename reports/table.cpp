@@ -76,6 +76,9 @@ std::string EscapeLatex(const std::string& text) {
         if (text.compare(i, 3, "\xE2\x86\x92") == 0) {  // U+2192 RIGHTWARDS ARROW
           out += "$\\rightarrow$";
           i += 2;
+        } else if (text.compare(i, 3, "\xE2\x80\xA0") == 0) {  // U+2020 DAGGER
+          out += "$^\\dagger$";
+          i += 2;
         } else if (text.compare(i, 2, "\xC2\xB1") == 0) {  // U+00B1 PLUS-MINUS
           out += "$\\pm$";
           i += 1;
@@ -107,6 +110,7 @@ std::string MarkdownCell(const Cell& c, CiStyle ci, int decimals) {
   if (!c.present) return kDash;
   std::string v = FormatNumber(c.value, decimals);
   if (c.bold) v = "**" + v + "**";
+  if (c.partial) v += kPartialMark;
   if (!c.has_ci || ci == CiStyle::kNone) return v;
   if (ci == CiStyle::kPlusMinus) return v + " \xC2\xB1 " + HalfWidth(c, decimals);
   return v + "<br><sub>[" + FormatNumber(c.low, decimals) + ", " + FormatNumber(c.high, decimals) + "]</sub>";
@@ -116,6 +120,7 @@ std::string LatexCell(const Cell& c, CiStyle ci, int decimals) {
   if (!c.present) return "--";
   std::string v = FormatNumber(c.value, decimals);
   if (c.bold) v = "\\textbf{" + v + "}";
+  if (c.partial) v += "$^\\dagger$";
   if (!c.has_ci || ci == CiStyle::kNone) return v;
   if (ci == CiStyle::kPlusMinus) return v + "{\\scriptsize${}\\pm{}$" + HalfWidth(c, decimals) + "}";
   return "\\shortstack{" + v + "\\\\{\\scriptsize[" + FormatNumber(c.low, decimals) + ", " +
@@ -167,6 +172,8 @@ std::string RenderMarkdown(const Table& t, CiStyle ci) {
       out += " " + (i < row.cells.size() ? MarkdownCell(row.cells[i], ci, t.decimals) : std::string(kDash)) + " |";
     out += "\n";
   }
+  if (!t.notes.empty()) out += "\n";
+  for (const auto& n : t.notes) out += EscapeMarkdownCell(n) + "  \n";
   return out;
 }
 
@@ -206,7 +213,9 @@ std::string RenderLatex(const Table& t, CiStyle ci, const std::string& caption, 
       out += " & " + (i < row.cells.size() ? LatexCell(row.cells[i], ci, t.decimals) : std::string("--"));
     out += " \\\\\n";
   }
-  out += "\\bottomrule\n\\end{tabular}\n\\end{table}\n";
+  out += "\\bottomrule\n\\end{tabular}\n";
+  for (const auto& n : t.notes) out += "\\par{\\footnotesize " + EscapeLatex(n) + "}\n";
+  out += "\\end{table}\n";
   return out;
 }
 

@@ -17,7 +17,10 @@ struct Cell {
   bool has_ci = false;    // percentile interval [low, high] around value
   double low = 0, high = 0;
   bool bold = false;      // set by MarkBest
+  bool partial = false;   // scored on part of the benchmark: printed with kPartialMark (see Table::notes)
 };
+
+inline constexpr const char* kPartialMark = "\xE2\x80\xA0";  // dagger
 
 struct Column {
   std::string key;        // CSV header, e.g. "aime24", "avg_id", "k=16"
@@ -44,6 +47,7 @@ struct Table {
   std::vector<Column> columns;
   std::vector<Row> rows;
   int decimals = 1;
+  std::vector<std::string> notes;  // printed under the table (Markdown, LaTeX), e.g. partial benchmarks
 };
 
 Cell ValueCell(double value);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "core/error.h"
 #include "reports/benchmarks.h"
 
@@ -31,6 +33,7 @@ const char* GroupName(BenchGroup g) {
 
 Pass1 ComputePass1(const BenchmarkScore& score, const StatsOptions& stats) {
   Pass1 p;
+  if (score.problems_scored == 0) return p;  // nothing scored: "–", never 0.0
   std::vector<double> acc;
   for (const auto& c : score.problems)
     if (c.n > 0) acc.push_back(static_cast<double>(c.c) / static_cast<double>(c.n));
@@ -88,20 +91,29 @@ Table BuildMainTable(const std::vector<RunData>& runs, const std::vector<BenchIn
         Pass1 p = s ? ComputePass1(*s, stats) : Pass1{};
         Cell c;
         if (p.present) c = p.has_ci ? CiCell(p.mean, p.low, p.high) : ValueCell(p.mean);
+        if (p.present && s->Partial()) {
+          c.partial = true;
+          t.notes.push_back(fmt::format("{} {} of {}: {} of {} problems{}", kPartialMark, benches[col.bench].header,
+                                        run.label, s->problems_scored, s->problems_total,
+                                        s->subset_rule.empty() ? "" : " (" + s->subset_rule + ")"));
+        }
         row.cells.push_back(c);
         continue;
       }
       // Avg over this group's cells of this row (already pushed).
       double sum = 0;
       int count = 0;
-      bool complete = true;
+      bool complete = true, partial = false;
       for (size_t j = 0; j < row.cells.size(); ++j) {
         if (layout[j].bench < 0 || layout[j].group != col.group) continue;
         if (!row.cells[j].present) complete = false;
+        partial = partial || row.cells[j].partial;
         sum += row.cells[j].value;
         ++count;
       }
-      row.cells.push_back(complete && count > 0 ? ValueCell(sum / count) : Cell{});
+      Cell avg = complete && count > 0 ? ValueCell(sum / count) : Cell{};
+      avg.partial = avg.present && partial;
+      row.cells.push_back(avg);
     }
     t.rows.push_back(std::move(row));
   }

@@ -91,9 +91,31 @@ int RunValidate(const DataCliOptions& o) {
   return o.skip_bad_lines ? 0 : 1;
 }
 
+// Parquet streams row group by row group into the output; other formats load whole.
+int RunImportParquet(const DataCliOptions& o, ds::LoadOptions opts) {
+  opts.format = ds::ResolveFormat(o.target, opts.format);
+  ds::LoadReport report;
+  AtomicWriter out(o.out);
+  Sha256 hash;
+  long with_target = 0;
+  ds::Benchmark b = ds::ParseParquet(o.target, opts, &report, [&](ds::Problem&& p) {
+    std::string line = ds::ProblemToJsonLine(p) + "\n";
+    hash.Update(line);
+    out.Write(line);
+    with_target += p.target.empty() ? 0 : 1;
+  });
+  out.Commit();
+  fmt::print("{}", report.Summary());
+  fmt::print("wrote {} {} problems ({} with a demonstration) to {} (sha256 {})\n", report.loaded,
+             ds::KindName(b.kind), with_target, o.out, hash.HexDigest());
+  return report.skipped ? 1 : 0;
+}
+
 int RunImport(const DataCliOptions& o) {
   ds::LoadOptions opts = o.load;
   opts.skip_bad_lines = o.skip_bad_lines;
+  std::string format = ds::ResolveFormat(o.target, opts.format);
+  if (format == "parquet" || format == "verl") return RunImportParquet(o, opts);
   ds::LoadReport report;
   ds::Benchmark b = ds::LoadBenchmarkFile(o.target, opts, &report);
   std::string bytes = ds::BenchmarkToJsonl(b);
@@ -123,12 +145,17 @@ int RunToy(const DataCliOptions& o) {
 }
 
 void AddCsvFlags(CLI::App* sub, DataCliOptions* o) {
-  sub->add_option("--format", o->load.format, "jsonl | csv | auto (by extension)")->capture_default_str();
+  sub->add_option("--format", o->load.format, "jsonl | csv | parquet | verl | auto (by extension / PAR1 magic)")
+      ->capture_default_str();
   sub->add_option("--kind", o->load.kind, "auto | math | multiple_choice")->capture_default_str();
   sub->add_option("--name", o->load.name, "benchmark name (default: file stem; also the id prefix)");
-  sub->add_option("--id-col", o->load.id_col, "CSV id column (absent => <stem>-<row>)")->capture_default_str();
-  sub->add_option("--problem-col", o->load.problem_col, "CSV problem column")->capture_default_str();
-  sub->add_option("--answer-col", o->load.answer_col, "CSV answer column")->capture_default_str();
+  sub->add_option("--id-col", o->load.id_col, "id column (absent => <stem>-<row>)")->capture_default_str();
+  sub->add_option("--problem-col", o->load.problem_col,
+                  "problem column (Parquet: dotted path; verl default: prompt's user message)")->capture_default_str();
+  sub->add_option("--answer-col", o->load.answer_col,
+                  "answer column (Parquet: dotted path; verl default: reward_model.ground_truth)")->capture_default_str();
+  sub->add_option("--target-col", o->load.target_col, "Parquet demonstration column (verl: target[0].content)")
+      ->capture_default_str();
   sub->add_option("--choices-col", o->load.choices_col, "CSV choices column (optional)")->capture_default_str();
   sub->add_option("--choices-sep", o->load.choices_sep, "separator in the choices cell; default: a JSON array");
 }
@@ -149,13 +176,13 @@ RunFn SetupData(CLI::App& app) {
   AddCsvFlags(show, o.get());
   subs.emplace_back(show, [o] { return RunShow(*o); });
 
-  auto* validate = app.add_subcommand("validate", "Check a JSONL/CSV benchmark file; report every bad line");
+  auto* validate = app.add_subcommand("validate", "Check a JSONL/CSV/Parquet benchmark file; report every bad line");
   validate->add_option("file", o->target, "file to check")->required();
   validate->add_flag("--skip-bad-lines", o->skip_bad_lines, "exit 0 when the file loads with bad lines skipped");
   AddCsvFlags(validate, o.get());
   subs.emplace_back(validate, [o] { return RunValidate(*o); });
 
-  auto* import = app.add_subcommand("import", "Convert a CSV/JSONL file to canonical JSONL (atomic write)");
+  auto* import = app.add_subcommand("import", "Convert a CSV/JSONL/Parquet (verl) file to canonical JSONL (atomic write)");
   import->add_option("file", o->target, "input file")->required();
   import->add_option("--out", o->out, "output JSONL")->required();
   import->add_flag("--skip-bad-lines", o->skip_bad_lines, "skip (and report) bad lines instead of failing");

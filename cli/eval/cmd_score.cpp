@@ -51,6 +51,10 @@ void PrintSummary(const std::string& results_path) {
   std::printf("%s: %lld/%lld problems scored, %lld samples (n = %lld..%lld)\n", b["name"].get<std::string>().c_str(),
               b["problems_scored"].get<long long>(), b["problems"].get<long long>(), b["samples"].get<long long>(),
               b["n_min"].get<long long>(), b["n_max"].get<long long>());
+  if (b.contains("subset"))
+    std::printf("  subset          %lld of %lld problems (%s); %lld samples of other problems not scored\n",
+                b["subset"]["problems"].get<long long>(), b["subset"]["of"].get<long long>(),
+                b["subset"]["rule"].get<std::string>().c_str(), b["subset"]["samples_outside"].get<long long>());
   const auto& m = r["metrics"];
   if (!m.contains("pass_at_1")) return;
   auto iv = [&](const Json& j) {
@@ -103,7 +107,7 @@ int RunScore(const ScoreCli& c) {
 RunFn SetupScore(CLI::App& app) {
   auto c = std::make_shared<ScoreCli>();
   app.add_option("--dataset", c->dataset, "registered benchmark name (see `upt data list`)");
-  app.add_option("--dataset-file", c->dataset_file, "your own benchmark file (canonical JSONL or CSV)");
+  app.add_option("--dataset-file", c->dataset_file, "your own benchmark file (canonical JSONL, CSV or Parquet)");
   app.add_option("--samples", c->samples, "sample files (any supported format)")->required()->expected(1, -1);
   app.add_option("--out", c->out, "output directory (resumable)")->required();
   app.add_option("--policy", c->policy, "verifier extraction policy: default | strict | boxed")->capture_default_str();
@@ -119,6 +123,8 @@ RunFn SetupScore(CLI::App& app) {
   app.add_option("--seed", c->opts.seed, "bootstrap seed")->capture_default_str();
   app.add_option("--level", c->opts.level, "confidence level")->capture_default_str();
   app.add_option("--batch", c->opts.batch, "records per batch (memory bound)")->capture_default_str();
+  app.add_option("--limit", c->opts.limit, "score only the first N problems (a declared subset; others are not missing)");
+  app.add_option("--problems", c->opts.problems, "score only these problem ids: FILE (one per line, or JSONL) or id,id,...");
   return [c] { return RunScore(*c); };
 }
 

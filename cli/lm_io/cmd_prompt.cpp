@@ -31,7 +31,7 @@ struct PromptCliOptions {
 std::string UserText(const JsonlRecord& rec, const std::string& file) {
   if (rec.value.is_string()) return rec.value.get<std::string>();
   if (!rec.value.is_object())
-    throw Error("expected a JSON string or an object with \"problem\"", Where(file, rec.line));
+    throw Error("expected a JSON string or an object with \"problem\" or \"text\"", Where(file, rec.line));
   JsonSource src{file, rec.line};
   std::string text = rec.value.contains("problem") ? RequireString(rec.value, "problem", src)
                                                    : RequireString(rec.value, "text", src);

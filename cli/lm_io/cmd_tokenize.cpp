@@ -1,6 +1,6 @@
 // `upt tokenize`: encode JSONL texts to token ids with a tokenizer.json, or
 // decode ids back to text (--decode).
-//   in  (encode): each line a JSON string or {"text": "..."}
+//   in  (encode): each line a JSON string, {"text": "..."} or {"problem": "..."}
 //   out (encode): {"ids": [...]} per input line, wrapped in the post_processor's special
 //                 tokens (HF add_special_tokens=True) unless --no-special-tokens or --template
 //   in  (decode): each line {"ids": [...]} or a JSON array of ids
@@ -43,8 +43,11 @@ std::string TokenizerPath(const std::string& p) {
 
 std::string LineText(const JsonlRecord& rec, const std::string& file) {
   if (rec.value.is_string()) return rec.value.get<std::string>();
-  if (rec.value.is_object()) return RequireString(rec.value, "text", {file, rec.line});
-  throw Error("expected a JSON string or an object with \"text\"", Where(file, rec.line),
+  // Same input fields as `upt prompt`: "text", else "problem".
+  if (rec.value.is_object())
+    return RequireString(rec.value, rec.value.contains("text") || !rec.value.contains("problem") ? "text" : "problem",
+                         {file, rec.line});
+  throw Error("expected a JSON string or an object with \"text\" or \"problem\"", Where(file, rec.line),
               "write one text per line, e.g. \"2+2=\" or {\"text\": \"2+2=\"}");
 }
 

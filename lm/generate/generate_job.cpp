@@ -19,6 +19,7 @@
 #include "datasets/registry.h"
 #include "lm/generate/generator.h"
 #include "lm/generate/stop_set.h"
+#include "lm/io/provenance.h"
 #include "lm/io/safetensors.h"
 #include "lm/model/checkpoint.h"
 #include "lm/model/model_tools.h"
@@ -39,14 +40,6 @@ datasets::Benchmark LoadData(const GenerateJobOptions& o) {
                 "e.g. --dataset aime24, or --dataset-file my_problems.jsonl");
   if (!o.dataset.empty()) return datasets::LoadBenchmark(o.dataset);
   return datasets::LoadBenchmarkFile(o.dataset_file);
-}
-
-// SHA-256 over the weight files in order (model.safetensors or index + shards).
-std::string WeightsHash(const std::string& dir) {
-  auto w = io::CheckpointWeights::Open(dir);
-  Sha256 h;
-  for (const auto& f : w.Files()) h.Update(Sha256File(f));
-  return w.Files().size() == 1 ? Sha256File(w.Files()[0]) : h.HexDigest();
 }
 
 std::string PromptText(const datasets::Problem& p, datasets::Kind kind, const GenerateJobOptions& o,
@@ -128,7 +121,8 @@ int RunGenerateJob(const GenerateJobOptions& o) {
   sp.stop = stops.strings;
   sp.stop_token_ids = o.stop_token_ids;
 
-  const std::string weights_sha = WeightsHash(o.model);
+  const OrderedJson model_prov = io::ModelProvenance(o.model);
+  const std::string weights_sha = model_prov["weights_sha256"];
   OrderedJson settings = Settings(o, bench, sp, n, weights_sha, template_name);
   const std::string meta_path = o.out + ".meta.json";
   if (FileExists(o.out) && FileExists(meta_path)) {
@@ -146,6 +140,7 @@ int RunGenerateJob(const GenerateJobOptions& o) {
   OrderedJson meta = BaseProvenance();
   meta["command"] = "generate";
   meta["settings"] = settings;
+  meta["model_provenance"] = model_prov;  // absolute path, config/weights/tokenizer hashes (not a resume key)
   meta["device"] = o.device;
   meta["batch_size"] = o.batch_size;
   meta["kv_budget_tokens"] = o.kv_budget_tokens;

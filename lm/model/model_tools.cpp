@@ -177,6 +177,11 @@ int RunModelLogprobs(const LogprobsOptions& opts) {
     OrderedJson line;
     line["tokens"] = Json::array();
     line["logprobs"] = Json::array();
+    if (opts.all_tokens && !ids.empty()) {
+      line["tokens"].push_back(ids[0]);
+      line["logprobs"].push_back(nullptr);
+      first = 1;
+    }
     if (ids.size() >= 2 && first < ids.size()) {
       if (static_cast<int>(ids.size()) > model->config().max_position_embeddings)
         throw Error("text has " + std::to_string(ids.size()) + " tokens, more than max_position_embeddings",

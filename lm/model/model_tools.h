@@ -41,9 +41,11 @@ struct LogprobsOptions {
   std::string out;     // "" = stdout
   std::string device = "cpu";
   int threads = 0;     // torch intra-op threads; 0 = libtorch default
+  bool all_tokens = false;  // list every token (BOS and prompt too); the first has a null log-prob
   template <class V>
   void ForEach(V&& v) {
     v("model", model, "checkpoint directory");
+    v("all_tokens", all_tokens, "list the whole token sequence; the first token's log-prob is null");
     v("in", in, "input JSONL ({\"text\"} or {\"prompt\",\"completion\"} per line)");
     v("out", out, "output JSONL (default stdout)");
     v("device", device, "cpu | cuda | cuda:N");
@@ -52,7 +54,9 @@ struct LogprobsOptions {
 };
 // One output line per input line: {"tokens": [...], "logprobs": [...]} where
 // logprobs[i] = log p(tokens[i] | everything before it); for prompt/completion
-// lines only the completion's tokens are listed. Returns the exit code.
+// lines only the completion's tokens are listed. With all_tokens every token is
+// listed from the first (BOS when the model prepends one), whose log-prob is null.
+// Returns the exit code.
 int RunModelLogprobs(const LogprobsOptions& opts);
 
 // Sets torch's intra-op thread count when n > 0.

@@ -10,11 +10,14 @@
 
 #include "core/error.h"
 #include "core/fs.h"
+#include "core/hash.h"
 #include "core/log.h"
 #include "core/options.h"
 #include "core/rng.h"
+#include "core/version.h"
 #include "lm/generate/generator.h"
 #include "lm/generate/stop_set.h"
+#include "lm/io/provenance.h"
 #include "lm/model/checkpoint.h"
 #include "train/loop/checkpoint.h"
 #include "train/loop/config/train_data.h"
@@ -455,6 +458,11 @@ TrainSummary RunTraining(const TrainConfig& config, const TrainRunOptions& opts)
   std::unique_ptr<RunLog> log;  // rank 0 only
   if (main_rank) {
     WriteFileAtomic(out + "/config.json", DumpPretty(state.config));
+    OrderedJson prov = BaseProvenance();  // base model and training data identity
+    prov["model"] = lm::io::ModelProvenance(cfg.model.path);
+    prov["train_files"] = cfg.data.train_files;
+    if (FileExists(cfg.data.train_files)) prov["train_files_sha256"] = Sha256File(cfg.data.train_files);
+    WriteFileAtomic(out + "/provenance.json", DumpPretty(prov));
     log = std::make_unique<RunLog>(out, resume_dir.empty() ? -1 : state.step);
   }
   TrainSummary summary;

@@ -30,7 +30,7 @@ struct ModelOptions {
 };
 
 struct DataOptions {
-  std::string train_files;        // JSONL {id, problem, answer, target}; or "toy:train"
+  std::string train_files;        // JSONL {id, problem, answer, target}, verl Parquet, or "toy:train"
   std::vector<std::string> val_files;  // benchmark names or JSONL files; "toy:tier1".. for the toy world
   int train_batch_size = 128;     // prompts per step
   int max_prompt_length = 1024;   // tokens; longer prompts are dropped
@@ -39,7 +39,7 @@ struct DataOptions {
   int val_limit = 0;              // first N problems of each validation set; 0 = all
   template <class V>
   void ForEach(V&& v) {
-    v("train_files", train_files, "training JSONL (id, problem, answer, target) or toy:train");
+    v("train_files", train_files, "training JSONL (id, problem, answer, target), verl Parquet, or toy:train");
     v("val_files", val_files, "validation benchmarks/files (avg@n every trainer.test_freq steps)");
     v("train_batch_size", train_batch_size, "prompts per training step");
     v("max_prompt_length", max_prompt_length, "prompts longer than this (tokens) are dropped");

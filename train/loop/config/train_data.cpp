@@ -6,6 +6,7 @@
 #include "core/jsonl.h"
 #include "core/rng.h"
 #include "core/strings.h"
+#include "datasets/load.h"
 
 namespace upt::train {
 namespace {
@@ -28,7 +29,21 @@ std::string TargetText(const Json& row, const JsonSource& src) {
 
 }  // namespace
 
+// A Parquet training set (verl's layout, e.g. Elliott/Openr1-Math-46k-8192) through
+// the datasets loader: problem = prompt's user turn, answer = reward_model.ground_truth,
+// target = target[0].content (docs/datasets.md).
+std::vector<TrainExample> LoadTrainParquet(const std::string& path) {
+  datasets::LoadOptions opts;
+  opts.kind = "math";
+  std::vector<TrainExample> out;
+  datasets::ParseParquet(path, opts, nullptr, [&](datasets::Problem&& p) {
+    out.push_back({std::move(p.id), std::move(p.problem), std::move(p.answer), std::move(p.target)});
+  });
+  return out;
+}
+
 std::vector<TrainExample> LoadTrainFile(const std::string& path) {
+  if (datasets::IsParquetPath(path)) return LoadTrainParquet(path);
   JsonlReader reader(path);
   JsonlRecord rec;
   std::vector<TrainExample> out;

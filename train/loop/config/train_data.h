@@ -6,6 +6,8 @@
 // [{"role": "assistant", "content": "..."}]; the last message's content is used.
 // `target` is optional for pure RL presets (grpo), required by any preset that
 // trains on demonstrations (checked by the trainer).
+// A `.parquet` file (or one with the PAR1 magic) is read in verl's layout
+// (datasets::ParseParquet), as `upt data import --format verl` converts it.
 // The spec "toy:train" names the embedded toy world's training set.
 #pragma once
 
