@@ -118,7 +118,9 @@ void Generator::GenerateBatch(const GenerationRequest* reqs, size_t n, const Sam
       if (s.done) continue;
       GenerationResult& g = out[s.request];
       SampledToken tok = SampleFromLogits(data + static_cast<int64_t>(i) * V, V, params, u, banned_);
-      UPT_CHECK(tok.token >= 0, "every token id is banned");
+      if (tok.token < 0)  // all logits NaN/-inf: diverged or corrupt weights (or every id banned)
+        throw Error("no token can be sampled: the model's logits are NaN or infinite, or every token id is banned",
+                    "generation", "check the model's weights; a training run diverged if its learning rate is too high");
       g.tokens.push_back(tok.token);
       g.logprobs.push_back(tok.logprob);
       g.sampling_logprobs.push_back(tok.sampling_logprob);
