@@ -90,7 +90,7 @@ SampledBatch SampleBatch(const at::Tensor& logits_in, const SamplingParams& p, c
     }
   }
   auto raw_lp = (logits.gather(1, token) - logits.logsumexp(1, true)).to(torch::kDouble);
-  auto none = torch::isinf(best).squeeze(1);  // every id banned
+  auto none = torch::isfinite(best).logical_not().squeeze(1);  // every id banned, or NaN/inf logits
   auto tok_cpu = torch::where(none, torch::full_like(token.squeeze(1), -1), token.squeeze(1)).to(torch::kCPU);
   auto lp_cpu = raw_lp.squeeze(1).to(torch::kCPU, torch::kFloat32).contiguous();
   auto slp_cpu = sampling_lp.squeeze(1).to(torch::kCPU, torch::kFloat32).contiguous();

@@ -182,7 +182,9 @@ class Engine {
     for (size_t i = 0; i < ids.size(); ++i) {
       Seq& s = seqs_[ids[i]];
       GenerationResult& g = out_[s.request];
-      UPT_CHECK(b.tokens[i] >= 0, "every token id is banned");
+      if (b.tokens[i] < 0)  // all logits NaN/-inf: diverged or corrupt weights (or every id banned)
+        throw Error("no token can be sampled: the model's logits are NaN or infinite, or every token id is banned",
+                    "generation", "check the model's weights; a training run diverged if its learning rate is too high");
       g.tokens.push_back(b.tokens[i]);
       g.logprobs.push_back(b.logprobs[i]);
       g.sampling_logprobs.push_back(b.sampling_logprobs[i]);

@@ -13,7 +13,7 @@
 namespace upt::reliability {
 namespace {
 
-const std::string kScoreArgs = "score --dataset aime24 --samples " + Src("examples/aime24_samples.jsonl");
+std::string ScoreArgs() { return "score --dataset aime24 --samples " + Src("examples/aime24_samples.jsonl"); }
 
 void ExpectRefusedByThisProcess(const Result& r) {
   EXPECT_EQ(r.code, 2) << r.err;
@@ -26,11 +26,11 @@ TEST(ConcurrencyTest, ScoreIntoAFolderHeldByAnotherWriterIsRefusedAndWritesNothi
   const std::string out = tmp.file("scores");
   {
     OutputLock held = OutputLock::ForDir(out);
-    ExpectRefusedByThisProcess(Upt(kScoreArgs + " --out " + out, tmp.path()));
+    ExpectRefusedByThisProcess(Upt(ScoreArgs() + " --out " + out, tmp.path()));
     EXPECT_FALSE(FileExists(out + "/verdicts.jsonl"));
     EXPECT_FALSE(FileExists(out + "/verdicts.partial.jsonl"));
   }
-  Result ok = Upt(kScoreArgs + " --out " + out, tmp.path());
+  Result ok = Upt(ScoreArgs() + " --out " + out, tmp.path());
   EXPECT_EQ(ok.code, 0) << ok.err;
   EXPECT_EQ(CountLines(out + "/verdicts.jsonl"), 480);
   EXPECT_FALSE(FileExists(out + "/.upt.lock"));  // released on exit
@@ -38,13 +38,13 @@ TEST(ConcurrencyTest, ScoreIntoAFolderHeldByAnotherWriterIsRefusedAndWritesNothi
 
 TEST(ConcurrencyTest, TwoScoreProcessesStartedTogetherNeverLoseVerdicts) {
   testing::TempDir tmp;
-  Result ref = Upt(kScoreArgs + " --out " + tmp.file("ref"), tmp.path());
+  Result ref = Upt(ScoreArgs() + " --out " + tmp.file("ref"), tmp.path());
   ASSERT_EQ(ref.code, 0) << ref.err;
   const std::string out = tmp.file("shared");
   for (int trial = 0; trial < 3; ++trial) {
     std::filesystem::remove_all(out);
-    pid_t a = Spawn(kScoreArgs + " --threads 1 --out " + out, tmp.file("a.log"));
-    pid_t b = Spawn(kScoreArgs + " --threads 1 --out " + out, tmp.file("b.log"));
+    pid_t a = Spawn(ScoreArgs() + " --threads 1 --out " + out, tmp.file("a.log"));
+    pid_t b = Spawn(ScoreArgs() + " --threads 1 --out " + out, tmp.file("b.log"));
     int ca = Wait(a), cb = Wait(b);
     // Either both ran one after the other, or one was refused; never a mix.
     for (auto [code, log] : {std::pair{ca, tmp.file("a.log")}, std::pair{cb, tmp.file("b.log")}})

@@ -27,9 +27,12 @@ struct Result {
 
 inline std::string Bin() {
   const char* b = std::getenv("UPT_BIN");
-  return b ? b : "upt";
+  return b ? b : UPT_BIN_PATH;
 }
-inline std::string Src(const std::string& rel) { return std::string(std::getenv("UPT_SOURCE_DIR")) + "/" + rel; }
+inline std::string Src(const std::string& rel) {
+  const char* env = std::getenv("UPT_SOURCE_DIR");
+  return std::string(env ? env : UPT_SOURCE_DIR) + "/" + rel;
+}
 
 // Runs `upt <args>` with /bin/sh; `args` may hold redirections of stdout ("> /dev/full").
 inline Result Upt(const std::string& args, const std::string& scratch) {

@@ -2,7 +2,13 @@
 
 #include <torch/torch.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <functional>
 #include <cmath>
 #include <filesystem>
 
@@ -68,6 +74,33 @@ void PruneCheckpoints(const std::string& out_dir, const std::string& keep_name, 
 
 namespace {
 
+// torch::save(optimizer, path) aborts the process on a full disk: libtorch's
+// zip writer throws from its destructor (std::terminate). So libtorch writes
+// through this function, which never reports a short write to it; the first
+// write error is kept and turned into an upt::Error once libtorch is done.
+void SaveOptimizerState(torch::optim::Optimizer& optimizer, const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) throw Error(std::string("cannot create file: ") + std::strerror(errno), path, "check that the folder is writable");
+  int err = 0;
+  std::function<size_t(const void*, size_t)> write = [&](const void* data, size_t n) -> size_t {
+    if (err == 0 && n > 0 && std::fwrite(data, 1, n, f) != n) err = errno ? errno : EIO;
+    return n;
+  };
+  try {
+    torch::save(optimizer, write);
+  } catch (...) {
+    std::fclose(f);
+    std::remove(path.c_str());
+    throw;
+  }
+  if (err == 0 && (std::fflush(f) != 0 || ::fsync(::fileno(f)) != 0)) err = errno;
+  if (std::fclose(f) != 0 && err == 0) err = errno;
+  if (err != 0) {
+    std::remove(path.c_str());
+    throw Error(std::string("write failed: ") + std::strerror(err), path, "check free disk space");
+  }
+}
+
 [[noreturn]] void ThrowDiverged(const std::string& what, int step, const std::string& out_dir) {
   std::string last = LatestCheckpoint(out_dir);
   throw Error("training diverged: " + what + " at step " + std::to_string(step) + "; stopped without saving it",
@@ -77,12 +110,19 @@ namespace {
                                 : "the last good checkpoint is " + last + " (--resume continues from it)"));
 }
 
-// Throws when a weight is NaN or infinite: such a model must not become `latest`.
+// Throws when a weight is NaN or infinite, or when the model's logits on a
+// short probe sequence are (finite but overflowing weights, e.g. after lr 1e30):
+// such a model must not become `latest`.
 void RequireFiniteWeights(lm::Qwen2ForCausalLM& model, int step, const std::string& out_dir) {
   torch::NoGradGuard no_grad;
   for (const auto& p : model->named_parameters())
     if (!torch::isfinite(p.value()).all().item<bool>())
       ThrowDiverged("weight '" + p.key() + "' holds NaN or infinite values", step, out_dir);
+  const auto device = model->parameters().front().device();
+  at::Tensor probe = torch::arange(0, 4, torch::TensorOptions().dtype(torch::kLong).device(device)).view({1, 4});
+  probe = probe.remainder(model->config().vocab_size);
+  if (!torch::isfinite(model->forward(probe)).all().item<bool>())
+    ThrowDiverged("the model's logits are NaN or infinite (weights overflow)", step, out_dir);
 }
 
 }  // namespace
@@ -97,13 +137,14 @@ std::string SaveCheckpoint(const std::string& out_dir, const TrainerState& state
     fs::remove_all(tmp);
     MakeDirs(tmp);
     lm::SaveQwen2(model, tmp, tokenizer_json, lm::SaveOptions{"F32", 0});
-    torch::save(optimizer, tmp + "/optimizer.pt");  // throws c10::Error on ENOSPC
+    SaveOptimizerState(optimizer, tmp + "/optimizer.pt");
     WriteFileAtomic(tmp + "/trainer_state.json", DumpPretty(TrainerStateToJson(state)));
   } catch (const std::exception& e) {
     std::error_code ec;
     fs::remove_all(tmp, ec);  // the partial save; `latest` still names the previous checkpoint
     std::string last = LatestCheckpoint(out_dir);
-    std::string msg = e.what();
+    const auto* ue = dynamic_cast<const Error*>(&e);
+    std::string msg = ue ? ue->where() + ": " + ue->message() : std::string(e.what());
     if (msg.size() > 300) msg = msg.substr(0, 300) + "...";
     throw Error("cannot write checkpoint " + name + ": " + msg, tmp,
                 "check free disk space; " + (last.empty() ? std::string("no earlier checkpoint exists")

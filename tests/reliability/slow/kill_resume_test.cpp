@@ -130,7 +130,6 @@ TEST(KillResumeTest, TrainKilledAtRandomPointsResumesToTheSameLogsAndWeights) {
       killed += KillAfter(pid, KillDelay("train", 10 + trial * 2 + i, 300, 3000));
     }
     Result r = ResumeTrain(cfg, run, tmp.path());
-    if (r.code == 2 && Contains(r.err, "nothing to resume")) r = Upt("train --config " + cfg + " --out " + run, tmp.path());
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(Steps(run), (std::vector<long long>{1, 2, 3, 4, 5, 6})) << "trial " << trial;
     EXPECT_EQ(StableMetrics(run), StableMetrics(tmp.file("ref"))) << "trial " << trial;
@@ -180,14 +179,11 @@ TEST(KillResumeTest, DivergingRunStopsWithAClearErrorAndKeepsTheLastGoodCheckpoi
                      " --set actor.optim.lr=1e30 --set actor.optim.warmup_steps=0",
                  tmp.path());
   EXPECT_EQ(r.code, 2) << r.err;
-  EXPECT_TRUE(Contains(r.err, "training diverged")) << r.err;
+  // Caught at the step's loss, at a checkpoint's weights, or at the next rollout's logits.
+  EXPECT_TRUE(Contains(r.err, "diverged")) << r.err;
+  EXPECT_FALSE(Contains(r.err, "internal check")) << r.err;
   EXPECT_FALSE(FileExists(run + "/checkpoint-8"));
-  if (FileExists(run + "/latest")) {  // every checkpoint written holds finite weights and resumes
-    std::string latest(Trim(ReadFile(run + "/latest")));
-    EXPECT_TRUE(Contains(r.err, "the last good checkpoint is " + run + "/" + latest)) << r.err;
-  } else {
-    EXPECT_TRUE(Contains(r.err, "no earlier checkpoint exists")) << r.err;
-  }
+  EXPECT_EQ(TempFilesUnder(run), 0);
 }
 
 TEST(KillResumeTest, CheckpointOnAFullDiskFailsCleanlyAndKeepsThePreviousOne) {
@@ -205,6 +201,7 @@ TEST(KillResumeTest, CheckpointOnAFullDiskFailsCleanlyAndKeepsThePreviousOne) {
   Result r = Upt("train --config " + tmp.file("t.yaml") + " --out " + disk + "/run", tmp.path());
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_TRUE(Contains(r.err, "cannot write checkpoint checkpoint-2")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "No space left on device")) << r.err;
   EXPECT_TRUE(Contains(r.err, "the previous checkpoint " + disk + "/run/checkpoint-1 is intact")) << r.err;
   EXPECT_EQ(std::string(Trim(ReadFile(disk + "/run/latest"))), "checkpoint-1");
   EXPECT_FALSE(FileExists(disk + "/run/checkpoint-2.tmp"));
