@@ -17,9 +17,11 @@
 #include "reports/gnuplot.h"
 #include "reports/heatmap.h"
 #include "reports/inputs.h"
+#include "reports/manifest.h"
 #include "reports/page.h"
 #include "reports/paper.h"
 #include "reports/tables.h"
+#include "reports/unique.h"
 
 namespace upt::reports {
 namespace fs = std::filesystem;
@@ -55,11 +57,28 @@ std::vector<RunData> LoadRuns(const ReportOptions& opts) {
   return runs;
 }
 
-void WriteTableFiles(const std::string& out, const TableBlock& t) {
-  std::string stem = out + "/tables/" + t.stem;
-  WriteFileAtomic(stem + ".md", RenderMarkdown(t.table, t.ci));
-  WriteFileAtomic(stem + ".tex", RenderLatex(t.table, t.ci, t.title, "tab:" + t.stem));
-  WriteFileAtomic(stem + ".csv", RenderCsv(t.table));
+void WriteTableFiles(const std::string& out, const TableBlock& t, std::vector<std::string>* written) {
+  std::string rel = "tables/" + t.stem;
+  WriteFileAtomic(out + "/" + rel + ".md", RenderMarkdown(t.table, t.ci));
+  WriteFileAtomic(out + "/" + rel + ".tex", RenderLatex(t.table, t.ci, t.title, "tab:" + t.stem));
+  WriteFileAtomic(out + "/" + rel + ".csv", RenderCsv(t.table));
+  for (const char* ext : {".md", ".tex", ".csv"}) written->push_back(rel + ext);
+}
+
+// The figure files of this run for the manifest: data and script always, the
+// images when rendered now or listed by the previous manifest (same name, ours).
+std::vector<std::string> FigureFiles(const std::string& out, const Document& doc, const std::vector<std::string>& old) {
+  std::set<std::string> before(old.begin(), old.end());
+  std::vector<std::string> files;
+  for (const auto& sec : doc.sections)
+    for (const auto& f : sec.figures) {
+      std::string rel = "figures/" + f.name;
+      for (const char* ext : {".dat", ".gp", "_rows.csv"})
+        if (fs::exists(out + "/" + rel + ext)) files.push_back(rel + ext);
+      for (const char* ext : {".png", ".svg"})
+        if (f.rendered || (before.count(rel + ext) && fs::exists(out + "/" + rel + ext))) files.push_back(rel + ext);
+    }
+  return files;
 }
 
 std::string BootText(const StatsOptions& s) {
@@ -159,6 +178,19 @@ Section PassKSection(const std::vector<RunData>& runs, const std::vector<BenchIn
       p.series.push_back(std::move(s));
     }
     fig.panels.push_back(std::move(p));
+  }
+  std::string unique_note;
+  Table unique = BuildUniqueSolvesTable(runs, benches, {opts.unique_ref, opts.unique_k}, &unique_note);
+  if (!unique.rows.empty()) {
+    TableBlock u;
+    u.stem = "unique_solves";
+    u.title = "Problems solved by one method only (Table 4)";
+    u.ci = CiStyle::kNone;
+    u.table = std::move(unique);
+    u.sentence = "Per pair of runs and benchmark, the expected number of problems that k samples of one run solve "
+                 "and k samples of the other do not: the sum over shared problems of pass@k(A)·(1 − pass@k(B)), "
+                 "with the unbiased per-problem pass@k. " + unique_note;
+    sec.tables.push_back(std::move(u));
   }
   sec.figures.push_back({"passk", "Pass@k curves",
                          "Pass@k (%) against k on a log2 axis, one panel per benchmark and one curve per run; the "
@@ -339,14 +371,21 @@ ReportResult WriteReport(const ReportOptions& opts) {
   Section prov = ProvenanceSection(runs, benches, stats);
   if (!prov.text_tables.empty()) doc.sections.push_back(std::move(prov));
 
+  const std::vector<std::string> old_manifest = ReadManifest(opts.out);
+  std::vector<std::string> written;
   for (const auto& sec : doc.sections)
-    for (const auto& t : sec.tables) WriteTableFiles(opts.out, t);
+    for (const auto& t : sec.tables) WriteTableFiles(opts.out, t, &written);
   std::string fig_dir = opts.out + "/figures";
   for (const auto& f : line_figs) WriteLineFigure(fig_dir, f);
   for (const auto& h : heatmaps) WriteHeatmapFigure(fig_dir, h.name, h.map, h.style);
 
   ReportResult result;
   RenderFigures(fig_dir, &doc, opts, &result);
+  for (auto& f : FigureFiles(opts.out, doc, old_manifest)) written.push_back(std::move(f));
+  result.removed = ReplaceManifest(opts.out, std::move(written));
+  if (!result.removed.empty())
+    LogInfo("removed {} stale file(s) of the previous report in {}: {}", result.removed.size(), opts.out,
+            Join(result.removed, ", "));
   result.notes = doc.notes;
   result.index_md = opts.out + "/index.md";
   result.index_html = opts.out + "/index.html";
