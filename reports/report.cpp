@@ -277,8 +277,12 @@ Section CurvesSection(const std::vector<RunData>& runs, std::vector<LineFigure>*
     std::vector<std::string> sources;
     for (const auto& r : runs)
       if (!r.train.path.empty()) sources.push_back(r.train.path);
-    sec.figures.push_back({f.name, what, what + " against training step, one line per run (from " +
-                                             Join(sources, ", ") + ").", false});
+    std::string how = f.name == "curve_validation"
+                          ? " against training step, one line per run (from "
+                          : " against training step: a trailing moving average (window MA in the legend) over the raw "
+                            "per-step values drawn faintly; runs labelled METHOD/SEED are one mean line per method with "
+                            "a band of ± one standard deviation over seeds (from ";
+    sec.figures.push_back({f.name, what, what + how + Join(sources, ", ") + ").", false});
     line_figs->push_back(std::move(f));
   }
   return sec;
