@@ -20,6 +20,7 @@
 #include "reports/manifest.h"
 #include "reports/page.h"
 #include "reports/paper.h"
+#include "reports/seeds_report.h"
 #include "reports/tables.h"
 #include "reports/unique.h"
 
@@ -365,6 +366,8 @@ ReportResult WriteReport(const ReportOptions& opts) {
                         "with results.json and problems.csv from `upt score`).");
   } else {
     doc.sections.push_back(ResultsSection(runs, benches, opts, stats, ci, &doc.notes));
+    Section seeds = SeedsSection(runs, benches, stats, ci, opts.decimals);
+    if (!seeds.tables.empty()) doc.sections.push_back(std::move(seeds));
     Section pk = PassKSection(runs, benches, opts, stats, ci, &line_figs, &doc.notes);
     if (!pk.tables.empty()) doc.sections.push_back(std::move(pk));
   }
