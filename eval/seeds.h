@@ -42,6 +42,20 @@ std::vector<double> HierarchicalReplicates(const std::vector<std::vector<double>
 PairedResult HierarchicalPaired(const std::vector<std::vector<double>>& a, const std::vector<std::vector<double>>& b,
                                 const BootstrapOptions& opts);
 
+// Stratified version for an average over benchmarks: groups[g] is the S x P_g
+// matrix of benchmark g (the same S replicates in every group). Replicate b
+// draws the seeds once (shared by all groups: a seed is a whole replicate),
+// then the problems of group g and slot j from RngStream(seed,
+// {kProblemResampleStream, b, j, g}) (group 0 uses the one-group streams).
+// The statistic is the unweighted mean over groups of each group's mean.
+std::vector<double> HierarchicalGroupReplicates(const std::vector<std::vector<std::vector<double>>>& groups,
+                                                const BootstrapOptions& opts);
+
+// Paired A - B of that average (groups matched by index), CI and p-value as HierarchicalPaired.
+PairedResult HierarchicalPairedAverage(const std::vector<std::vector<std::vector<double>>>& a,
+                                       const std::vector<std::vector<std::vector<double>>>& b,
+                                       const BootstrapOptions& opts);
+
 // Holm (1979) step-down adjusted p-values, in the input order: sort ascending,
 // adj_(i) = max_{j <= i} min(1, (m - j + 1) p_(j)). Controls the family-wise
 // error rate at alpha when a hypothesis is rejected iff adj <= alpha.

@@ -132,3 +132,40 @@ TEST(SeedsTest, HolmStepDown) {
 
 }  // namespace
 }  // namespace upt::eval
+
+namespace upt::eval {
+namespace {
+
+// The average over two benchmarks: its replicate variance is the sum of the
+// groups' two-stage terms plus their covariance through the shared seed draw:
+// Var = (1/4)[Var_s(m1 + m2)/S + V1/(S P1) + V2/(S P2)].
+TEST(SeedsTest, GroupAverageSharesTheSeedDrawAcrossBenchmarks) {
+  auto g1 = Matrix(4, 20, 0.8, 6), g2 = Matrix(4, 30, 0.0, 7);
+  for (size_t s = 0; s < 4; ++s)
+    for (auto& x : g2[s]) x += (g1[s][0] + g1[s][1]);  // seed effects correlated across groups
+  std::vector<double> sums;
+  double v1 = 0, v2 = 0;
+  for (size_t s = 0; s < 4; ++s) {
+    double m1 = 0, m2 = 0;
+    for (double x : g1[s]) m1 += x / 20;
+    for (double x : g2[s]) m2 += x / 30;
+    sums.push_back(m1 + m2);
+    v1 += Var(g1[s]) / 4;
+    v2 += Var(g2[s]) / 4;
+  }
+  double expect = (Var(sums) / 4 + v1 / 80 + v2 / 120) / 4;
+  BootstrapOptions bo;
+  bo.replicates = 40000;
+  double got = Var(HierarchicalGroupReplicates({g1, g2}, bo));
+  EXPECT_NEAR(got / expect, 1.0, 0.04);
+  auto g2_low = g2;
+  for (auto& row : g2_low)
+    for (auto& x : row) x -= 0.1;
+  PairedResult r = HierarchicalPairedAverage({g1, g2}, {g1, g2_low}, bo);
+  EXPECT_NEAR(r.diff, 0.05, 1e-12);  // 0 on group 1, 0.1 on group 2
+  EXPECT_NEAR(r.low, 0.05, 1e-12);
+  EXPECT_THROW(HierarchicalPairedAverage({g1, g2}, {g1, g1}, bo), Error);  // P differs in group 2
+}
+
+}  // namespace
+}  // namespace upt::eval
