@@ -12,6 +12,7 @@
 #include "core/options.h"
 #include "core/strings.h"
 #include "core/version.h"
+#include "reports/claims.h"
 #include "reports/curves.h"
 #include "reports/figures.h"
 #include "reports/gnuplot.h"
@@ -361,6 +362,7 @@ ReportResult WriteReport(const ReportOptions& opts) {
   for (const auto& r : runs) doc.header_lines.push_back("Run " + r.label + ": " + r.dir);
   std::vector<LineFigure> line_figs;
   std::vector<HeatmapJob> heatmaps;
+  std::string claims_csv;
   if (benches.empty()) {
     doc.notes.push_back("Results and Pass@k tables omitted: no score directory found (expected RUN/scores/<benchmark>/ "
                         "with results.json and problems.csv from `upt score`).");
@@ -368,6 +370,18 @@ ReportResult WriteReport(const ReportOptions& opts) {
     doc.sections.push_back(ResultsSection(runs, benches, opts, stats, ci, &doc.notes));
     Section seeds = SeedsSection(runs, benches, stats, ci, opts.decimals);
     if (!seeds.tables.empty()) doc.sections.push_back(std::move(seeds));
+    auto claims = TestClaims(runs, benches, opts.unseen, opts.max_k, stats);
+    if (std::any_of(claims.begin(), claims.end(), [](const ClaimResult& c) { return c.tested; })) {
+      Section cs;
+      cs.title = "Claims";
+      cs.text = "The paper's statements tested one by one (rules in docs/reports.md): paired differences on the same "
+                "seeds and problems with a hierarchical bootstrap interval, p-values Holm-adjusted over the claims; "
+                "supported = the interval lies on the claimed side of 0 and p (Holm) <= " +
+                fmt::format("{:g}", 1 - opts.level) + ", not supported = it lies on the other side, else inconclusive.";
+      cs.text_tables.push_back(ClaimsTextTable(claims));
+      doc.sections.push_back(std::move(cs));
+      claims_csv = ClaimsCsv(claims);
+    }
     Section pk = PassKSection(runs, benches, opts, stats, ci, &line_figs, &doc.notes);
     if (!pk.tables.empty()) doc.sections.push_back(std::move(pk));
   }
@@ -382,6 +396,10 @@ ReportResult WriteReport(const ReportOptions& opts) {
   std::vector<std::string> written;
   for (const auto& sec : doc.sections)
     for (const auto& t : sec.tables) WriteTableFiles(opts.out, t, &written);
+  if (!claims_csv.empty()) {
+    WriteFileAtomic(opts.out + "/tables/claims.csv", claims_csv);
+    written.push_back("tables/claims.csv");
+  }
   std::string fig_dir = opts.out + "/figures";
   for (const auto& f : line_figs) WriteLineFigure(fig_dir, f);
   for (const auto& h : heatmaps) WriteHeatmapFigure(fig_dir, h.name, h.map, h.style);

@@ -2,7 +2,7 @@
 //
 // Output folder:
 //   OUT/index.md, OUT/index.html (self-contained), OUT/report.json (numbers + provenance)
-//   OUT/tables/<stem>.{md,tex,csv}   results, paper_comparison, paper_delta, passk_<bench>, unique_solves
+//   OUT/tables/<stem>.{md,tex,csv}   results, paper_comparison, paper_delta, passk_<bench>, unique_solves, seeds_pass1, seeds_pairs, claims (csv)
 //   OUT/figures/<name>.{dat,gp,png,svg}  passk, heatmap_<run>, heatmap_diff, curve_*
 //   OUT/.upt-report-manifest  the files above this run wrote; a re-run deletes the ones it no longer writes
 #pragma once
@@ -31,6 +31,7 @@ struct ReportOptions {
   int decimals = 1;
   std::string unique_ref;           // Table 4 reference run ("" = HPT, else the first run)
   long long unique_k = 0;           // Table 4 k (0 = the smallest n per benchmark)
+  std::vector<std::string> unseen;  // benchmarks unseen in pre-training (the exploration claim)
 
   template <class V>
   void ForEach(V&& v) {
@@ -48,6 +49,7 @@ struct ReportOptions {
     v("decimals", decimals, "decimals in tables");
     v("unique_ref", unique_ref, "Table 4 (solved by one method only): reference run label (default HPT, else the first)");
     v("unique_k", unique_k, "Table 4: k for Pass@k (0 = the smallest n of the runs per benchmark)");
+    v("unseen", unseen, "benchmarks unseen in pre-training, for the claim HPT >= GRPO at large k (claims table)");
   }
 };
 

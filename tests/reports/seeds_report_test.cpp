@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "eval/seeds.h"
+#include "../core/test_util.h"
+#include "core/fs.h"
+#include "fixtures.h"
+#include "reports/report.h"
 
 namespace upt::reports {
 namespace {
@@ -46,6 +50,28 @@ TEST(SeedsReportTest, GroupsMethodsBySeedAndMatchesSeedsAndProblems) {
   EXPECT_DOUBLE_EQ(pairs.rows[0].cells[4].value, 2);
 
   EXPECT_TRUE(GroupBySeed({MakeRun("HPT", {{"a", 1, 1}})}).empty());
+}
+
+TEST(SeedsReportTest, ReportWithSeedLabelsWritesSeedTablesAndClaims) {
+  upt::testing::TempDir tmp;
+  ReportOptions o;
+  int i = 0;
+  for (const char* label : {"HPT/s0", "HPT/s1", "SFT→GRPO/s0", "SFT→GRPO/s1"}) {
+    std::string dir = tmp.file("runs/r" + std::to_string(i));
+    upt::testing::WriteRun(dir, label, i < 2 ? 0.6 : 0.3, 10 + i, false);
+    o.runs.push_back(std::string(label) + "=" + dir);
+    ++i;
+  }
+  o.out = tmp.file("report");
+  o.bootstrap = 100;
+  o.render = false;
+  WriteReport(o);
+  for (const char* f : {"tables/seeds_pass1.md", "tables/seeds_pairs.csv", "tables/claims.csv"})
+    EXPECT_TRUE(FileExists(o.out + "/" + f)) << f;
+  std::string md = ReadFile(o.out + "/index.md");
+  EXPECT_NE(md.find("## Claims"), std::string::npos);
+  EXPECT_NE(md.find("HPT ≥ SFT→GRPO on the in-distribution Pass@1 average"), std::string::npos);
+  EXPECT_NE(ReadFile(o.out + "/tables/seeds_pass1.csv").find("HPT (2 seeds)"), std::string::npos);
 }
 
 }  // namespace
