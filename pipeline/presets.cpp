@@ -42,7 +42,6 @@ ReproducePreset Toy() {
   p.evals = ToyEvals(256, 32);
   p.max_k = 128;
   p.methods = FiveMethods();
-  p.unseen = {"toy_t4", "toy_t5", "toy_t6"};  // pre-training covers tiers 1-3 (toy_world.md)
   return p;
 }
 

@@ -52,7 +52,6 @@ struct ReproducePreset {
   // single-study stage table; K > 1 writes runs/s<r>/<run>/ and a report
   // aggregated over seeds (labels METHOD/s<r>, reports/seeds_report.h).
   int seeds = 1;
-  std::vector<std::string> unseen;  // benchmarks unseen in pre-training (claims table)
   // Paper presets only.
   std::string paper_model;         // reports/paper key: qwen2.5-math-7b | ...
   std::string config_prefix;       // configs/paper/<prefix>_<method>.yaml

@@ -205,7 +205,11 @@ Stage ReportStage(const ReproducePreset& p, const std::string& out, const std::v
   for (const auto& e : p.evals)
     if (e.ood) r.ood.push_back(e.benchmark);
   r.diff = "HPT,GRPO";
-  r.unseen = p.unseen;
+  if (p.toy) {  // the exploration claim's tiers: weight 0 in the pre-training mix
+    const auto mix = PretrainOptions(p).world.pretrain_mix;
+    for (size_t t = 0; t < mix.size(); ++t)
+      if (mix[t] == 0) r.unseen.push_back("toy_t" + std::to_string(t + 1));
+  }
   const std::string base_label = p.toy ? "Base" : "Base model";
   if (p.seeds <= 1) {
     r.runs.push_back(base_label + "=" + RunDir(out, "base"));
