@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/strings.h"
+#include "reports/curves.h"
 #include "eval/passk.h"
 
 namespace upt::reports {
@@ -17,17 +18,6 @@ const BenchmarkScore* Find(const RunData& run, const std::string& key) {
   for (const auto& s : run.scores)
     if (s.benchmark == key && !s.problems.empty()) return &s;
   return nullptr;
-}
-
-size_t ReferenceIndex(const std::vector<RunData>& runs, const std::string& ref) {
-  for (size_t i = 0; i < runs.size(); ++i)
-    if (ref.empty() ? ToLower(runs[i].label) == "hpt" : runs[i].label == ref) return i;
-  if (!ref.empty()) {
-    std::vector<std::string> labels;
-    for (const auto& r : runs) labels.push_back(r.label);
-    throw Error("no run labelled '" + ref + "'", "--unique_ref", "use one of: " + fmt::format("{}", fmt::join(labels, ", ")));
-  }
-  return 0;
 }
 
 long long MinN(const std::vector<eval::Counts>& a) {
@@ -60,17 +50,39 @@ Table BuildUniqueSolvesTable(const std::vector<RunData>& runs, const std::vector
                              const UniqueOptions& opts, std::string* note) {
   Table t;
   t.row_header = "Solved by";
-  if (runs.size() < 2) return t;
-  const size_t ref = ReferenceIndex(runs, opts.reference);
-  // Per benchmark, the k both runs of every pair can estimate: opts.k or the smallest n.
+  // Methods over seeds (METHOD/SEED labels; a plain label is a one-seed method).
+  std::vector<std::string> methods;
+  std::vector<std::vector<std::pair<std::string, const RunData*>>> seeds;  // per method: (seed, run)
+  for (const auto& r : runs) {
+    auto [m, sd] = SplitSeedLabel(r.label);
+    auto it = std::find(methods.begin(), methods.end(), m);
+    if (it == methods.end()) {
+      methods.push_back(m);
+      seeds.emplace_back();
+      it = methods.end() - 1;
+    }
+    seeds[it - methods.begin()].push_back({sd, &r});
+  }
+  if (methods.size() < 2) return t;
+  size_t ref = methods.size();
+  for (size_t i = 0; i < methods.size() && ref == methods.size(); ++i)
+    if (opts.reference.empty() ? ToLower(methods[i]) == "hpt" : methods[i] == opts.reference) ref = i;
+  if (ref == methods.size()) {
+    if (!opts.reference.empty())
+      throw Error("no run or method labelled '" + opts.reference + "'", "--unique_ref",
+                  "use one of: " + fmt::format("{}", fmt::join(methods, ", ")));
+    ref = 0;
+  }
+  // Per benchmark, k = opts.k or the smallest n over every run that has it.
   std::vector<long long> ks;
   std::vector<BenchInfo> used;
   for (const auto& b : benches) {
-    const BenchmarkScore* sr = Find(runs[ref], b.key);
-    if (!sr) continue;
-    long long k = MinN(sr->problems);
-    for (size_t i = 0; i < runs.size(); ++i)
-      if (const BenchmarkScore* s = Find(runs[i], b.key); s && i != ref) k = std::min(k, MinN(s->problems));
+    long long k = 0;
+    for (const auto& [sd, run] : seeds[ref])
+      if (const BenchmarkScore* s = Find(*run, b.key)) k = k == 0 ? MinN(s->problems) : std::min(k, MinN(s->problems));
+    if (k == 0) continue;
+    for (const auto& r : runs)
+      if (const BenchmarkScore* s = Find(r, b.key)) k = std::min(k, MinN(s->problems));
     if (opts.k > 0) {
       if (opts.k > k)
         throw Error(fmt::format("k = {} exceeds the smallest n ({}) on {}", opts.k, k, b.key), "--unique_k",
@@ -81,24 +93,37 @@ Table BuildUniqueSolvesTable(const std::vector<RunData>& runs, const std::vector
     used.push_back(b);
   }
   if (used.empty()) return t;
-  for (size_t j = 0; j < used.size(); ++j) t.columns.push_back({used[j].key, fmt::format("{} (k={})", used[j].header, ks[j]), "", false});
+  for (size_t j = 0; j < used.size(); ++j)
+    t.columns.push_back({used[j].key, fmt::format("{} (k={})", used[j].header, ks[j]), "", false});
   t.columns.push_back({"total", "Total", "", false});
   bool integral = true;
-  for (size_t i = 0; i < runs.size(); ++i) {
+  size_t max_seeds = 1;
+  for (size_t i = 0; i < methods.size(); ++i) {
     if (i == ref) continue;
-    Row ra{runs[ref].label + " only (vs " + runs[i].label + ")", {}, false, runs[ref].label + " vs " + runs[i].label};
-    Row rb{runs[i].label + " only (vs " + runs[ref].label + ")", {}, false, ra.section};
+    Row ra{methods[ref] + " only (vs " + methods[i] + ")", {}, false, methods[ref] + " vs " + methods[i]};
+    Row rb{methods[i] + " only (vs " + methods[ref] + ")", {}, false, ra.section};
     double ta = 0, tb = 0;
     bool all = true;
     for (size_t j = 0; j < used.size(); ++j) {
-      const BenchmarkScore *sa = Find(runs[ref], used[j].key), *sb = Find(runs[i], used[j].key);
-      if (!sb) {
+      // Mean over the seeds both methods ran and scored on this benchmark.
+      double a = 0, b = 0;
+      size_t n = 0;
+      for (const auto& [sd, run_ref] : seeds[ref])
+        for (const auto& [sd2, run] : seeds[i]) {
+          const BenchmarkScore *sa = Find(*run_ref, used[j].key), *sb = Find(*run, used[j].key);
+          if (sd != sd2 || !sa || !sb) continue;
+          auto [x, y] = SolvedByOneOnly(sa->problems, sb->problems, ks[j]);
+          a += x, b += y, ++n;
+        }
+      if (n == 0) {
         ra.cells.push_back({});
         rb.cells.push_back({});
         all = false;
         continue;
       }
-      auto [a, b] = SolvedByOneOnly(sa->problems, sb->problems, ks[j]);
+      max_seeds = std::max(max_seeds, n);
+      a /= static_cast<double>(n);
+      b /= static_cast<double>(n);
       integral = integral && a == std::floor(a) && b == std::floor(b);
       ra.cells.push_back(ValueCell(a));
       rb.cells.push_back(ValueCell(b));
@@ -112,9 +137,13 @@ Table BuildUniqueSolvesTable(const std::vector<RunData>& runs, const std::vector
   }
   t.decimals = integral ? 0 : 1;
   if (note)
-    *note = fmt::format("Reference run {}; k per benchmark in the header ({}).", runs[ref].label,
-                        opts.k > 0 ? "set by unique_k" : "the smallest n of the runs, so a cell counts the problems one run "
-                                                         "solved in some sample and the other in none");
+    *note = fmt::format("Reference {}; k per benchmark in the header ({}){}.", methods[ref],
+                        opts.k > 0 ? "set by unique_k"
+                                   : "the smallest n of the runs, so a cell counts the problems one run solved in some "
+                                     "sample and the other in none",
+                        max_seeds > 1 ? "; runs labelled METHOD/SEED are paired by seed and the cell is the mean over "
+                                        "seeds"
+                                      : "");
   return t;
 }
 

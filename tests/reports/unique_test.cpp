@@ -83,3 +83,27 @@ TEST(UniqueSolvesTest, TableHasHptAsReferenceRowsPerPairAndATotal) {
 
 }  // namespace
 }  // namespace upt::reports
+
+namespace upt::reports {
+namespace {
+
+TEST(UniqueSolvesTest, SeedLabelledRunsArePairedBySeedAndAveraged) {
+  auto run = [](const std::string& label, std::vector<eval::Counts> c) {
+    RunData r;
+    r.label = label;
+    r.scores.push_back({"toy_t1", "", std::move(c), {}, {}, 0, false});
+    return r;
+  };
+  std::vector<RunData> runs = {run("GRPO/s0", {{"a", 2, 0}, {"b", 2, 0}}), run("GRPO/s1", {{"a", 2, 1}, {"b", 2, 0}}),
+                               run("HPT/s0", {{"a", 2, 1}, {"b", 2, 1}}), run("HPT/s1", {{"a", 2, 1}, {"b", 2, 0}})};
+  std::string note;
+  Table t = BuildUniqueSolvesTable(runs, {{"toy_t1", "toy_t1"}}, {}, &note);
+  ASSERT_EQ(t.rows.size(), 2u);
+  EXPECT_EQ(t.rows[0].label, "HPT only (vs GRPO)");
+  EXPECT_DOUBLE_EQ(t.rows[0].cells[0].value, 1.0);  // s0: 2, s1: 0
+  EXPECT_DOUBLE_EQ(t.rows[1].cells[0].value, 0.0);
+  EXPECT_NE(note.find("mean over seeds"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace upt::reports
