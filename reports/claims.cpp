@@ -18,14 +18,6 @@ namespace {
 
 using Matrix = std::vector<std::vector<double>>;
 
-eval::BootstrapOptions Boot(const StatsOptions& s) {
-  eval::BootstrapOptions b;
-  b.replicates = s.replicates;
-  b.seed = s.seed;
-  b.level = s.level;
-  return b;
-}
-
 // Runs grouped by method; a run without a seed part is a one-seed group.
 std::vector<SeedGroup> Groups(const std::vector<RunData>& runs) {
   auto g = GroupBySeed(runs);
@@ -38,12 +30,6 @@ const SeedGroup* FindMethod(const std::vector<SeedGroup>& groups, std::initializ
   for (const auto& g : groups)
     for (const char* k : keys)
       if (MethodKey(g.method) == k) return &g;
-  return nullptr;
-}
-
-const std::vector<eval::Counts>* CountsOf(const RunData& run, const std::string& bench) {
-  for (const auto& s : run.scores)
-    if (s.benchmark == bench && !s.problems.empty()) return &s.problems;
   return nullptr;
 }
 

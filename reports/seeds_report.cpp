@@ -13,20 +13,6 @@
 namespace upt::reports {
 namespace {
 
-eval::BootstrapOptions Boot(const StatsOptions& s) {
-  eval::BootstrapOptions b;
-  b.replicates = s.replicates;
-  b.seed = s.seed;
-  b.level = s.level;
-  return b;
-}
-
-const std::vector<eval::Counts>* CountsOf(const RunData& run, const std::string& bench) {
-  for (const auto& s : run.scores)
-    if (s.benchmark == bench && !s.problems.empty()) return &s.problems;
-  return nullptr;
-}
-
 const RunData* RunOf(const SeedGroup& g, const std::string& seed) {
   for (size_t i = 0; i < g.seeds.size(); ++i)
     if (g.seeds[i] == seed) return g.runs[i];
@@ -42,6 +28,12 @@ std::vector<std::string> SeedsWith(const SeedGroup& g, const std::string& bench)
 }
 
 }  // namespace
+
+const std::vector<eval::Counts>* CountsOf(const RunData& run, const std::string& bench) {
+  for (const auto& s : run.scores)
+    if (s.benchmark == bench && !s.problems.empty()) return &s.problems;
+  return nullptr;
+}
 
 std::vector<SeedGroup> GroupBySeed(const std::vector<RunData>& runs) {
   std::vector<SeedGroup> groups;

@@ -23,6 +23,9 @@ struct SeedGroup {
   std::vector<const RunData*> runs;    // same order
 };
 
+// The run's per-problem counts on `bench`, or null when it has none.
+const std::vector<eval::Counts>* CountsOf(const RunData& run, const std::string& bench);
+
 // Methods in first-appearance order; empty when no run label has a seed part.
 std::vector<SeedGroup> GroupBySeed(const std::vector<RunData>& runs);
 
