@@ -117,9 +117,7 @@ Table BuildSeedPairsTable(const std::vector<SeedGroup>& groups, const std::vecto
   t.row_header = "Comparison";
   t.columns = {{"diff", "A − B (points)", "", true},
                {"p", "p", "", false},
-               {"p_holm", "p (Holm)", "", false},
-               {"seeds", "seeds", "", true},
-               {"problems", "problems", "", true}};
+               {"p_holm", "p (Holm)", "", false}};
   t.decimals = 3;
   std::vector<double> ps;
   for (const auto& b : benches) {
@@ -139,9 +137,10 @@ Table BuildSeedPairsTable(const std::vector<SeedGroup>& groups, const std::vecto
         if (ids.empty()) continue;
         auto r = eval::HierarchicalPaired(SeedMatrix(groups[i], b.key, seeds, ids),
                                           SeedMatrix(groups[j], b.key, seeds, ids), Boot(stats));
-        Row row{groups[i].method + " − " + groups[j].method, {}, false, b.header};
-        row.cells = {CiCell(100 * r.diff, 100 * r.low, 100 * r.high), ValueCell(r.p_value), {},
-                     ValueCell(static_cast<double>(seeds.size())), ValueCell(static_cast<double>(ids.size()))};
+        Row row{fmt::format("{} − {} ({} seeds × {} problems)", groups[i].method, groups[j].method, seeds.size(),
+                            ids.size()),
+                {}, false, b.header};
+        row.cells = {CiCell(100 * r.diff, 100 * r.low, 100 * r.high), ValueCell(r.p_value), {}};
         ps.push_back(r.p_value);
         t.rows.push_back(std::move(row));
       }

@@ -43,7 +43,7 @@ Table BuildSeedMeanTable(const std::vector<SeedGroup>& groups, const std::vector
                          const StatsOptions& stats);
 
 // Rows = "<A> − <B>" per benchmark (section = benchmark); columns diff (points,
-// with interval), p, p_holm (Holm over every row of the table), seeds, problems.
+// with interval), p, p_holm (Holm over every row of the table); the label names the seeds and problems.
 Table BuildSeedPairsTable(const std::vector<SeedGroup>& groups, const std::vector<BenchInfo>& benches,
                           const StatsOptions& stats);
 
