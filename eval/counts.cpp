@@ -12,7 +12,7 @@
 
 namespace upt::eval {
 
-std::vector<Counts> ReadCountsCsv(const std::string& path, long long* skipped) {
+std::vector<Counts> ReadCountsCsv(const std::string& path, long long* skipped, std::vector<int>* maj) {
   LineReader lines(path);
   std::string line;
   if (!lines.Next(&line)) throw Error("empty counts file", path, "the first row must be the header id,n,c");
@@ -25,6 +25,8 @@ std::vector<Counts> ReadCountsCsv(const std::string& path, long long* skipped) {
   int c = col.count("c") ? col["c"] : col.count("correct") ? col["correct"] : -1;
   if (id < 0 || n < 0 || c < 0)
     throw Error("counts CSV needs the columns id, n and c", Where(path, 1), "write the header `id,n,c`");
+  const int mj = col.count("maj_correct") ? col["maj_correct"] : -1;
+  if (maj) maj->clear();
   std::vector<Counts> out;
   std::map<std::string, long> first_line;  // id -> line
   long long skip = 0;
@@ -55,6 +57,16 @@ std::vector<Counts> ReadCountsCsv(const std::string& path, long long* skipped) {
     if (auto [it, fresh] = first_line.emplace(k.id, at); !fresh)
       throw Error("duplicate id '" + k.id + "' (first on line " + std::to_string(it->second) + ")",
                   Where(path, at, "id"), "each problem appears once; merge the two rows (add n and c)");
+    if (maj) {
+      int v = -1;
+      if (mj >= 0 && mj < static_cast<int>(f.size()) && !Trim(f[mj]).empty()) {
+        long long m = 0;
+        if (!ParseInt64(Trim(f[mj]), &m) || (m != 0 && m != 1))
+          throw Error("maj_correct must be 0 or 1, got '" + f[mj] + "'", Where(path, at, "maj_correct"));
+        v = static_cast<int>(m);
+      }
+      maj->push_back(v);
+    }
     out.push_back(std::move(k));
   }
   if (skipped) *skipped = skip;
@@ -75,7 +87,7 @@ ScoredRun LoadScoredRun(const std::string& dir) {
     if (!j.is_discarded() && j.contains("benchmark") && j["benchmark"].contains("name"))
       run.benchmark = j["benchmark"]["name"].get<std::string>();
   }
-  run.counts = ReadCountsCsv(problems, &run.missing);
+  run.counts = ReadCountsCsv(problems, &run.missing, &run.maj);
   return run;
 }
 

@@ -173,7 +173,10 @@ Comparison CompareRuns(const ScoredRun& a, const ScoredRun& b, const BootstrapOp
   std::unordered_map<std::string, size_t> in_b;
   for (size_t i = 0; i < b.counts.size(); ++i) in_b[b.counts[i].id] = i;
   std::vector<Counts> ca, cb;
-  for (const auto& c : a.counts) {
+  std::vector<double> maj_a, maj_b;  // maj@n correctness where both runs record it
+  bool have_maj = true;
+  for (size_t i = 0; i < a.counts.size(); ++i) {
+    const auto& c = a.counts[i];
     auto it = in_b.find(c.id);
     if (it == in_b.end()) {
       ++cmp.only_a;
@@ -181,6 +184,10 @@ Comparison CompareRuns(const ScoredRun& a, const ScoredRun& b, const BootstrapOp
     }
     ca.push_back(c);
     cb.push_back(b.counts[it->second]);
+    int ma = i < a.maj.size() ? a.maj[i] : -1, mb = it->second < b.maj.size() ? b.maj[it->second] : -1;
+    have_maj = have_maj && ma >= 0 && mb >= 0;
+    maj_a.push_back(ma);
+    maj_b.push_back(mb);
   }
   cmp.only_b = static_cast<long long>(b.counts.size() - cb.size());
   if (ca.empty())
@@ -195,6 +202,15 @@ Comparison CompareRuns(const ScoredRun& a, const ScoredRun& b, const BootstrapOp
       vb.push_back(PassAtK(cb[i].n, cb[i].c, k));
     }
     cmp.rows.push_back({"pass@" + std::to_string(k), PairedBootstrap(va, vb, opts)});
+  }
+  // Majority vote over all n samples (problems.csv maj_correct); the same
+  // problem resamples as pass@k, so its rows are paired the same way.
+  if (have_maj) {
+    bool same_n = true;
+    for (size_t i = 0; i < ca.size(); ++i) same_n = same_n && ca[i].n == ca[0].n && cb[i].n == ca[0].n;
+    cmp.rows.push_back({same_n ? "maj@" + std::to_string(ca[0].n) : "maj@n", PairedBootstrap(maj_a, maj_b, opts)});
+  } else {
+    cmp.notes.push_back("maj@n omitted: a problems.csv lacks maj_correct (re-score with `upt score`)");
   }
   return cmp;
 }
@@ -217,7 +233,8 @@ std::string RenderComparison(const Comparison& c, const std::string& a_name, con
                                   {"problems", c.problems},
                                   {"only_a", c.only_a},
                                   {"only_b", c.only_b},
-                                  {"metrics", rows}});
+                                  {"metrics", rows},
+                                  {"notes", c.notes}});
   }
   std::string out;
   if (format == "csv") {
@@ -230,7 +247,9 @@ std::string RenderComparison(const Comparison& c, const std::string& a_name, con
   if (format != "md") throw Error("unknown output format '" + format + "'", "--format", "use csv, json or md");
   out += fmt::format("### {}: A = {}, B = {} ({} paired problems", c.benchmark, a_name, b_name, c.problems);
   if (c.only_a || c.only_b) out += fmt::format("; {} only in A, {} only in B", c.only_a, c.only_b);
-  out += ")\n\n| metric | A | B | A − B | 95% CI | p |\n|---|---:|---:|---:|---|---:|\n";
+  out += ")\n\n";
+  for (const auto& n : c.notes) out += "Note: " + n + ".\n\n";
+  out += "| metric | A | B | A − B | 95% CI | p |\n|---|---:|---:|---:|---|---:|\n";
   for (const auto& r : c.rows)
     out += fmt::format("| {} | {} | {} | {:+.1f} | [{:+.1f}, {:+.1f}] | {:.3g} |\n", r.metric, Pct(r.r.mean_a),
                        Pct(r.r.mean_b), 100 * r.r.diff, 100 * r.r.low, 100 * r.r.high, r.r.p_value);

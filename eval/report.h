@@ -55,9 +55,12 @@ struct Comparison {
   long long problems = 0;       // matched problems
   long long only_a = 0, only_b = 0;
   std::vector<CompareRow> rows;
+  std::vector<std::string> notes;  // e.g. why maj@n is missing
 };
 
-// Matches problems by id; metrics pass@1 and pass@k for powers of two up to the smallest n.
+// Matches problems by id; metrics pass@1 and pass@k for powers of two up to the
+// smallest n, then maj@n (majority vote over each problem's n samples, from
+// problems.csv maj_correct) when both runs record it for every matched problem.
 Comparison CompareRuns(const ScoredRun& a, const ScoredRun& b, const BootstrapOptions& opts);
 std::string RenderComparison(const Comparison& c, const std::string& a_name, const std::string& b_name,
                              const std::string& format);

@@ -45,6 +45,17 @@ ReproducePreset Toy() {
   return p;
 }
 
+// The toy study with statistical power: 5 replicates and toy_world.md's full
+// 64 problems per benchmark.
+ReproducePreset ToyFull() {
+  ReproducePreset p = Toy();
+  p.name = "toy-full";
+  p.description = "the toy study over 5 seeds (base + 5 methods each), 64 problems x 256 samples per benchmark";
+  p.evals = ToyEvals(256, 64);
+  p.seeds = 5;
+  return p;
+}
+
 ReproducePreset ToySmoke() {
   ReproducePreset p = Toy();
   p.name = "toy-smoke";
@@ -100,7 +111,7 @@ ReproducePreset Paper(const std::string& name, const std::string& model, const s
 
 const std::vector<ReproducePreset>& ReproducePresets() {
   static const std::vector<ReproducePreset> presets{
-      Toy(), ToySmoke(),
+      Toy(), ToyFull(), ToySmoke(),
       Paper("paper-qwen25-math-7b", "qwen2.5-math-7b", "qwen25-math-7b", "models/Qwen2.5-Math-7B", true),
       Paper("paper-qwen25-math-1.5b", "qwen2.5-math-1.5b", "qwen25-math-1.5b", "models/Qwen2.5-Math-1.5B", false),
       Paper("paper-llama31-8b", "llama3.1-8b", "llama31-8b", "models/Llama-3.1-8B", false)};
@@ -132,10 +143,12 @@ void ValidatePreset(const ReproducePreset& p) {
   need(!p.methods.empty(), "methods", "no methods to train");
   for (const auto& e : p.evals) {
     need(e.samples > 0, "evals." + e.benchmark + ".samples", "must be positive");
-    if (p.name == "toy")
+    if (p.name == "toy" || p.name == "toy-full")
       need(e.samples >= 256, "evals." + e.benchmark + ".samples", "the toy study needs >= 256 samples per problem");
   }
   need(p.max_k >= 1, "max_k", "must be >= 1");
+  need(p.seeds >= 1 && p.seeds <= 100, "seeds", "must be in [1, 100]");
+  need(p.toy || p.seeds == 1, "seeds", "replicates are for the toy presets");
   need(p.temperature >= 0 && p.top_p > 0 && p.top_p <= 1, "temperature", "temperature >= 0 and 0 < top_p <= 1");
 }
 

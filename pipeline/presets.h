@@ -47,6 +47,11 @@ struct ReproducePreset {
   long long max_k = 128;           // largest k in Pass@k tables and curves
   int bootstrap = 1000;
   long long seed = 0;
+  // Replicates: K independent studies sharing the world; replicate r uses seed
+  // + r for base pre-training, post-training and sampling. K = 1 keeps the
+  // single-study stage table; K > 1 writes runs/s<r>/<run>/ and a report
+  // aggregated over seeds (labels METHOD/s<r>, reports/seeds_report.h).
+  int seeds = 1;
   // Paper presets only.
   std::string paper_model;         // reports/paper key: qwen2.5-math-7b | ...
   std::string config_prefix;       // configs/paper/<prefix>_<method>.yaml
@@ -55,7 +60,7 @@ struct ReproducePreset {
   std::vector<MethodSpec> methods;
 };
 
-// toy, toy-smoke, paper-qwen25-math-7b, paper-qwen25-math-1.5b, paper-llama31-8b.
+// toy, toy-full, toy-smoke, paper-qwen25-math-7b, paper-qwen25-math-1.5b, paper-llama31-8b.
 const std::vector<ReproducePreset>& ReproducePresets();
 // Throws upt::Error listing the valid names.
 const ReproducePreset& FindPreset(const std::string& name);

@@ -205,8 +205,23 @@ Stage ReportStage(const ReproducePreset& p, const std::string& out, const std::v
   for (const auto& e : p.evals)
     if (e.ood) r.ood.push_back(e.benchmark);
   r.diff = "HPT,GRPO";
-  r.runs.push_back((p.toy ? "Base" : "Base model") + std::string("=") + RunDir(out, "base"));
-  for (const auto& m : p.methods) r.runs.push_back(m.label + "=" + RunDir(out, m.key));
+  if (p.toy) {  // the exploration claim's tiers: weight 0 in the pre-training mix
+    const auto mix = PretrainOptions(p).world.pretrain_mix;
+    for (size_t t = 0; t < mix.size(); ++t)
+      if (mix[t] == 0) r.unseen.push_back("toy_t" + std::to_string(t + 1));
+  }
+  const std::string base_label = p.toy ? "Base" : "Base model";
+  if (p.seeds <= 1) {
+    r.runs.push_back(base_label + "=" + RunDir(out, "base"));
+    for (const auto& m : p.methods) r.runs.push_back(m.label + "=" + RunDir(out, m.key));
+  } else {
+    r.diff = "HPT/s0,GRPO/s0";
+    for (int k = 0; k < p.seeds; ++k) {
+      const std::string sd = "s" + std::to_string(k);
+      r.runs.push_back(base_label + "/" + sd + "=" + RunDir(out, sd + "/base"));
+      for (const auto& m : p.methods) r.runs.push_back(m.label + "/" + sd + "=" + RunDir(out, sd + "/" + m.key));
+    }
+  }
   s.options = OptionsToJson(r);
   s.options["runs"] = r.runs;
   s.cost = fmt::format("{} runs x {} benchmarks: tables, Pass@k to k = {}, figures", r.runs.size(), p.evals.size(),
@@ -223,26 +238,22 @@ Stage ReportStage(const ReproducePreset& p, const std::string& out, const std::v
 
 }  // namespace
 
-std::vector<Stage> BuildStages(const ReproducePreset& p, const std::string& out, const std::string& device) {
-  std::vector<Stage> stages;
-  std::vector<std::string> report_inputs;
-  const std::string base_dir = p.toy ? RunDir(out, "base") + "/model" : p.base_checkpoint;
+namespace {
+
+// One study (base, methods, generation, scoring) for preset `p`. `tag` is "" for
+// the single-study table, else "s<r>": stage names get "_s<r>" (run keys
+// "s<r>/<run>") and outputs live under runs/s<r>/.
+void AppendReplicate(const ReproducePreset& p, const std::string& out, const std::string& device,
+                     const std::string& tag, std::vector<Stage>* stages, std::vector<std::string>* report_inputs) {
+  const std::string suffix = tag.empty() ? "" : "_" + tag, prefix = tag.empty() ? "" : tag + "/";
+  const std::string base_dir = p.toy ? RunDir(out, prefix + "base") + "/model" : p.base_checkpoint;
+  const std::string base_stage = p.toy ? "base" + suffix : "";
   if (p.toy) {
     train::toy::ToyPretrainOptions po = PretrainOptions(p);
-    Stage w;
-    w.name = "world";
-    w.output = "world";
-    w.options = OptionsToJson(po.world);
-    w.cost = fmt::format("{} benchmarks, {} training prompts, {} corpus lines", 8, po.world.train_size,
-                         po.world.pretrain_size);
-    w.est_seconds = 2;
-    w.run = [po](const StageContext& ctx) { datasets::toy::WriteToyWorld(ctx.dir, po.world); };
-    stages.push_back(w);
-
     Stage b;
-    b.name = "base";
+    b.name = base_stage;
     b.inputs = {"world"};
-    b.output = "runs/base/model";
+    b.output = "runs/" + prefix + "base/model";
     po.out_dir = "";
     po.threads = 0;
     b.options = OptionsToJson(po);
@@ -258,15 +269,14 @@ std::vector<Stage> BuildStages(const ReproducePreset& p, const std::string& out,
       std::printf("  base: %lld parameters, final loss %.4f, %.0f tokens/s\n", r.parameters, r.final_loss,
                   r.tokens_per_s);
     };
-    stages.push_back(b);
+    stages->push_back(b);
   }
-  const std::string base_stage = p.toy ? "base" : "";
   for (const auto& m : p.methods) {
     train::TrainConfig cfg = p.toy ? ToyTrainConfig(p, m, base_dir) : PaperTrainConfig(p, m);
     Stage t;
-    t.name = "train_" + m.key;
+    t.name = "train_" + m.key + suffix;
     if (p.toy) t.inputs = {base_stage};
-    t.output = "runs/" + m.key + "/train";
+    t.output = "runs/" + prefix + m.key + "/train";
     t.options = OptionsToJson(cfg);
     t.options.erase("trainer.out_dir");
     t.options.erase("trainer.threads");
@@ -294,15 +304,15 @@ std::vector<Stage> BuildStages(const ReproducePreset& p, const std::string& out,
       std::printf("  %s: %d steps in %.1f s, final reward %.3f\n", c.algorithm.preset.c_str(), s.steps_done,
                   s.seconds, s.final_reward_mean);
     };
-    stages.push_back(t);
+    stages->push_back(t);
   }
   // Evaluation of the base and of every method.
   std::vector<std::pair<std::string, std::string>> runs;  // run key, producing stage
-  runs.push_back({"base", p.toy ? "base" : ""});
-  for (const auto& m : p.methods) runs.push_back({m.key, "train_" + m.key});
+  runs.push_back({prefix + "base", base_stage});
+  for (const auto& m : p.methods) runs.push_back({prefix + m.key, "train_" + m.key + suffix});
   for (const auto& [run, producer] : runs) {
     std::function<std::string()> model_dir;
-    if (run == "base") {
+    if (run == prefix + "base") {
       model_dir = [base_dir] { return base_dir; };
     } else {
       const std::string train_dir = RunDir(out, run) + "/train";
@@ -312,10 +322,38 @@ std::vector<Stage> BuildStages(const ReproducePreset& p, const std::string& out,
         return c;
       };
     }
-    stages.push_back(GenerateStage(p, out, run, producer, model_dir, device));
-    stages.push_back(ScoreStage(p, out, run));
-    report_inputs.push_back("score_" + run);
-    if (run != "base") report_inputs.push_back(producer);
+    stages->push_back(GenerateStage(p, out, run, producer, model_dir, device));
+    stages->push_back(ScoreStage(p, out, run));
+    report_inputs->push_back("score_" + run);
+    if (run != prefix + "base") report_inputs->push_back(producer);
+  }
+}
+
+}  // namespace
+
+std::vector<Stage> BuildStages(const ReproducePreset& p, const std::string& out, const std::string& device) {
+  std::vector<Stage> stages;
+  std::vector<std::string> report_inputs;
+  if (p.toy) {
+    train::toy::ToyPretrainOptions po = PretrainOptions(p);
+    Stage w;
+    w.name = "world";
+    w.output = "world";
+    w.options = OptionsToJson(po.world);
+    w.cost = fmt::format("{} benchmarks, {} training prompts, {} corpus lines", 8, po.world.train_size,
+                         po.world.pretrain_size);
+    w.est_seconds = 2;
+    w.run = [po](const StageContext& ctx) { datasets::toy::WriteToyWorld(ctx.dir, po.world); };
+    stages.push_back(w);
+  }
+  if (p.seeds <= 1) {
+    AppendReplicate(p, out, device, "", &stages, &report_inputs);
+  } else {
+    for (int r = 0; r < p.seeds; ++r) {
+      ReproducePreset pr = p;
+      pr.seed = p.seed + r;
+      AppendReplicate(pr, out, device, "s" + std::to_string(r), &stages, &report_inputs);
+    }
   }
   stages.push_back(ReportStage(p, out, report_inputs));
   return stages;
@@ -328,6 +366,10 @@ std::string FormatPlan(const ReproducePreset& p, const std::vector<Stage>& stage
     s += fmt::format("base: pre-train {} steps x {} sequences\n", p.pretrain_steps, p.pretrain_batch);
   else
     s += fmt::format("base: {} (paper model {})\n", p.base_checkpoint, p.paper_model);
+  if (p.seeds > 1)
+    s += fmt::format("replicates: {} (replicate r: base pre-training, post-training and sampling seed {} + r; "
+                     "runs/s<r>/), report pooled over seeds with claims\n",
+                     p.seeds, p.seed);
   s += fmt::format("methods ({}): ", p.methods.size());
   for (size_t i = 0; i < p.methods.size(); ++i) s += (i ? ", " : "") + p.methods[i].label;
   s += "\n";
@@ -358,6 +400,7 @@ int RunReproduce(const ReproduceOptions& in, ReproduceResult* result) {
   ReproduceOptions o = in;
   ReproducePreset p = FindPreset(o.preset);
   if (o.seed >= 0) p.seed = o.seed;
+  if (o.seeds > 0) p.seeds = o.seeds;
   ValidatePreset(p);
   if (o.out.empty()) o.out = "runs/reproduce/" + p.name;
   if (o.threads <= 0) o.threads = HardwareThreads();

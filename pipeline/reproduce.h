@@ -7,6 +7,10 @@
 //   generate_<r>     OUT/runs/<r>/samples/ <bench>.jsonl (+ .meta.json), r = base and every method
 //   score_<r>        OUT/runs/<r>/scores/  <bench>/{verdicts.jsonl,problems.csv,results.json}
 //   report           OUT/report/           index.{md,html}, tables/, figures/ (reports/report.h)
+// With K = --seeds > 1 replicates, every stage but world and report exists once
+// per replicate r, named <stage>_s<r> (train_hpt_s2, generate_s2/hpt) and
+// writing under OUT/runs/s<r>/; replicate r uses seed + r. The report pools
+// them (labels METHOD/s<r>): Pass@1 over seeds, paired comparisons, claims.
 // Paper presets build the same table over the paper's configs and checkpoints
 // and can only be planned here.
 #pragma once
@@ -27,6 +31,7 @@ struct ReproduceOptions {
   int threads = 0;            // 0 = all cores
   std::string device = "cpu";
   long long seed = -1;        // training, sampling and bootstrap seed; -1 = the preset's (0)
+  int seeds = 0;              // replicates K; 0 = the preset's (toy 1, toy-full 5)
   template <class V>
   void ForEach(V&& v) {
     v("preset", preset, "toy | toy-smoke | paper-qwen25-math-7b | paper-qwen25-math-1.5b | paper-llama31-8b");
@@ -36,6 +41,7 @@ struct ReproduceOptions {
     v("threads", threads, "threads (stages run side by side, one thread each); 0 = all cores");
     v("device", device, "cpu | cuda (paper presets need cuda)");
     v("seed", seed, "seed for base init, training, sampling and bootstrap; -1 = the preset's");
+    v("seeds", seeds, "replicates K (replicate r uses seed + r); 0 = the preset's");
   }
 };
 

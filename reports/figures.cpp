@@ -42,7 +42,7 @@ std::string Preamble(const std::string& name, const std::string& what, int width
 }  // namespace
 
 std::string LineFigureData(const LineFigure& fig) {
-  std::string out = "# upt report figure '" + fig.name + "': columns x y [low high]; blocks = gnuplot index\n";
+  std::string out = "# upt report figure '" + fig.name + "': columns x y [low high] [raw]; blocks = gnuplot index\n";
   int block = 0;
   for (const auto& panel : fig.panels) {
     for (const auto& s : panel.series) {
@@ -52,6 +52,7 @@ std::string LineFigureData(const LineFigure& fig) {
       for (size_t i = 0; i < s.x.size(); ++i) {
         out += Num(s.x[i]) + " " + Num(s.y[i]);
         if (band) out += " " + Num(s.low[i]) + " " + Num(s.high[i]);
+        if (!s.raw.empty()) out += " " + Num(s.raw[i]);
         out += "\n";
       }
       ++block;
@@ -79,6 +80,9 @@ std::string LineFigureScript(const LineFigure& fig) {
     std::vector<std::string> parts;
     for (const auto& ser : panel.series) {
       int lt = ser.color % kPaletteSize + 1;
+      if (!ser.raw.empty())  // faint raw values under the smoothed line (alpha byte C0: mostly transparent)
+        parts.push_back(fmt::format("'{}.dat' index {} using 1:{} with lines lw 1 lc rgb '#C0{}' notitle", fig.name,
+                                    block, ser.low.empty() ? 3 : 5, kPalette[ser.color % kPaletteSize] + 1));
       if (!ser.low.empty())
         parts.push_back(fmt::format("'{}.dat' index {} using 1:3:4 with filledcurves lt {} fs transparent solid 0.18 "
                                     "noborder notitle",

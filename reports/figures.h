@@ -15,6 +15,7 @@ struct LineSeries {
   int color = 0;                    // index into the shared palette (stable per run)
   std::vector<double> x, y;
   std::vector<double> low, high;    // optional band (same length as x) or empty
+  std::vector<double> raw;          // optional raw values under a smoothed y (same length), drawn faintly, no key
 };
 
 struct LinePanel {
@@ -29,7 +30,7 @@ struct LineFigure {
   std::vector<LinePanel> panels;    // one panel each, laid out in up to 3 columns
 };
 
-// NAME.dat: one block per (panel, series), "x y [low high]" rows, blocks
+// NAME.dat: one block per (panel, series), "x y [low high] [raw]" rows, blocks
 // separated by two blank lines (gnuplot `index`), each headed by a comment.
 std::string LineFigureData(const LineFigure& fig);
 std::string LineFigureScript(const LineFigure& fig);

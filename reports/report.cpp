@@ -12,14 +12,18 @@
 #include "core/options.h"
 #include "core/strings.h"
 #include "core/version.h"
+#include "reports/claims.h"
 #include "reports/curves.h"
 #include "reports/figures.h"
 #include "reports/gnuplot.h"
 #include "reports/heatmap.h"
 #include "reports/inputs.h"
+#include "reports/manifest.h"
 #include "reports/page.h"
 #include "reports/paper.h"
+#include "reports/seeds_report.h"
 #include "reports/tables.h"
+#include "reports/unique.h"
 
 namespace upt::reports {
 namespace fs = std::filesystem;
@@ -55,11 +59,28 @@ std::vector<RunData> LoadRuns(const ReportOptions& opts) {
   return runs;
 }
 
-void WriteTableFiles(const std::string& out, const TableBlock& t) {
-  std::string stem = out + "/tables/" + t.stem;
-  WriteFileAtomic(stem + ".md", RenderMarkdown(t.table, t.ci));
-  WriteFileAtomic(stem + ".tex", RenderLatex(t.table, t.ci, t.title, "tab:" + t.stem));
-  WriteFileAtomic(stem + ".csv", RenderCsv(t.table));
+void WriteTableFiles(const std::string& out, const TableBlock& t, std::vector<std::string>* written) {
+  std::string rel = "tables/" + t.stem;
+  WriteFileAtomic(out + "/" + rel + ".md", RenderMarkdown(t.table, t.ci));
+  WriteFileAtomic(out + "/" + rel + ".tex", RenderLatex(t.table, t.ci, t.title, "tab:" + t.stem));
+  WriteFileAtomic(out + "/" + rel + ".csv", RenderCsv(t.table));
+  for (const char* ext : {".md", ".tex", ".csv"}) written->push_back(rel + ext);
+}
+
+// The figure files of this run for the manifest: data and script always, the
+// images when rendered now or listed by the previous manifest (same name, ours).
+std::vector<std::string> FigureFiles(const std::string& out, const Document& doc, const std::vector<std::string>& old) {
+  std::set<std::string> before(old.begin(), old.end());
+  std::vector<std::string> files;
+  for (const auto& sec : doc.sections)
+    for (const auto& f : sec.figures) {
+      std::string rel = "figures/" + f.name;
+      for (const char* ext : {".dat", ".gp", "_rows.csv"})
+        if (fs::exists(out + "/" + rel + ext)) files.push_back(rel + ext);
+      for (const char* ext : {".png", ".svg"})
+        if (f.rendered || (before.count(rel + ext) && fs::exists(out + "/" + rel + ext))) files.push_back(rel + ext);
+    }
+  return files;
 }
 
 std::string BootText(const StatsOptions& s) {
@@ -160,6 +181,19 @@ Section PassKSection(const std::vector<RunData>& runs, const std::vector<BenchIn
     }
     fig.panels.push_back(std::move(p));
   }
+  std::string unique_note;
+  Table unique = BuildUniqueSolvesTable(runs, benches, {opts.unique_ref, opts.unique_k}, &unique_note);
+  if (!unique.rows.empty()) {
+    TableBlock u;
+    u.stem = "unique_solves";
+    u.title = "Problems solved by one method only (Table 4)";
+    u.ci = CiStyle::kNone;
+    u.table = std::move(unique);
+    u.sentence = "Per pair of runs and benchmark, the expected number of problems that k samples of one run solve "
+                 "and k samples of the other do not: the sum over shared problems of pass@k(A)·(1 − pass@k(B)), "
+                 "with the unbiased per-problem pass@k. " + unique_note;
+    sec.tables.push_back(std::move(u));
+  }
   sec.figures.push_back({"passk", "Pass@k curves",
                          "Pass@k (%) against k on a log2 axis, one panel per benchmark and one curve per run; the "
                          "shaded band is the bootstrap interval over problems.",
@@ -245,8 +279,12 @@ Section CurvesSection(const std::vector<RunData>& runs, std::vector<LineFigure>*
     std::vector<std::string> sources;
     for (const auto& r : runs)
       if (!r.train.path.empty()) sources.push_back(r.train.path);
-    sec.figures.push_back({f.name, what, what + " against training step, one line per run (from " +
-                                             Join(sources, ", ") + ").", false});
+    std::string how = f.name == "curve_validation"
+                          ? " against training step, one line per run (from "
+                          : " against training step: a trailing moving average (window MA in the legend) over the raw "
+                            "per-step values drawn faintly; runs labelled METHOD/SEED are one mean line per method with "
+                            "a band of ± one standard deviation over seeds (from ";
+    sec.figures.push_back({f.name, what, what + how + Join(sources, ", ") + ").", false});
     line_figs->push_back(std::move(f));
   }
   return sec;
@@ -324,11 +362,26 @@ ReportResult WriteReport(const ReportOptions& opts) {
   for (const auto& r : runs) doc.header_lines.push_back("Run " + r.label + ": " + r.dir);
   std::vector<LineFigure> line_figs;
   std::vector<HeatmapJob> heatmaps;
+  std::string claims_csv;
   if (benches.empty()) {
     doc.notes.push_back("Results and Pass@k tables omitted: no score directory found (expected RUN/scores/<benchmark>/ "
                         "with results.json and problems.csv from `upt score`).");
   } else {
     doc.sections.push_back(ResultsSection(runs, benches, opts, stats, ci, &doc.notes));
+    Section seeds = SeedsSection(runs, benches, stats, ci, opts.decimals);
+    if (!seeds.tables.empty()) doc.sections.push_back(std::move(seeds));
+    auto claims = TestClaims(runs, benches, opts.unseen, opts.max_k, stats);
+    if (std::any_of(claims.begin(), claims.end(), [](const ClaimResult& c) { return c.tested; })) {
+      Section cs;
+      cs.title = "Claims";
+      cs.text = "The paper's statements tested one by one (rules in docs/reports.md): paired differences on the same "
+                "seeds and problems with a hierarchical bootstrap interval, p-values Holm-adjusted over the claims; "
+                "supported = the interval lies on the claimed side of 0 and p (Holm) <= " +
+                fmt::format("{:g}", 1 - opts.level) + ", not supported = it lies on the other side, else inconclusive.";
+      cs.text_tables.push_back(ClaimsTextTable(claims));
+      doc.sections.push_back(std::move(cs));
+      claims_csv = ClaimsCsv(claims);
+    }
     Section pk = PassKSection(runs, benches, opts, stats, ci, &line_figs, &doc.notes);
     if (!pk.tables.empty()) doc.sections.push_back(std::move(pk));
   }
@@ -339,14 +392,25 @@ ReportResult WriteReport(const ReportOptions& opts) {
   Section prov = ProvenanceSection(runs, benches, stats);
   if (!prov.text_tables.empty()) doc.sections.push_back(std::move(prov));
 
+  const std::vector<std::string> old_manifest = ReadManifest(opts.out);
+  std::vector<std::string> written;
   for (const auto& sec : doc.sections)
-    for (const auto& t : sec.tables) WriteTableFiles(opts.out, t);
+    for (const auto& t : sec.tables) WriteTableFiles(opts.out, t, &written);
+  if (!claims_csv.empty()) {
+    WriteFileAtomic(opts.out + "/tables/claims.csv", claims_csv);
+    written.push_back("tables/claims.csv");
+  }
   std::string fig_dir = opts.out + "/figures";
   for (const auto& f : line_figs) WriteLineFigure(fig_dir, f);
   for (const auto& h : heatmaps) WriteHeatmapFigure(fig_dir, h.name, h.map, h.style);
 
   ReportResult result;
   RenderFigures(fig_dir, &doc, opts, &result);
+  for (auto& f : FigureFiles(opts.out, doc, old_manifest)) written.push_back(std::move(f));
+  result.removed = ReplaceManifest(opts.out, std::move(written));
+  if (!result.removed.empty())
+    LogInfo("removed {} stale file(s) of the previous report in {}: {}", result.removed.size(), opts.out,
+            Join(result.removed, ", "));
   result.notes = doc.notes;
   result.index_md = opts.out + "/index.md";
   result.index_html = opts.out + "/index.html";

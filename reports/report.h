@@ -2,8 +2,9 @@
 //
 // Output folder:
 //   OUT/index.md, OUT/index.html (self-contained), OUT/report.json (numbers + provenance)
-//   OUT/tables/<stem>.{md,tex,csv}   results, paper_comparison, paper_delta, passk_<bench>
+//   OUT/tables/<stem>.{md,tex,csv}   results, paper_comparison, paper_delta, passk_<bench>, unique_solves, seeds_pass1, seeds_pairs, claims (csv)
 //   OUT/figures/<name>.{dat,gp,png,svg}  passk, heatmap_<run>, heatmap_diff, curve_*
+//   OUT/.upt-report-manifest  the files above this run wrote; a re-run deletes the ones it no longer writes
 #pragma once
 
 #include <cstdint>
@@ -28,6 +29,9 @@ struct ReportOptions {
   std::string diff;                 // "A,B": labels for the difference heatmap (default: first two with logs)
   bool render = true;               // run gnuplot (false: data + scripts only)
   int decimals = 1;
+  std::string unique_ref;           // Table 4 reference run ("" = HPT, else the first run)
+  long long unique_k = 0;           // Table 4 k (0 = the smallest n per benchmark)
+  std::vector<std::string> unseen;  // benchmarks unseen in pre-training (the exploration claim)
 
   template <class V>
   void ForEach(V&& v) {
@@ -43,6 +47,9 @@ struct ReportOptions {
     v("diff", diff, "two run labels A,B for the difference heatmap A - B");
     v("render", render, "run gnuplot to render PNG and SVG");
     v("decimals", decimals, "decimals in tables");
+    v("unique_ref", unique_ref, "Table 4 (solved by one method only): reference run label (default HPT, else the first)");
+    v("unique_k", unique_k, "Table 4: k for Pass@k (0 = the smallest n of the runs per benchmark)");
+    v("unseen", unseen, "benchmarks unseen in pre-training, for the claim HPT >= GRPO at large k (claims table)");
   }
 };
 
@@ -51,6 +58,7 @@ struct ReportResult {
   int figures_written = 0;
   int figures_rendered = 0;
   bool gnuplot_missing = false;
+  std::vector<std::string> removed;  // stale files of an earlier report in OUT, deleted (reports/manifest.h)
   std::string index_md, index_html;
 };
 

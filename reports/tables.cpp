@@ -11,14 +11,6 @@
 namespace upt::reports {
 namespace {
 
-eval::BootstrapOptions Boot(const StatsOptions& s) {
-  eval::BootstrapOptions b;
-  b.replicates = s.replicates;
-  b.seed = s.seed;
-  b.level = s.level;
-  return b;
-}
-
 const BenchmarkScore* FindScore(const RunData& run, const std::string& key) {
   for (const auto& s : run.scores)
     if (s.benchmark == key) return &s;

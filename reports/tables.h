@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "eval/passk.h"
 #include "reports/benchmarks.h"
 #include "reports/inputs.h"
 #include "reports/paper.h"
@@ -26,6 +27,14 @@ struct StatsOptions {
   uint64_t seed = 0;
   double level = 0.95;
 };
+
+inline eval::BootstrapOptions Boot(const StatsOptions& s) {
+  eval::BootstrapOptions b;
+  b.replicates = s.replicates;
+  b.seed = s.seed;
+  b.level = s.level;
+  return b;
+}
 
 struct Pass1 {
   bool present = false;

@@ -34,6 +34,9 @@ RunFn SetupReproduce(CLI::App& app) {
   app.add_option("--seed", o->seed, "seed for base init, training, sampling, bootstrap (-1 = preset's); "
                  "compare seeds before reading an ordering into the table")
       ->capture_default_str();
+  app.add_option("--seeds", o->seeds, "replicates K (replicate r uses seed + r; report pooled over seeds); "
+                 "0 = the preset's (toy 1, toy-full 5)")
+      ->capture_default_str();
   app.add_flag("--list-presets", *list, "list the presets");
   return [o, list] {
     if (*list) return ListPresets();

@@ -34,6 +34,10 @@ upt::cli::RunFn SetupReport(CLI::App& app) {
   app.add_option("--ood", o->ood, "extra benchmarks averaged as out-of-distribution: a,b")->delimiter(',');
   app.add_option("--diff", o->diff, "difference heatmap A - B: two run labels A,B");
   app.add_option("--decimals", o->decimals, "decimals in tables")->capture_default_str();
+  app.add_option("--unique-ref", o->unique_ref, "Table 4 reference run label (default HPT, else the first run)");
+  app.add_option("--unique-k", o->unique_k, "Table 4 k (0 = the smallest n per benchmark)")->capture_default_str();
+  app.add_option("--unseen", o->unseen, "benchmarks unseen in pre-training, for the exploration claim: a,b")
+      ->delimiter(',');
   app.add_flag("!--no-render", o->render, "write figure data and gnuplot scripts without running gnuplot");
   return [o] { return RunReport(*o); };
 }

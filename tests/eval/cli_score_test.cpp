@@ -121,7 +121,8 @@ TEST(CliCompareTest, PairedTableOverSharedProblems) {
   ASSERT_EQ(Wait(Spawn({UptBin(), "compare", dir.file("a"), dir.file("a"), "--format", "json"}, dir.file("c.txt"))), 0);
   Json j = Json::parse(ReadFile(dir.file("c.txt")));
   EXPECT_EQ(j["problems"], 20);
-  ASSERT_EQ(j["metrics"].size(), 3u);  // pass@1, pass@2, pass@4
+  ASSERT_EQ(j["metrics"].size(), 4u);  // pass@1, pass@2, pass@4, maj@4
+  EXPECT_EQ(j["metrics"][3]["metric"], "maj@4");
   EXPECT_EQ(j["metrics"][0]["diff"], 0.0);
   EXPECT_GT(j["metrics"][0]["p_value"].get<double>(), 0.5);
 }

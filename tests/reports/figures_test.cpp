@@ -27,7 +27,7 @@ LineFigure TwoPanels() {
 
 TEST(FiguresTest, LineDataHasOneIndexedBlockPerSeries) {
   EXPECT_EQ(LineFigureData(TwoPanels()),
-            "# upt report figure 'fig': columns x y [low high]; blocks = gnuplot index\n"
+            "# upt report figure 'fig': columns x y [low high] [raw]; blocks = gnuplot index\n"
             "# index 0: panel 'AIME 24', series 'HPT'\n1 10 8 12\n2 20 17 23.5\n\n\n"
             "# index 1: panel 'AIME 24', series 'it's GRPO'\n1 5 4 6\n\n\n"
             "# index 2: panel 'entropy', series 'HPT'\n0 0.9\n10 0.5\n");
