@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/fs.h"
 #include "train/loop/config/plan.h"
+#include "train/loop/config/preset_knobs.h"
 #include "train/loop/config/train_data.h"
 
 namespace upt::train {
@@ -151,6 +152,22 @@ TEST(TrainConfigTest, PaperConfigsCarryThePaperValues) {
   LoadConfigFile(dir + "qwen25-math-7b_luffy.yaml", &luffy);
   EXPECT_DOUBLE_EQ(luffy.actor.optim.lr, 1e-6);
   EXPECT_DOUBLE_EQ(luffy.algorithm.shaping_gamma, 0.1);
+  EXPECT_EQ(luffy.actor.loss_norm, "upstream");
+  EXPECT_EQ(luffy.actor.virtual_world_size, 8);
+  // SFT→GRPO: LUFFY's SFT recipe, then RL on the held-out complement.
+  TrainConfig s2g;
+  LoadConfigFile(dir + "qwen25-math-7b_sft_then_grpo.yaml", &s2g);
+  const TrainConfig sft = PhaseConfig(s2g, 0), rl = PhaseConfig(s2g, 1);
+  EXPECT_DOUBLE_EQ(sft.actor.optim.lr, 5e-5);
+  EXPECT_EQ(sft.actor.optim.lr_schedule, "cosine");
+  EXPECT_DOUBLE_EQ(sft.actor.optim.warmup_ratio, 0.1);
+  EXPECT_DOUBLE_EQ(sft.actor.optim.beta2, 0.95);
+  EXPECT_DOUBLE_EQ(sft.actor.optim.weight_decay, 0.0);
+  EXPECT_EQ(sft.data.train_batch_size, 64);
+  EXPECT_EQ(sft.actor.sft_loss_agg_mode, "seq-mean-token-mean");
+  EXPECT_DOUBLE_EQ(rl.actor.optim.lr, 1e-6);
+  EXPECT_NE(rl.data.train_files.find("complement"), std::string::npos);
+  EXPECT_EQ(EffectiveSftSteps(s2g), 2160);
 }
 
 TEST(TrainDataTest, CursorWrapsEpochsDeterministicallyAndVisitsEachRowOncePerEpoch) {

@@ -5,6 +5,7 @@
 #include "core/fs.h"
 #include "core/options.h"
 #include "core/strings.h"
+#include "train/loop/config/preset_knobs.h"
 #include "train/loop/config/train_data.h"
 
 namespace upt::train {
@@ -55,6 +56,7 @@ RunPlan BuildPlan(const TrainConfig& cfg, bool dry_run) {
   RunPlan plan;
   try {
     ValidateConfig(cfg);
+    for (int ph = 0; ph < PhaseCount(cfg); ++ph) ValidateConfig(PhaseConfig(cfg, ph));
   } catch (const Error& e) {
     plan.checks.push_back({e.where(), e.message(), true});
   }
@@ -79,6 +81,15 @@ RunPlan BuildPlan(const TrainConfig& cfg, bool dry_run) {
       (cfg.data.train_batch_size + cfg.actor.ppo_mini_batch_size - 1) / cfg.actor.ppo_mini_batch_size *
       cfg.actor.ppo_epochs;
   s["loss_agg_max_len"] = EffectiveLossMaxLen(cfg);
+  s["loss_norm"] = cfg.actor.loss_norm == "upstream"
+                       ? fmt::format("upstream (W = {} virtual ranks, mini-batches of {} rows)", cfg.actor.virtual_world_size,
+                                     cfg.actor.ppo_mini_batch_size * cfg.rollout.n)
+                       : std::string("global");
+  s["micro_batches"] = cfg.actor.use_dynamic_bsz
+                           ? fmt::format("dynamic, <= {} tokens", cfg.actor.ppo_max_token_len_per_gpu)
+                           : (cfg.actor.ppo_micro_batch_size_per_gpu > 0
+                                  ? fmt::format("{} rows", cfg.actor.ppo_micro_batch_size_per_gpu)
+                                  : std::string("whole mini-batch"));
   if (cfg.algorithm.preset == "hpt") s["switch_gate_off"] = EffectiveSwitchGateOff(cfg);
   if (rows >= 0) {
     s["train_rows"] = rows;
@@ -105,7 +116,13 @@ RunPlan BuildPlan(const TrainConfig& cfg, bool dry_run) {
 }
 
 std::string FormatPlan(const TrainConfig& cfg, const RunPlan& plan) {
-  std::string out = "== options ==\n" + OptionsToText(cfg) + "\n== plan ==\n";
+  std::string out = "== options (effective value  [source: file:line | --set | preset <name> | default]) ==\n";
+  try {
+    out += FormatKnobs(cfg);
+  } catch (const Error& e) {  // unknown preset: the raw options (the checks below name the error)
+    out += OptionsToText(cfg);
+  }
+  out += "\n== plan ==\n";
   for (auto it = plan.summary.begin(); it != plan.summary.end(); ++it)
     out += fmt::format("{:<30} {}\n", it.key(), DumpLine(it.value()));
   out += "\n== checks ==\n";
