@@ -170,6 +170,25 @@ TEST(TrainConfigTest, PaperConfigsCarryThePaperValues) {
   EXPECT_EQ(EffectiveSftSteps(s2g), 2160);
 }
 
+TEST(TrainConfigTest, PlanWarnsWhenTheModelsPositionsCannotHoldPromptAndResponse) {
+  const std::string dir = TempDir() + "/short_model";
+  std::filesystem::create_directories(dir);
+  WriteFileAtomic(dir + "/config.json", R"({"max_position_embeddings": 4096, "rope_theta": 10000.0})");
+  WriteFileAtomic(dir + "/tokenizer.json", "{}");
+  TrainConfig cfg;
+  cfg.model.path = dir;
+  cfg.data.train_files = WriteTemp("one.jsonl", R"({"id": "q1", "problem": "1+1?", "answer": "2", "target": "2"})" "\n");
+  auto warned = [&] {
+    bool named = false;
+    for (const auto& c : BuildPlan(cfg, /*dry_run=*/false).checks)
+      named |= !c.error && c.message.find("rope_theta 40000") != std::string::npos;
+    return named;
+  };
+  EXPECT_TRUE(warned());  // 1024 + 8192 > 4096
+  WriteFileAtomic(dir + "/config.json", R"({"max_position_embeddings": 16384, "rope_theta": 40000.0})");
+  EXPECT_FALSE(warned());
+}
+
 TEST(TrainDataTest, CursorWrapsEpochsDeterministicallyAndVisitsEachRowOncePerEpoch) {
   DataCursor c;
   std::vector<int> all;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/fs.h"
+#include "core/json.h"
 #include "core/options.h"
 #include "core/strings.h"
 #include "train/loop/config/preset_knobs.h"
@@ -21,6 +22,25 @@ namespace {
 bool PresetUsesDemos(const std::string& p) { return p != "grpo"; }
 bool PresetIsSftOnly(const std::string& p) { return p == "sft"; }
 
+// Prompt + response must fit the model's positions. HPT trains Qwen2.5-Math-7B with
+// rope_theta 40000 and max_position_embeddings 16384 (HPT issue #5; the released
+// checkpoint has 10000 / 4096), so an unedited config.json fails this check.
+void CheckPositions(const TrainConfig& cfg, const std::string& config_json, RunPlan* plan) {
+  if (!FileExists(config_json)) return;
+  const Json j = Json::parse(ReadFile(config_json), nullptr, false);
+  if (!j.is_object() || !j.contains("max_position_embeddings") || !j["max_position_embeddings"].is_number()) return;
+  const long long positions = j["max_position_embeddings"].get<long long>();
+  const long long need = static_cast<long long>(cfg.data.max_prompt_length) + cfg.rollout.max_new_tokens;
+  if (positions >= need) return;
+  const std::string theta = j.contains("rope_theta") ? j["rope_theta"].dump() : "unset";
+  plan->checks.push_back(
+      {"model.path",
+       fmt::format("{}: max_position_embeddings {} < max_prompt_length + max_new_tokens = {} (rope_theta {}); "
+                   "for Qwen2.5-Math-7B set rope_theta 40000 and max_position_embeddings 16384 as HPT does",
+                   config_json, positions, need, theta),
+       false});  // a warning: real prompts are usually shorter than max_prompt_length
+}
+
 void CheckModel(const TrainConfig& cfg, bool dry_run, RunPlan* plan) {
   const std::string& path = cfg.model.path;
   if (path.empty()) {
@@ -31,6 +51,7 @@ void CheckModel(const TrainConfig& cfg, bool dry_run, RunPlan* plan) {
     std::string file = path + "/" + f;
     if (!FileExists(file)) plan->checks.push_back({"model.path", file + ": not found", !dry_run});
   }
+  CheckPositions(cfg, path + "/config.json", plan);
 }
 
 long CountTrainRows(const TrainConfig& cfg, bool dry_run, RunPlan* plan, long* with_target) {
