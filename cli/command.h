@@ -17,6 +17,8 @@
 
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -35,6 +37,13 @@ void AddRegisteredCommands(CLI::App& app, std::vector<std::pair<CLI::App*, RunFn
 
 // For nested subcommands: runs whichever of `subs` was parsed, or prints help.
 int DispatchNested(CLI::App& parent, const std::vector<std::pair<CLI::App*, RunFn>>& subs);
+
+// `name` in the folder of the running executable (/proc/self/exe): `upt` and
+// `upt-torch` are built and installed side by side.
+std::string SiblingExecutable(const std::string& name);
+// The `upt` front next to the running executable, else the running executable:
+// what a command means by "upt" when it runs upt again (`upt launch -- upt ...`).
+std::string UptExecutable();
 
 }  // namespace upt::cli
 

@@ -1,13 +1,43 @@
 // `upt`: one binary, git-style subcommands (see README.md for the tour).
 #include <cstdio>
 #include <iostream>
+#include <new>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/command.h"
 #include "core/error.h"
+#include "core/fs.h"
 #include "core/log.h"
 #include "core/version.h"
+
+namespace {
+
+// Runs a command and turns every failure into a message and an exit code
+// (docs/failure.md): upt::Error -> 2, out of memory -> 2, other exceptions -> 3.
+// Standard output is flushed and closed here, and a failed write (a full disk,
+// a closed pipe) is an error too, so `upt ... > file` never exits 0 with a
+// truncated file.
+int RunCommand(const upt::cli::RunFn& run) {
+  int rc = 0;
+  try {
+    rc = run();
+    upt::CloseStdout();
+  } catch (const upt::Error& e) {
+    std::fprintf(stderr, "upt: error: %s\n", e.what());
+    return 2;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "upt: error: out of memory\n  hint: an input asks for more memory than this machine "
+                         "has (a huge count, size or line); see docs/failure.md for the limits\n");
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "upt: error: %s\n", e.what());
+    return 3;
+  }
+  return rc;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"upt: Unified Post-Training evaluation and training suite"};
@@ -29,16 +59,8 @@ int main(int argc, char** argv) {
   }
   if (quiet) upt::SetQuiet(true);
   if (verbose) upt::SetLogLevel(upt::LogLevel::kDebug);
-  try {
-    for (auto& [sub, run] : runs)
-      if (sub->parsed()) return run();
-  } catch (const upt::Error& e) {
-    std::fprintf(stderr, "upt: error: %s\n", e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "upt: error: %s\n", e.what());
-    return 3;
-  }
+  for (auto& [sub, run] : runs)
+    if (sub->parsed()) return RunCommand(run);
   std::cout << app.help();
   return 1;
 }

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/error.h"
 #include "core/options.h"
 
 namespace upt::cli {
@@ -18,6 +19,13 @@ void AddOptions(CLI::App& app, T& opts, const std::string& flag_prefix = "") {
       if (c == '.' || c == '_') c = '-';
     app.add_option("--" + flag_prefix + flag, field, help ? help : "")->capture_default_str();
   });
+}
+
+// The bootstrap flags shared by score, passk and compare, checked before any work.
+inline void CheckBootstrapFlags(double level, long long replicates) {
+  if (!(level > 0 && level < 1))
+    throw Error("confidence level must be in (0, 1), got " + std::to_string(level), "--level", "e.g. --level 0.95");
+  if (replicates < 1) throw Error("must be >= 1, got " + std::to_string(replicates), "--bootstrap", "e.g. 1000");
 }
 
 }  // namespace upt::cli

@@ -1,5 +1,7 @@
 #include "core/json.h"
 
+#include <climits>
+
 #include "core/error.h"
 
 namespace upt {
@@ -29,6 +31,8 @@ std::string RequireString(const Json& obj, const char* field, const JsonSource& 
 long long RequireInt(const Json& obj, const char* field, const JsonSource& src) {
   const Json& v = RequireField(obj, field, src);
   if (!v.is_number_integer()) TypeError(field, "an integer", v, src);
+  if (v.is_number_unsigned() && v.get<unsigned long long>() > static_cast<unsigned long long>(LLONG_MAX))
+    TypeError(field, "an integer below 2^63", v, src);
   return v.get<long long>();
 }
 
@@ -55,6 +59,8 @@ long long OptInt(const Json& obj, const char* field, const JsonSource& src, long
   auto it = obj.find(field);
   if (it == obj.end() || it->is_null()) return fallback;
   if (!it->is_number_integer()) TypeError(field, "an integer", *it, src);
+  if (it->is_number_unsigned() && it->get<unsigned long long>() > static_cast<unsigned long long>(LLONG_MAX))
+    TypeError(field, "an integer below 2^63", *it, src);
   return it->get<long long>();
 }
 

@@ -4,13 +4,14 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "core/fs.h"
+#include "core/limits.h"
 #include "core/strings.h"
 
 namespace upt {
 
 LineReader::LineReader(std::string path) : path_(std::move(path)) {
-  f_ = std::fopen(path_.c_str(), "rb");
-  if (!f_) throw Error(std::string("cannot open file: ") + std::strerror(errno), path_, "check the path");
+  f_ = OpenForReading(path_);
   static constexpr size_t kBuf = 1 << 20;
   std::setvbuf(f_, nullptr, _IOFBF, kBuf);
 }
@@ -24,7 +25,7 @@ bool LineReader::Next(std::string* line) {
   line->clear();
   ssize_t n = ::getline(&buf_, &cap_, f_);
   if (n < 0) {
-    if (std::ferror(f_)) throw Error("read error", Where(path_, line_no_ + 1));
+    if (std::ferror(f_)) throw Error(std::string("read error: ") + std::strerror(errno), Where(path_, line_no_ + 1));
     return false;
   }
   bytes_ += n;
@@ -45,6 +46,12 @@ bool JsonlReader::Next(JsonlRecord* rec) {
     if (!IsValidUtf8(buf_, &bad)) {
       rec->value = nullptr;
       rec->error = "invalid UTF-8 at byte " + std::to_string(bad) + " of the line";
+      return true;
+    }
+    if (int depth = JsonNestingDepth(buf_); depth > LimitValue(kMaxJsonDepth)) {
+      rec->value = nullptr;
+      rec->error = "JSON nesting depth " + std::to_string(depth) + " exceeds the limit of " +
+                   std::to_string(LimitValue(kMaxJsonDepth)) + " (raise it with " + kMaxJsonDepth.env + "=N)";
       return true;
     }
     rec->value = Json::parse(buf_, nullptr, /*allow_exceptions=*/false);

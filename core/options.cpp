@@ -1,5 +1,7 @@
 #include "core/options.h"
 
+#include <cmath>
+
 namespace upt::options_detail {
 namespace {
 [[noreturn]] void Bad(const std::string& key, const std::string& text, const char* want) {
@@ -22,11 +24,13 @@ void ParseValue(const std::string& key, const std::string& text, long long* out)
   if (!ParseInt64(text, out)) Bad(key, text, "an integer");
 }
 void ParseValue(const std::string& key, const std::string& text, double* out) {
-  if (!ParseDouble(text, out)) Bad(key, text, "a number");
+  double d;
+  if (!ParseDouble(text, &d) || !std::isfinite(d)) Bad(key, text, "a finite number");
+  *out = d;
 }
 void ParseValue(const std::string& key, const std::string& text, float* out) {
   double d;
-  if (!ParseDouble(text, &d)) Bad(key, text, "a number");
+  if (!ParseDouble(text, &d) || !std::isfinite(static_cast<float>(d))) Bad(key, text, "a finite number");
   *out = static_cast<float>(d);
 }
 void ParseValue(const std::string&, const std::string& text, std::string* out) { *out = text; }

@@ -16,6 +16,8 @@
 // (keys become "outer.inner", as in verl's `actor.clip_ratio_low`).
 #pragma once
 
+#include <cmath>
+#include <limits>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -82,13 +84,30 @@ void ParseValue(const std::string& key, const std::string& text, std::vector<E>*
 template <class U>
 void FromJsonValue(const std::string& key, const Json& j, U* out, const std::string& where) {
   try {
-    if constexpr (std::is_same_v<U, float>) {
-      *out = static_cast<float>(j.get<double>());
+    // Every number is range-checked here, once for all options: floating values
+    // must be finite (`lr: .inf`, 1e999), integers must fit their field (no wrap).
+    if constexpr (std::is_floating_point_v<U>) {
+      if (!j.is_number()) throw Error("expected a number", where + ": key '" + key + "'");
+      const double d = j.get<double>();
+      if (!std::isfinite(static_cast<U>(d)))
+        throw Error("must be a finite number, got " + j.dump(), where + ": key '" + key + "'",
+                    "infinite and NaN values are not valid option values");
+      *out = static_cast<U>(d);
     } else if constexpr (std::is_same_v<U, bool>) {
       if (!j.is_boolean()) throw Error("expected true or false", where + ": key '" + key + "'");
       *out = j.get<bool>();
     } else if constexpr (std::is_integral_v<U>) {
       if (!j.is_number_integer()) throw Error("expected an integer", where + ": key '" + key + "'");
+      const auto max = static_cast<unsigned long long>(std::numeric_limits<U>::max());
+      bool fits;
+      if (j.is_number_unsigned()) {
+        fits = j.get<unsigned long long>() <= max;
+      } else {
+        const long long x = j.get<long long>();
+        fits = x >= 0 ? static_cast<unsigned long long>(x) <= max
+                      : std::is_signed_v<U> && x >= static_cast<long long>(std::numeric_limits<U>::min());
+      }
+      if (!fits) throw Error("integer " + j.dump() + " is out of range", where + ": key '" + key + "'");
       *out = j.get<U>();
     } else if constexpr (std::is_same_v<U, std::string>) {
       if (!j.is_string()) throw Error("expected a string", where + ": key '" + key + "'");

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/error.h"
+#include "core/limits.h"
 #include "core/fs.h"
 #include "core/jsonl.h"
 #include "core/strings.h"
@@ -25,6 +26,7 @@ std::vector<Counts> ReadCountsCsv(const std::string& path, long long* skipped) {
   if (id < 0 || n < 0 || c < 0)
     throw Error("counts CSV needs the columns id, n and c", Where(path, 1), "write the header `id,n,c`");
   std::vector<Counts> out;
+  std::map<std::string, long> first_line;  // id -> line
   long long skip = 0;
   std::string rec;
   while (lines.Next(&line)) {
@@ -43,12 +45,16 @@ std::vector<Counts> ReadCountsCsv(const std::string& path, long long* skipped) {
     k.id = f[id];
     if (!ParseInt64(Trim(f[n]), &k.n) || k.n < 0)
       throw Error("n must be a non-negative integer, got '" + f[n] + "'", Where(path, at, "n"));
+    CheckLimit(kMaxSamplesPerProblem, k.n, Where(path, at, "n"));
     if (!ParseInt64(Trim(f[c]), &k.c) || k.c < 0 || k.c > k.n)
       throw Error("c must be an integer in [0, n], got '" + f[c] + "'", Where(path, at, "c"));
     if (k.n == 0) {
       ++skip;
       continue;
     }
+    if (auto [it, fresh] = first_line.emplace(k.id, at); !fresh)
+      throw Error("duplicate id '" + k.id + "' (first on line " + std::to_string(it->second) + ")",
+                  Where(path, at, "id"), "each problem appears once; merge the two rows (add n and c)");
     out.push_back(std::move(k));
   }
   if (skipped) *skipped = skip;

@@ -1,4 +1,5 @@
-// The default Grader: the verifiers' Grade (math) or GradeChoice (multiple choice).
+// The default Grader: the verifiers' Grade (math; each problem's gold prepared once
+// and reused for all its samples) or GradeChoice (multiple choice).
 #pragma once
 
 #include <string>

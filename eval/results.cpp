@@ -20,7 +20,7 @@ namespace {
 
 // Answer class of each sample (-1 = nothing extracted) and, per class, its
 // verdict. Samples judged correct are one class (each is equivalent to the
-// gold); the others are grouped by verifiers::AnswerKey, so "0.5" and
+// gold); the others are grouped by verifiers::CanonicalKey, so "0.5" and
 // "\frac12" vote together.
 struct Votes {
   std::vector<int> id;
@@ -36,7 +36,7 @@ Votes CollectVotes(const ProblemVerdicts& vs) {
       v.id.push_back(-1);
       continue;
     }
-    std::string key = s.correct ? std::string("\x01correct") : verifiers::AnswerKey(s.extracted);
+    std::string key = s.correct ? std::string("\x01correct") : verifiers::CanonicalKey(s.extracted);
     auto [it, inserted] = ids.emplace(std::move(key), static_cast<int>(v.correct.size()));
     if (inserted) v.correct.push_back(s.correct);
     v.id.push_back(it->second);

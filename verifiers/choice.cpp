@@ -20,6 +20,7 @@ namespace upt::verifiers {
 namespace {
 
 constexpr size_t kShortCompletion = 40;
+constexpr size_t kAdjacentGap = 12;  // bytes between two boxes read as one listing ("} \boxed{")
 
 char MaxLetter(const std::vector<std::string>& choices) {
   return choices.empty() ? 'J' : static_cast<char>('A' + std::min<size_t>(choices.size(), 26) - 1);
@@ -42,14 +43,20 @@ std::string TextKey(std::string_view s) {
 }
 
 // " or A", ", (B)", " and D": the rest after a letter offers another letter.
-bool OffersAnotherLetter(std::string_view rest, char max_letter) {
+// With `joiner`, a space alone does not join ("A: A cantaloupe" is one letter).
+bool OffersAnotherLetter(std::string_view rest, char max_letter, bool joiner = false) {
   size_t k = 0;
-  while (k < rest.size() && (rest[k] == ' ' || rest[k] == ',' || rest[k] == '/')) ++k;
+  bool joined = false;
+  for (; k < rest.size() && (rest[k] == ' ' || rest[k] == ',' || rest[k] == '/'); ++k) joined |= rest[k] != ' ';
   std::string_view r = rest.substr(k);
   for (std::string_view w : {std::string_view("or "), std::string_view("and ")})
-    if (r.substr(0, w.size()) == w) r.remove_prefix(w.size());
+    if (r.substr(0, w.size()) == w) {
+      r.remove_prefix(w.size());
+      joined = true;
+    }
   if (k == 0 && r.size() == rest.size()) return false;  // nothing joined
-  while (!r.empty() && (r.front() == ' ' || r.front() == '(')) r.remove_prefix(1);
+  if (joiner && !joined) return false;
+  while (!r.empty() && (r.front() == ' ' || r.front() == '(' || r.front() == '*')) r.remove_prefix(1);
   if (r.empty() || r[0] < 'A' || r[0] > max_letter) return false;
   return r.size() == 1 || !std::isalpha(static_cast<unsigned char>(r[1]));
 }
@@ -69,8 +76,12 @@ char LetterOf(std::string_view raw, char max_letter) {
   if (v.size() == 1) return c;
   char next = v[1];
   if (next == ')' || next == '.' || next == ':' || next == '}' || next == ']' || next == '*' ||
-      (next == ' ' && v.size() == 2))
-    return c;
+      (next == ' ' && v.size() == 2)) {
+    // "(A), (B), (C) or (D)": every option offered is no answer.
+    size_t k = 2;
+    while (k < v.size() && (v[k] == ')' || v[k] == '*' || v[k] == '}')) ++k;
+    return OffersAnotherLetter(v.substr(k), max_letter, /*joiner=*/true) ? 0 : c;
+  }
   // "B and not A": an upper-case letter word; "A"/"I" followed by text are English words.
   if (next == ' ' && std::isupper(static_cast<unsigned char>(v[0])) && c != 'A' && c != 'I' &&
       !OffersAnotherLetter(v.substr(1), max_letter))
@@ -124,6 +135,40 @@ char LastLineOption(std::string_view s, const std::vector<std::string>& choices)
   return line.empty() ? 0 : MatchOption(line, choices);
 }
 
+// A line that only offers several letters: "(A) (B) (C) (D)",
+// "(A), (B), or (C)." (letters, punctuation and or/and, two distinct letters or more).
+bool OnlyLetters(std::string_view line, char max_letter) {
+  std::string seen;
+  for (size_t j = 0; j < line.size(); ++j) {
+    char ch = line[j];
+    if (ch == '(' && j + 2 < line.size() && line[j + 2] == ')' && line[j + 1] >= 'A' && line[j + 1] <= 'Z') {
+      if (line[j + 1] <= max_letter && seen.find(line[j + 1]) == std::string::npos) seen += line[j + 1];
+      j += 2;
+    } else if (line.substr(j, 3) == "or " || line.substr(j, 4) == "and ") {
+      j += ch == 'o' ? 1 : 2;
+    } else if (std::strchr(" \t\r,.;:*$", ch) == nullptr) {
+      return false;
+    }
+  }
+  return seen.size() >= 2;
+}
+
+// Distinct standalone letters A..max_letter in an answer ("A, B, C and D",
+// "**A** or **B**"); a lone "A"/"I" article before a word is not counted.
+int StandaloneLetters(std::string_view raw, char max_letter) {
+  std::string s = Normalize(raw), seen;
+  auto alnum = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) != 0; };
+  for (size_t j = 0; j < s.size(); ++j) {
+    char ch = s[j];
+    if (ch < 'A' || ch > max_letter || (j > 0 && alnum(s[j - 1])) || (j + 1 < s.size() && alnum(s[j + 1])))
+      continue;
+    if ((ch == 'A' || ch == 'I') && j + 2 < s.size() && s[j + 1] == ' ' && std::islower(static_cast<unsigned char>(s[j + 2])))
+      continue;
+    if (seen.find(ch) == std::string::npos) seen += ch;
+  }
+  return static_cast<int>(seen.size());
+}
+
 // Last "(X)" with X a valid letter, searched after </think> when present.
 char LastParenLetter(std::string_view s, char max_letter) {
   size_t think = s.rfind("</think>");
@@ -131,7 +176,11 @@ char LastParenLetter(std::string_view s, char max_letter) {
   for (size_t i = s.size(); i >= 3; --i) {
     if (s[i - 1] == ')' && s[i - 3] == '(') {
       char c = s[i - 2];
-      if (c >= 'A' && c <= max_letter) return c;
+      if (c < 'A' || c > max_letter) continue;
+      size_t b = s.rfind('\n', i - 3);
+      b = b == std::string_view::npos ? 0 : b + 1;
+      size_t e = s.find('\n', i);
+      return OnlyLetters(s.substr(b, e == std::string_view::npos ? e : e - b), max_letter) ? 0 : c;
     }
   }
   return 0;
@@ -161,6 +210,19 @@ Verdict GradeChoice(std::string_view gold_letter, std::string_view completion,
       got = LetterOf(c.text, max_letter);
       rule = "letter_" + c.rule;
       if (!got && (got = MatchOption(c.text, choices))) rule = "option_text";
+      // The stated answer offers several letters ("(A), (B) or (C)", boxes
+      // A, B, C, D): no letter, and no fallback may pick one of them.
+      std::string letters;
+      for (size_t k = 0; k < cands.size() && cands[k].rule == c.rule; ++k) {
+        // Only boxes next to each other ("\boxed{A} \boxed{B}"), not a corrected one.
+        if (k > 0 && cands[k - 1].offset > cands[k].offset + cands[k].text.size() + kAdjacentGap) break;
+        char l = LetterOf(cands[k].text, max_letter);
+        if (l && letters.find(l) == std::string::npos) letters += l;
+      }
+      if ((!got && StandaloneLetters(c.text, max_letter) >= 2) || letters.size() >= 2) {
+        v.reason = "several_letters";
+        return v;
+      }
     }
     if (!got && opts.extract.policy != "boxed" && (got = PhraseLetter(completion, max_letter)))
       rule = "letter_option_is";

@@ -23,6 +23,8 @@ constexpr double kAbsFloor = 1e-12;  // sin(pi) vs 0
 constexpr double kMaxExactInt = 1e15;  // larger integer golds compare with tolerance
 constexpr int kMinSigDigits = 4;  // a rounded decimal vs an exact gold needs >= 4 digits
 constexpr int kMinPlaces = 4;     // ... and >= 4 decimal places (0.7071, not 4.899)
+constexpr long long kScaleBudget = 20000;  // work units of the tiny-scale check
+constexpr int kMaxPlaces = 400;   // last-place units beyond 10^-400 / 10^400 are not checked
 constexpr size_t kMaxItems = 256;   // list / tuple length bound
 constexpr uint64_t kPointSeed = 0x5eed7e11f1e5ULL;
 constexpr int kExactPoints = 3;     // exact rational points for rational functions
@@ -30,13 +32,26 @@ constexpr uint64_t kExactPointSeed = 0x5eed7e11f1e6ULL;
 
 bool Finite(C z) { return std::isfinite(z.real()) && std::isfinite(z.imag()); }
 
-bool Close(C a, C b, double tol) {
+// Non-finite values (an overflowed 10^{400}, 0/0, a NaN tolerance) are never
+// close to anything: inf - inf would otherwise pass any relative test.
+bool Close(C a, C b, double tol, double abs_floor) {
+  if (!Finite(a) || !Finite(b) || !(tol >= 0) || !std::isfinite(tol)) return false;
   double scale = std::max(std::abs(a), std::abs(b));
   double diff = std::abs(a - b);
   // The absolute floor only applies against an exact zero (sin(pi) vs 0), so
   // tiny physical constants (2.88e-19) still compare relatively.
   bool zero = a == C(0, 0) || b == C(0, 0);
-  return diff <= tol * scale || (zero && diff <= kAbsFloor);
+  return diff <= tol * scale || (zero && diff <= abs_floor);
+}
+
+bool Close(C a, C b, double tol) { return Close(a, b, tol, kAbsFloor); }
+
+// |a - b| <= tol * max(|a|, |b|) in exact arithmetic: huge exact values
+// (10^{400}, 171!) compare without overflowing a double.
+bool CloseExact(const mpq_class& a, const mpq_class& b, double tol) {
+  if (!(tol >= 0) || !std::isfinite(tol)) return false;
+  mpq_class scale = std::max(abs(a), abs(b));
+  return abs(a - b) <= mpq_class(tol) * scale;
 }
 
 bool IsScalar(Kind k) {
@@ -141,7 +156,11 @@ Digits LiteralDigits(const std::string& s) {
     lead = false;
     ++d.sig;
   }
-  if (e != std::string::npos) d.places -= std::atoi(s.c_str() + e + 1);
+  if (e != std::string::npos) {
+    long x = std::strtol(s.c_str() + e + 1, nullptr, 10);  // saturates on overflow
+    x = std::max(-100000L, std::min(100000L, x));
+    d.places -= static_cast<int>(x);
+  }
   return d;
 }
 
@@ -186,12 +205,17 @@ bool SamplePoints(Ctx& c, const Side& g, const Side& p, std::vector<std::pair<C,
 }
 
 // One unit in the last written place of a lone decimal literal (or its
-// negation): 4.89898 -> 1e-5, 1.2e-3 -> 1e-4; 0 when node i is not one.
-double LastPlaceUnit(const Tree& t, int i) {
+// negation): 4.89898 -> 1e-5, 1.2e-3 -> 1e-4; 0 when node i is not one (or its
+// exponent is beyond the exact range).
+mpq_class LastPlaceUnit(const Tree& t, int i) {
   const Node* n = &t.at(i);
   if (n->kind == Kind::kNeg) n = &t.at(n->kids[0]);
   if (n->kind != Kind::kNum || !n->decimal) return 0;
-  return std::pow(10.0, -LiteralDigits(n->s).places);
+  int places = LiteralDigits(n->s).places;
+  if (places > kMaxPlaces || places < -kMaxPlaces) return 0;
+  mpz_class p;
+  mpz_ui_pow_ui(p.get_mpz_t(), 10, static_cast<unsigned long>(std::abs(places)));
+  return places >= 0 ? mpq_class(1, p) : mpq_class(p);
 }
 
 // An exact gold (no decimals written) matched only approximately by a decimal
@@ -199,16 +223,34 @@ double LastPlaceUnit(const Tree& t, int i) {
 // kMinPlaces decimal places, every digit right (rounded or truncated:
 // |gold - pred| <= one unit in the last place). 0.7071 and 1.0472 are
 // \frac{\sqrt2}{2} and \frac\pi3; 4.899 is not 2\sqrt6 (3 places), 4.8990 is,
-// 4.8988 is not (last digit wrong); 0.618 is not (\sqrt5-1)/2.
-bool RoundedTooCoarse(Ctx& c, int gi, int pi, double gold, double pred) {
+// 4.8988 is not (last digit wrong); 0.618 is not (\sqrt5-1)/2. `diff` is
+// |gold - pred| (exact).
+bool RoundedTooCoarse(Ctx& c, int gi, int pi, const mpq_class& diff) {
   if (HasDecimal(c.g, gi)) return false;
   Digits d = MinDigits(c.p, pi);
-  double unit = LastPlaceUnit(c.p, pi);
+  mpq_class unit = LastPlaceUnit(c.p, pi);
   bool coarse = d.sig < kMinSigDigits || d.places < kMinPlaces;
-  bool wrong_digit = unit > 0 && std::abs(gold - pred) > unit * (1 + 1e-9);
+  bool wrong_digit = unit > 0 && diff > unit * mpq_class(1000000001, 1000000000);
   if (!coarse && !wrong_digit) return false;
   c.rule = coarse ? "too_few_digits" : "wrong_last_digit";
   return true;
+}
+
+// A literal or power under node i whose value is below 1e-6 in magnitude
+// (1.6e-19, 10^{-20}): the answer lives at a tiny scale, so the absolute floor
+// that forgives rounding noise against an exact zero must not apply.
+bool TinyScale(const Tree& t, int i, Budget* b) {
+  const Node& n = t.at(i);
+  if (b->exceeded) return true;  // undecided: no floor
+  if (n.kind == Kind::kNum || n.kind == Kind::kPow) {
+    C v = EvalNumeric(t, i, {}, b);
+    double m = std::abs(v);
+    if (!std::isfinite(m) || (m > 0 && m < 1e-6)) return true;
+    if (n.kind == Kind::kNum) return false;
+  }
+  for (int k : n.kids)
+    if (TinyScale(t, k, b)) return true;
+  return false;
 }
 
 // Gold and pred as exact rationals at kExactPoints seeded random points, each
@@ -260,8 +302,7 @@ bool ScalarEq(Ctx& c, int gi, int pi) {
       return a == b;
     }
     c.rule = "equal_numeric";
-    return Close(C(a.get_d(), 0), C(b.get_d(), 0), c.rel_tol) &&
-           !RoundedTooCoarse(c, gi, pi, a.get_d(), b.get_d());
+    return CloseExact(a, b, c.rel_tol) && !RoundedTooCoarse(c, gi, pi, abs(a - b));
   }
   if (c.b->exceeded) return false;
   std::vector<std::pair<C, C>> vals;
@@ -282,14 +323,20 @@ bool ScalarEq(Ctx& c, int gi, int pi) {
   }
   double tight = syms.empty() ? kExactTol : kSymbolicTol;
   c.rule = syms.empty() ? "equal_numeric" : "equal_symbolic";
+  Budget scale;  // its own budget: the check must not change budget verdicts
+  scale.left = kScaleBudget;
+  double floor = TinyScale(c.g, gi, &scale) || TinyScale(c.p, pi, &scale) ? 0.0 : kAbsFloor;
   auto all_close = [&](double tol) {
     for (const auto& [x, y] : vals)
-      if (!Close(x, y, tol)) return false;
+      if (!Close(x, y, tol, floor)) return false;
     return true;
   };
   if (all_close(tight)) return true;  // 0.5N = N/2 exactly
   if (!decimals) return false;
-  return all_close(std::max(c.rel_tol, tight)) && !RoundedTooCoarse(c, gi, pi, vals[0].first.real(), vals[0].second.real());
+  double d0 = std::abs(vals[0].first.real() - vals[0].second.real());
+  if (!std::isfinite(d0)) return false;
+  mpq_class diff(d0);
+  return all_close(std::max(c.rel_tol, tight)) && !RoundedTooCoarse(c, gi, pi, diff);
 }
 
 // Unordered multiset match (greedy is exact for an equivalence relation).

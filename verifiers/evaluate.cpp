@@ -212,14 +212,41 @@ C Func(const std::string& f, const std::vector<C>& a) {
   return kNaN;
 }
 
+// A product, quotient or power of non-zero values that overflowed to inf or
+// underflowed to 0 (10^{400}, 10^{-400}) has no double value: NaN.
+C InRange(C z) {
+  bool finite = std::isfinite(z.real()) && std::isfinite(z.imag());
+  return finite && z != C(0, 0) ? z : kNaN;
+}
+
+// x^e for complex doubles; odd roots of negative reals stay real.
+C PowNumeric(C x, C e) {
+  if (x == C(0, 0) && e.real() <= 0) return kNaN;
+  if (IsReal(x) && IsReal(e)) {
+    double xr = x.real(), er = e.real();
+    if (xr >= 0 || er == std::floor(er)) return C(std::pow(xr, er), 0);
+    // Odd roots of negatives stay real: (-8)^(1/3) = -2.
+    double inv = 1.0 / er;
+    if (std::abs(inv - std::round(inv)) < 1e-9 && static_cast<long long>(std::round(inv)) % 2 != 0)
+      return C(-std::pow(-xr, er), 0);
+  }
+  return std::pow(x, e);
+}
+
 }  // namespace
 
 C EvalNumeric(const Tree& t, int i, const Env& env, Budget* b) {
   if (!b->Charge(1)) return kNaN;
   const Node& n = t.at(i);
   switch (n.kind) {
-    case Kind::kNum:
-      return C(std::strtod(n.s.c_str(), nullptr), 0);
+    case Kind::kNum: {
+      // A literal beyond double range (1e400, 1e-999) has no numeric value:
+      // NaN, never inf or 0, so it equals nothing by tolerance.
+      double v = std::strtod(n.s.c_str(), nullptr);
+      if (!std::isfinite(v) || (v == 0 && n.s.find_first_of("123456789") < n.s.find_first_of("eE")))
+        return kNaN;
+      return C(v, 0);
+    }
     case Kind::kConst:
       if (n.s == "pi") return C(M_PI, 0);
       if (n.s == "e") return C(M_E, 0);
@@ -235,25 +262,25 @@ C EvalNumeric(const Tree& t, int i, const Env& env, Budget* b) {
     }
     case Kind::kMul: {
       C acc(1, 0);
-      for (int k : n.kids) acc *= EvalNumeric(t, k, env, b);
-      return acc;
+      bool zero = false;
+      for (int k : n.kids) {
+        C x = EvalNumeric(t, k, env, b);
+        zero |= x == C(0, 0);
+        acc *= x;
+      }
+      return zero ? acc : InRange(acc);
     }
     case Kind::kNeg:
       return -EvalNumeric(t, n.kids[0], env, b);
-    case Kind::kDiv:
-      return EvalNumeric(t, n.kids[0], env, b) / EvalNumeric(t, n.kids[1], env, b);
+    case Kind::kDiv: {
+      C x = EvalNumeric(t, n.kids[0], env, b);
+      C r = x / EvalNumeric(t, n.kids[1], env, b);
+      return x == C(0, 0) ? r : InRange(r);
+    }
     case Kind::kPow: {
       C x = EvalNumeric(t, n.kids[0], env, b), e = EvalNumeric(t, n.kids[1], env, b);
-      if (x == C(0, 0) && e.real() <= 0) return kNaN;
-      if (IsReal(x) && IsReal(e)) {
-        double xr = x.real(), er = e.real();
-        if (xr >= 0 || er == std::floor(er)) return C(std::pow(xr, er), 0);
-        // Odd roots of negatives stay real: (-8)^(1/3) = -2.
-        double inv = 1.0 / er;
-        if (std::abs(inv - std::round(inv)) < 1e-9 && static_cast<long long>(std::round(inv)) % 2 != 0)
-          return C(-std::pow(-xr, er), 0);
-      }
-      return std::pow(x, e);
+      if (x != C(0, 0)) return InRange(PowNumeric(x, e));
+      return PowNumeric(x, e);
     }
     case Kind::kFact: {
       C x = EvalNumeric(t, n.kids[0], env, b);

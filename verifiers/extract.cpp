@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "verifiers/reward.h"
 #include "verifiers/verify.h"
 
 namespace upt::verifiers {
@@ -589,6 +590,11 @@ std::string GoldAnswer(std::string_view gold) {
 std::vector<Candidate> Extract(std::string_view completion, const ExtractOptions& opts) {
   std::vector<Candidate> out;
   try {
+    if (opts.policy == "hpt_code") {  // the HPT fork's rule: the last \boxed{}, whole text
+      std::string box;
+      if (HptLastBoxed(completion, &box)) out.push_back({box, "hpt_last_boxed", completion.rfind("\\boxed")});
+      return out;
+    }
     size_t base = 0;
     std::string_view s = completion;
     size_t think = s.rfind("</think>");

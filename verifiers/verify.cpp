@@ -15,18 +15,23 @@
 
 #include "verifiers/evaluate.h"
 #include "verifiers/expr.h"
+#include "verifiers/reward.h"
 #include "verifiers/verify.h"
 
 namespace upt::verifiers {
 namespace {
 
 constexpr size_t kMaxParseBytes = 64 * 1024;
+constexpr const char* kHptCodePolicy = "hpt_code";  // GradeHptCode (reward.h)
 // Bumped whenever a verdict can change; recorded in every score.
 // 2 (2026-12): last-math extraction, hedges, rounding digits, value statements,
 // named tuple components, MC phrases.
 // 3 (2026-12): and/or/';' lists, spaced mixed numbers, adjacent
 // boxes, interval = inequality, named golds; see docs/verifiers.md.
-constexpr const char* kRulesVersion = "upt-verify-3";
+// 4 (2026-12): non-finite values never equal (10^{400}, 1e-999, 0/0), exact
+// tolerance between exact values (no absolute floor), MC answers offering
+// every option give no letter.
+constexpr const char* kRulesVersion = "upt-verify-4";
 
 std::string_view TrimView(std::string_view s) {
   size_t b = s.find_first_not_of(" \t\r\n");
@@ -37,41 +42,93 @@ std::string_view TrimView(std::string_view s) {
 
 }  // namespace
 
-Verdict CompareAnswers(std::string_view gold_answer, std::string_view pred_answer,
-                       const VerifyOptions& opts) {
+// The gold side of every comparison, computed once: raw gold, its answer, the
+// normalised text and key, and the parse (with the budget it cost, so a
+// prepared comparison spends exactly what an unprepared one would).
+struct PreparedGold::Impl {
+  std::string raw, answer, normalized, key;
+  bool oversize = false, normalized_oversize = false, parsed = false, parse_exceeded = false;
+  long long step_budget = 0, parse_cost = 0;
+  Tree tree;
+};
+
+PreparedGold::PreparedGold(std::string_view gold, bool is_answer, const VerifyOptions& opts) {
+  auto impl = std::make_shared<Impl>();
+  try {
+    impl->raw = std::string(gold);
+    impl->answer = is_answer ? impl->raw : GoldAnswer(gold);
+    impl->step_budget = opts.step_budget;
+    impl->oversize = impl->answer.size() > kMaxParseBytes;
+    if (!impl->oversize) {
+      impl->normalized = Normalize(impl->answer);
+      impl->key = StringKey(impl->normalized);
+      impl->normalized_oversize = impl->normalized.size() > kMaxParseBytes;
+      if (!impl->normalized_oversize) {
+        Budget budget;
+        budget.left = opts.step_budget;
+        impl->parsed = Parse(impl->normalized, &impl->tree, &budget);
+        impl->parse_exceeded = budget.exceeded;
+        impl->parse_cost = opts.step_budget - budget.left;
+      }
+    }
+  } catch (...) {
+    impl.reset();  // every comparison reports internal_error
+  }
+  impl_ = std::move(impl);
+}
+
+PreparedGold PrepareGold(std::string_view gold, const VerifyOptions& opts) { return PreparedGold(gold, false, opts); }
+PreparedGold PrepareGoldAnswer(std::string_view gold_answer, const VerifyOptions& opts) {
+  return PreparedGold(gold_answer, true, opts);
+}
+
+const std::string& PreparedGold::raw() const {
+  static const std::string kEmpty;
+  return impl_ ? impl_->raw : kEmpty;
+}
+
+Verdict CompareAnswers(const PreparedGold& prepared, std::string_view pred_answer, const VerifyOptions& opts) {
   Verdict v;
   v.extracted = std::string(pred_answer);
+  const PreparedGold::Impl* g = prepared.impl_.get();
+  if (!g) {
+    v.reason = "internal_error";
+    return v;
+  }
+  if (g->step_budget != opts.step_budget) {
+    PreparedGold again(g->answer, true, opts);
+    return CompareAnswers(again, pred_answer, opts);
+  }
   try {
     // Answers over the parse limit are only compared byte for byte (trimmed).
-    if (gold_answer.size() > kMaxParseBytes || pred_answer.size() > kMaxParseBytes) {
-      v.correct = TrimView(gold_answer) == TrimView(pred_answer);
+    if (g->oversize || pred_answer.size() > kMaxParseBytes) {
+      v.correct = TrimView(g->answer) == TrimView(pred_answer);
       v.reason = v.correct ? "equal_string" : "budget_exceeded";
       return v;
     }
-    std::string ng = Normalize(gold_answer), np = Normalize(pred_answer);
+    std::string np = Normalize(pred_answer);
     if (np.empty()) {
       v.reason = "empty_answer";
       return v;
     }
-    if (StringKey(ng) == StringKey(np)) {
+    if (g->key == StringKey(np)) {
       v.correct = true;
       v.reason = "equal_string";
       return v;
     }
-    if (ng.size() > kMaxParseBytes || np.size() > kMaxParseBytes) {
+    if (g->normalized_oversize || np.size() > kMaxParseBytes || g->parse_exceeded) {
       v.reason = "budget_exceeded";
       return v;
     }
     Budget budget;
-    budget.left = opts.step_budget;
-    Tree gt, pt;
-    bool gok = Parse(ng, &gt, &budget);
-    bool pok = gok && Parse(np, &pt, &budget);
+    budget.left = opts.step_budget - g->parse_cost;
+    Tree pt;
+    bool pok = g->parsed && Parse(np, &pt, &budget);
     if (budget.exceeded) {
       v.reason = "budget_exceeded";
       return v;
     }
-    if (!gok) {
+    if (!g->parsed) {
       v.reason = "unparsed_gold";
       return v;
     }
@@ -80,35 +137,37 @@ Verdict CompareAnswers(std::string_view gold_answer, std::string_view pred_answe
       return v;
     }
     std::string rule;
-    v.correct = Equivalent(gt, pt, opts.rel_tol, &budget, &rule);
+    v.correct = Equivalent(g->tree, pt, opts.rel_tol, &budget, &rule);
     v.reason = rule;
-  } catch (const std::exception& e) {
-    v.correct = false;
-    v.reason = "internal_error";
   } catch (...) {
     v.correct = false;
     v.reason = "internal_error";
   }
   return v;
+}
+
+Verdict CompareAnswers(std::string_view gold_answer, std::string_view pred_answer,
+                       const VerifyOptions& opts) {
+  return CompareAnswers(PrepareGoldAnswer(gold_answer, opts), pred_answer, opts);
+}
+
+Verdict Verify(const PreparedGold& gold, const std::vector<Candidate>& candidates, const VerifyOptions& opts) {
+  if (candidates.empty()) {
+    Verdict v;
+    v.reason = "no_answer";
+    return v;
+  }
+  return CompareAnswers(gold, candidates.front().text, opts);
 }
 
 Verdict Verify(std::string_view gold, const std::vector<Candidate>& candidates,
                const VerifyOptions& opts) {
-  Verdict v;
-  try {
-    if (candidates.empty()) {
-      v.reason = "no_answer";
-      return v;
-    }
-    std::string g = GoldAnswer(gold);
-    return CompareAnswers(g, candidates.front().text, opts);
-  } catch (...) {
-    v.reason = "internal_error";
-  }
-  return v;
+  if (candidates.empty()) return Verify(PreparedGold(), candidates, opts);
+  return Verify(PrepareGold(gold, opts), candidates, opts);
 }
 
-Verdict Grade(std::string_view gold, std::string_view completion, const GradeOptions& opts) {
+Verdict Grade(const PreparedGold& gold, std::string_view completion, const GradeOptions& opts) {
+  if (opts.extract.policy == kHptCodePolicy) return GradeHptCode(gold.raw(), completion, opts.verify);
   try {
     return Verify(gold, Extract(completion, opts.extract), opts.verify);
   } catch (...) {
@@ -118,34 +177,11 @@ Verdict Grade(std::string_view gold, std::string_view completion, const GradeOpt
   }
 }
 
-std::vector<std::string> ExtractionPolicies() { return {"default", "strict", "boxed"}; }
-
-std::string AnswerKey(std::string_view answer) {
-  try {
-    if (answer.size() > kMaxParseBytes) return std::string(TrimView(answer));
-    std::string n = Normalize(answer);
-    Budget budget;
-    budget.left = VerifyOptions{}.step_budget;
-    Tree t;
-    mpq_class q;
-    if (!Parse(n, &t, &budget)) return StringKey(n);
-    if (EvalExact(t, t.root, &q, &budget) && !budget.exceeded) return "q:" + q.get_str();
-    std::vector<std::string> syms;
-    CollectSymbols(t, t.root, &syms);
-    if (syms.empty() && !budget.exceeded) {
-      std::complex<double> z = EvalNumeric(t, t.root, {}, &budget);
-      if (!budget.exceeded && std::isfinite(z.real()) && std::isfinite(z.imag()))
-      {
-        char buf[64];
-        std::snprintf(buf, sizeof buf, "n:%.12g,%.12g", z.real() + 0.0, z.imag() + 0.0);
-        return buf;
-      }
-    }
-    return StringKey(n);
-  } catch (...) {
-    return std::string(TrimView(answer));
-  }
+Verdict Grade(std::string_view gold, std::string_view completion, const GradeOptions& opts) {
+  return Grade(PrepareGold(gold, opts.verify), completion, opts);
 }
+
+std::vector<std::string> ExtractionPolicies() { return {"default", "strict", "boxed", kHptCodePolicy}; }
 
 std::string PolicyName(const GradeOptions& opts) {
   char tol[32];

@@ -10,6 +10,7 @@
 //   std::string PolicyName(GradeOptions)  // recorded in every score's provenance
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,11 +27,12 @@ struct Candidate {
 
 struct ExtractOptions {
   // Named extraction policy: "default" (boxed > answer phrases > ...), "strict"
-  // (no last-number fallback), "boxed" (only \boxed / \fbox).
+  // (no last-number fallback), "boxed" (only \boxed / \fbox), "hpt_code" (the
+  // HPT fork's reward: Grade uses GradeHptCode, see reward.h).
   std::string policy = "default";
   template <class V>
   void ForEach(V&& v) {
-    v("policy", policy, "extraction policy: default, strict (no last-number fallback), boxed");
+    v("policy", policy, "extraction policy: default, strict (no last-number fallback), boxed, hpt_code");
   }
 };
 
@@ -66,6 +68,30 @@ struct Verdict {
   std::string reason;
 };
 
+// A gold prepared once for many comparisons (scoring n samples of a problem):
+// its answer extracted (PrepareGold; PrepareGoldAnswer takes the answer as
+// is), normalised, keyed and parsed. Verdicts are byte-identical to the
+// unprepared calls with the same VerifyOptions. Cheap to copy; immutable, so
+// one PreparedGold may be used from many threads. Never throws.
+class PreparedGold {
+ public:
+  PreparedGold() = default;
+  const std::string& raw() const;  // the gold as given
+
+ private:
+  struct Impl;
+  PreparedGold(std::string_view gold, bool is_answer, const struct VerifyOptions& opts);
+  std::shared_ptr<const Impl> impl_;
+  friend PreparedGold PrepareGold(std::string_view, const VerifyOptions&);
+  friend PreparedGold PrepareGoldAnswer(std::string_view, const VerifyOptions&);
+  friend Verdict CompareAnswers(const PreparedGold&, std::string_view, const VerifyOptions&);
+};
+PreparedGold PrepareGold(std::string_view gold, const VerifyOptions& opts);
+PreparedGold PrepareGoldAnswer(std::string_view gold_answer, const VerifyOptions& opts);
+Verdict CompareAnswers(const PreparedGold& gold, std::string_view pred_answer, const VerifyOptions& opts);
+Verdict Verify(const PreparedGold& gold, const std::vector<Candidate>& candidates, const VerifyOptions& opts);
+Verdict Grade(const PreparedGold& gold, std::string_view completion, const GradeOptions& opts);
+
 // Candidates of the highest-priority rule that matched, last occurrence first
 // (boxed > answer tag > answer phrase > text after </think> > last number);
 // empty when nothing matched. Only text after the last </think> is searched.
@@ -89,11 +115,12 @@ std::string GoldAnswer(std::string_view gold);
 Verdict CompareAnswers(std::string_view gold_answer, std::string_view pred_answer,
                        const VerifyOptions& opts);
 
-// Grouping key of an extracted answer (majority voting): equal keys mean
-// equivalent answers; equivalent answers usually share a key. A scalar with an
-// exact rational value maps to "q:<p>/<q>" ("0.5", "\\frac12", "1/2" -> "q:1/2"),
-// anything else to StringKey(Normalize(answer)). Never throws.
-std::string AnswerKey(std::string_view answer);
+// Grouping key of an extracted answer (majority voting, answer statistics):
+// answers with equal keys are judged equal by CompareAnswers (either order);
+// equal answers usually share a key. "0.5", "\\frac12", "1/2" -> "q:1/2";
+// tuples and lists of values key by their items (lists sorted); anything else
+// is StringKey(Normalize(answer)). See canonical.cpp. Never throws.
+std::string CanonicalKey(std::string_view answer);
 
 // One item of a batch: math when choices is empty and mc is false.
 struct GradeItem {

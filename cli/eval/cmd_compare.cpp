@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cli/command.h"
+#include "cli/options_cli.h"
 #include "core/fs.h"
 #include "eval/counts.h"
 #include "eval/report.h"
@@ -21,13 +22,14 @@ struct CompareCli {
 
 int RunCompare(const CompareCli& c) {
   eval::BootstrapOptions bo;
+  CheckBootstrapFlags(c.level, c.bootstrap);
   bo.replicates = c.bootstrap;
   bo.seed = static_cast<uint64_t>(c.seed);
   bo.level = c.level;
   auto ra = eval::LoadScoredRun(c.a), rb = eval::LoadScoredRun(c.b);
   auto cmp = eval::CompareRuns(ra, rb, bo);
   std::string text = eval::RenderComparison(cmp, c.a, c.b, c.format);
-  std::fwrite(text.data(), 1, text.size(), stdout);
+  WriteStdout(text);
   if (!c.out.empty()) WriteFileAtomic(c.out, text);
   return 0;
 }

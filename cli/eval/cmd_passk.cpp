@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/options_cli.h"
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/log.h"
@@ -25,6 +26,7 @@ struct PassKCli {
 };
 
 int RunPassK(const PassKCli& c) {
+  CheckBootstrapFlags(c.level, c.bootstrap);
   if (c.scores.empty() && c.counts.empty())
     throw Error("nothing to read", "upt passk", "pass --scores DIR... or --counts FILE.csv");
   std::vector<eval::ScoredRun> runs;
@@ -63,7 +65,7 @@ int RunPassK(const PassKCli& c) {
   std::vector<std::vector<eval::Counts>> counts;
   for (const auto& r : runs) counts.push_back(r.counts);
   std::string text = eval::RenderPassK(tables, c.format, eval::AveragePassK(tables, counts, bo));
-  std::fwrite(text.data(), 1, text.size(), stdout);
+  WriteStdout(text);
   if (!c.out.empty()) WriteFileAtomic(c.out, text);
   return 0;
 }

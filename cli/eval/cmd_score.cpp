@@ -10,9 +10,11 @@
 #include <fmt/format.h>
 
 #include "cli/command.h"
+#include "cli/options_cli.h"
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/json.h"
+#include "core/lock.h"
 #include "core/strings.h"
 #include "datasets/registry.h"
 #include "eval/grade.h"
@@ -73,11 +75,21 @@ void PrintSummary(const std::string& results_path) {
                 (*it)["first"][0].get<std::string>().c_str());
 }
 
+// Checked before any grading, so a bad flag never costs a scoring run.
+void ValidateScore(const ScoreCli& c) {
+  const auto& o = c.opts;
+  CheckBootstrapFlags(o.level, o.bootstrap);
+  if (o.batch < 1) throw Error("must be >= 1, got " + std::to_string(o.batch), "--batch", "e.g. 4096");
+  if (o.threads < 0) throw Error("must be >= 0 (0 = all cores)", "--threads");
+}
+
 int RunScore(const ScoreCli& c) {
+  ValidateScore(c);
   const std::vector<std::string> policies = verifiers::ExtractionPolicies();
   if (std::find(policies.begin(), policies.end(), c.policy) == policies.end())
     throw Error(UnknownNameMessage("verifier policy", c.policy, policies), "--policy");
   datasets::Benchmark bench = LoadDataset(c);
+  OutputLock lock = OutputLock::ForDir(c.out);  // one writer per score folder
   verifiers::GradeOptions g;
   g.extract.policy = c.policy;
   auto grader = eval::MakeVerifierGrader(bench.kind, g);

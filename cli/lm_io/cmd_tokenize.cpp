@@ -71,7 +71,7 @@ class Output {
   }
   void Line(const std::string& s) {
     if (file_) file_->WriteLine(s);
-    else fmt::print("{}\n", s);
+    else WriteStdout(s + "\n");
   }
   void Commit() {
     if (file_) file_->Commit();

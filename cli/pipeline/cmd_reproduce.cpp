@@ -1,10 +1,12 @@
 // `upt reproduce`: the whole study (toy world, base, SFT, GRPO, SFT->GRPO,
 // LUFFY, HPT, generation, scoring, report) as one resumable pipeline
 // (pipeline/reproduce.h, docs/reproduce.md).
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
 #include "cli/command.h"
+#include "core/lock.h"
 #include "core/strings.h"
 #include "pipeline/presets.h"
 #include "pipeline/reproduce.h"
@@ -33,7 +35,14 @@ RunFn SetupReproduce(CLI::App& app) {
                  "compare seeds before reading an ordering into the table")
       ->capture_default_str();
   app.add_flag("--list-presets", *list, "list the presets");
-  return [o, list] { return *list ? ListPresets() : pipeline::RunReproduce(*o); };
+  return [o, list] {
+    if (*list) return ListPresets();
+    OutputLock lock;  // one writer per study folder
+    const auto names = pipeline::PresetNames();
+    if (!o->dry_run && std::find(names.begin(), names.end(), o->preset) != names.end())
+      lock = OutputLock::ForDir(o->out.empty() ? "runs/reproduce/" + o->preset : o->out);
+    return pipeline::RunReproduce(*o);
+  };
 }
 
 }  // namespace

@@ -1,8 +1,5 @@
 // `upt launch --nproc N [--master-port P] -- CMD ARGS...`: N local ranks of CMD
 // with torchrun's environment (train/dist/launcher.h, docs/distributed.md).
-#include <unistd.h>
-
-#include <climits>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -19,18 +16,12 @@ struct LaunchCli {
   std::vector<std::string> cmd;
 };
 
-// `upt` as the command means this very binary (the build tree's upt need not be on PATH).
-std::string SelfPath() {
-  char buf[PATH_MAX];
-  const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("upt");
-}
-
 int RunLaunch(LaunchCli cli) {
   if (!cli.cmd.empty() && cli.cmd[0] == "--") cli.cmd.erase(cli.cmd.begin());
   if (cli.cmd.empty())
     throw upt::Error("no command to launch", "upt launch", "usage: upt launch --nproc 2 -- upt train --config C.yaml");
-  if (cli.cmd[0] == "upt") cli.cmd[0] = SelfPath();
+  // `upt` means this build's upt (which need not be on PATH).
+  if (cli.cmd[0] == "upt") cli.cmd[0] = upt::cli::UptExecutable();
   const auto res = upt::train::dist::Launch(cli.cmd, cli.opts);
   if (res.exit_code == 0) return 0;
   std::fprintf(stderr, "upt launch: error: %s\n", res.message.c_str());

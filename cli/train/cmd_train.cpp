@@ -6,8 +6,11 @@
 
 #include "cli/command.h"
 #include "core/error.h"
+#include "core/lock.h"
 #include "core/log.h"
 #include "core/options.h"
+#include "core/strings.h"
+#include "datasets/registry.h"
 #include "train/loop/config/config.h"
 #include "train/loop/config/plan.h"
 #include "train/loop/preset_config.h"
@@ -41,6 +44,15 @@ int RunTrain(const TrainCli& cli) {
   upt::train::RegisterToyTrainData();
   if (cli.dry_run) {
     upt::train::RunPlan plan = upt::train::BuildPlan(cfg, /*dry_run=*/true);
+    for (const auto& spec : cfg.data.val_files) {  // a misspelled benchmark fails the dry run, not step N
+      if (spec.find('/') != std::string::npos || upt::EndsWith(spec, ".jsonl") || upt::EndsWith(spec, ".csv"))
+        continue;  // a file: BuildPlan checks it (it may not exist yet)
+      try {
+        upt::datasets::LoadBenchmarkOrFile(spec);
+      } catch (const upt::Error& e) {
+        plan.checks.push_back({"data.val_files", e.message(), true});
+      }
+    }
     std::vector<std::string> notes;
     upt::OrderedJson preset;
     try {
@@ -58,6 +70,9 @@ int RunTrain(const TrainCli& cli) {
   for (const auto& c : plan.checks)
     if (c.error) throw upt::Error(c.message, c.what, "run with --dry-run to see the whole plan");
   upt::train::PresetPhases(cfg);  // unknown preset -> error listing the valid ones
+  upt::OutputLock lock;  // one writer per run directory; with several ranks rank 0 writes
+  const char* env_rank = std::getenv("RANK");
+  if (!env_rank || std::string(env_rank) == "0") lock = upt::OutputLock::ForDir(cfg.trainer.out_dir);
   upt::train::TrainRunOptions opts;
   opts.resume = cli.resume;
   auto s = upt::train::RunTraining(cfg, opts);

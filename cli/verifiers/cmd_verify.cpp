@@ -5,8 +5,13 @@
 //        order; a malformed line gets {"correct": false, "extracted": null,
 //        "reason": "bad_input", "error": "..."}; exit 1 if any line failed.
 // Lines are processed in chunks (bounded memory), each chunk in parallel (TBB).
+// `--cases -` reads stdin as it arrives and flushes each read's verdicts.
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -71,37 +76,83 @@ std::string GradeLine(const std::string& line, const uv::GradeOptions& opts, boo
   return DumpLine(VerdictJson(v));
 }
 
+// Grades `lines` in parallel; returns their verdict lines in order.
+std::string GradeChunk(const std::vector<std::string>& lines, const uv::GradeOptions& opts, bool* any_failed) {
+  std::vector<std::string> outs(lines.size());
+  std::vector<char> failed(lines.size(), 0);
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, lines.size(), 32), [&](const auto& r) {
+    for (size_t i = r.begin(); i != r.end(); ++i) {
+      bool f = false;
+      outs[i] = GradeLine(lines[i], opts, &f);
+      failed[i] = f;
+    }
+  });
+  std::string block;
+  for (size_t i = 0; i < outs.size(); ++i) {
+    block += outs[i];
+    block += '\n';
+    *any_failed |= failed[i] != 0;
+  }
+  return block;
+}
+
+// `--cases -`: stdin is graded as it arrives. The complete lines of each read()
+// are graded together and their verdicts written and flushed before the next
+// read, so a client may write one line and wait for its verdict (a verification
+// server over a pipe; docs/verifiers.md "Streaming").
+void StreamStdin(const uv::GradeOptions& opts, AtomicWriter* writer, bool* any_failed) {
+  std::string pending;
+  std::vector<std::string> lines;
+  char buf[1 << 16];
+  for (bool eof = false; !eof;) {
+    const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw Error(std::string("read error: ") + std::strerror(errno), "--cases -");
+    eof = n == 0;
+    pending.append(buf, static_cast<size_t>(n));
+    if (eof && !pending.empty() && pending.back() != '\n') pending += '\n';
+    const size_t end = pending.rfind('\n');
+    if (end == std::string::npos) continue;
+    lines.clear();
+    for (size_t pos = 0; pos <= end;) {
+      size_t nl = pending.find('\n', pos);
+      size_t len = nl - pos;
+      if (len && pending[pos + len - 1] == '\r') --len;
+      if (len) lines.push_back(pending.substr(pos, len));
+      pos = nl + 1;
+    }
+    pending.erase(0, end + 1);
+    if (lines.empty()) continue;
+    const std::string block = GradeChunk(lines, opts, any_failed);
+    if (writer) writer->Write(block);
+    else {
+      WriteStdout(block);
+      FlushStdout();
+    }
+  }
+}
+
 int RunCases(const VerifyCli& o) {
   uv::GradeOptions opts = MakeOptions(o);
   ThreadLimit limit(o.threads);
-  LineReader reader(o.cases);
   std::unique_ptr<AtomicWriter> writer;
   if (!o.out.empty()) writer = std::make_unique<AtomicWriter>(o.out);
   bool any_failed = false;
-  std::vector<std::string> lines, outs;
-  std::string line;
-  bool more = true;
-  while (more) {
-    lines.clear();
-    while (lines.size() < kChunkLines && (more = reader.Next(&line)))
-      if (!line.empty()) lines.push_back(line);
-    outs.assign(lines.size(), {});
-    std::vector<char> failed(lines.size(), 0);
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, lines.size(), 32), [&](const auto& r) {
-      for (size_t i = r.begin(); i != r.end(); ++i) {
-        bool f = false;
-        outs[i] = GradeLine(lines[i], opts, &f);
-        failed[i] = f;
-      }
-    });
-    std::string block;
-    for (size_t i = 0; i < outs.size(); ++i) {
-      block += outs[i];
-      block += '\n';
-      any_failed |= failed[i] != 0;
+  if (o.cases == "-") {
+    StreamStdin(opts, writer.get(), &any_failed);
+  } else {
+    LineReader reader(o.cases);
+    std::vector<std::string> lines;
+    std::string line;
+    bool more = true;
+    while (more) {
+      lines.clear();
+      while (lines.size() < kChunkLines && (more = reader.Next(&line)))
+        if (!line.empty()) lines.push_back(line);
+      const std::string block = GradeChunk(lines, opts, &any_failed);
+      if (writer) writer->Write(block);
+      else WriteStdout(block);  // a full disk or closed pipe is an error, not a short file
     }
-    if (writer) writer->Write(block);
-    else std::fwrite(block.data(), 1, block.size(), stdout);
   }
   if (writer) writer->Commit();
   return any_failed ? 1 : 0;
@@ -145,6 +196,10 @@ int RunSingle(const VerifyCli& o) {
 }
 
 int RunVerify(const VerifyCli& o) {
+  if (!(o.rel_tol >= 0 && o.rel_tol < 1))
+    throw Error("relative tolerance must be in [0, 1), got " + std::to_string(o.rel_tol), "--rel-tol", "e.g. 1e-4");
+  if (o.step_budget < 1) throw Error("must be >= 1", "--step-budget", "e.g. 200000");
+  if (o.threads < 0) throw Error("must be >= 0 (0 = all cores)", "--threads");
   const auto policies = uv::ExtractionPolicies();
   if (std::find(policies.begin(), policies.end(), o.policy) == policies.end())
     throw Error(UnknownNameMessage("verifier policy", o.policy, policies), "--policy", "use one of the listed names");
@@ -165,7 +220,7 @@ RunFn SetupVerify(CLI::App& app) {
       ->capture_default_str();
   app.add_option("--rel-tol", o->rel_tol, "relative tolerance for decimals")->capture_default_str();
   app.add_option("--step-budget", o->step_budget, "work units per comparison")->capture_default_str();
-  app.add_option("--cases", o->cases, "JSONL file of {gold, pred[, mc, choices]} lines");
+  app.add_option("--cases", o->cases, "JSONL file of {gold, pred[, mc, choices]} lines; - reads stdin, one flushed verdict per line");
   app.add_option("--threads", o->threads, "worker threads for --cases (0 = all cores)");
   app.add_option("--out", o->out, "write --cases output here instead of stdout");
   return [o] { return RunVerify(*o); };

@@ -18,6 +18,7 @@
 #include "core/version.h"
 #include "datasets/registry.h"
 #include "lm/generate/generator.h"
+#include "lm/generate/stop_set.h"
 #include "lm/io/safetensors.h"
 #include "lm/model/checkpoint.h"
 #include "lm/model/model_tools.h"
@@ -48,23 +49,24 @@ std::string WeightsHash(const std::string& dir) {
   return w.Files().size() == 1 ? Sha256File(w.Files()[0]) : h.HexDigest();
 }
 
-std::string PromptText(const datasets::Problem& p, datasets::Kind kind, const GenerateJobOptions& o) {
+std::string PromptText(const datasets::Problem& p, datasets::Kind kind, const GenerateJobOptions& o,
+                       const std::string& template_name) {
   std::string body = kind == datasets::Kind::kMultipleChoice ? FormatMultipleChoice(p.problem, p.choices) : p.problem;
   std::optional<std::string> system;
   if (!o.system.empty()) system = o.system;
-  return RenderPrompt(o.template_name, body, system);
+  return RenderPrompt(template_name, body, system);
 }
 
 // The settings that must match for a resume to continue the same file.
 OrderedJson Settings(const GenerateJobOptions& o, const datasets::Benchmark& b, const SamplingParams& sp, int n,
-                     const std::string& weights_sha) {
+                     const std::string& weights_sha, const std::string& template_name) {
   OrderedJson s;
-  s["model"] = o.model;
+  s["model"] = CanonicalPath(o.model);  // "./m", "m/" and "/abs/m" are one model
   s["model_weights_sha256"] = weights_sha;
   s["dataset"] = b.name;
   s["dataset_source"] = b.source;
   s["dataset_sha256"] = b.sha256;
-  s["template"] = o.template_name;
+  s["template"] = template_name;
   s["system"] = o.system;
   s["n"] = n;
   s["sampling"] = OptionsToJson(sp);
@@ -77,11 +79,14 @@ OrderedJson Settings(const GenerateJobOptions& o, const datasets::Benchmark& b, 
 std::set<std::pair<std::string, long long>> DoneSamples(const std::string& path) {
   std::set<std::pair<std::string, long long>> done;
   if (!FileExists(path)) return done;
+  CutTornTail(path);  // a last line without its '\n' is not done (even if it parses): cut before counting
   LineReader lines(path);
   std::string line;
   while (lines.Next(&line)) {
     Json j = Json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) continue;  // a cut last line; AppendWriter drops it
+    if (j.is_discarded() || !j.is_object())
+      throw Error("not a JSON object", Where(path, lines.line_number()),
+                  "the samples file is damaged; delete it (and its .meta.json) to start over");
     JsonSource src{path, lines.line_number()};
     done.insert({RequireString(j, "problem_id", src), RequireInt(j, "sample_index", src)});
   }
@@ -103,6 +108,8 @@ void ParseShard(const std::string& text, int* index, int* count) {
 int RunGenerateJob(const GenerateJobOptions& o) {
   if (o.out.empty()) throw Error("missing --out", "--out", "name the output samples JSONL");
   if (o.batch_size < 1) throw Error("must be positive", "--batch-size");
+  if (o.kv_block_size < 1) throw Error("must be positive", "--kv-block-size");
+  if (o.kv_budget_tokens < 0) throw Error("must be >= 0", "--kv-budget-tokens");
   int shard_i = 0, shard_n = 1;
   ParseShard(o.shard, &shard_i, &shard_n);
   SetTorchThreads(o.threads);
@@ -115,15 +122,20 @@ int RunGenerateJob(const GenerateJobOptions& o) {
   sp.max_new_tokens = o.max_new_tokens > 0 ? o.max_new_tokens : d.max_new_tokens;
   const int n = o.n > 0 ? o.n : d.samples_per_problem;
   if (sp.top_p <= 0 || sp.top_p > 1) throw Error("must be in (0, 1]", "--top-p");
-  const auto& tmpl = ChatTemplates().Get(o.template_name);
-  sp.stop = tmpl.stop;
-  for (const auto& s : o.stop) sp.stop.push_back(s);
+  const std::string template_name = ResolveChatTemplate(o.model, o.template_name);
+  auto tokenizer = Tokenizer::FromFile(o.model + "/tokenizer.json");
+  const StopSet stops = BuildStopSet(o.model, tokenizer, template_name, o.stop_token_ids, o.stop);
+  sp.stop = stops.strings;
+  sp.stop_token_ids = o.stop_token_ids;
 
   const std::string weights_sha = WeightsHash(o.model);
-  OrderedJson settings = Settings(o, bench, sp, n, weights_sha);
+  OrderedJson settings = Settings(o, bench, sp, n, weights_sha, template_name);
   const std::string meta_path = o.out + ".meta.json";
   if (FileExists(o.out) && FileExists(meta_path)) {
     Json old = Json::parse(ReadFile(meta_path), nullptr, false);
+    if (!old.is_discarded() && old.contains("settings") && old["settings"].contains("model") &&
+        old["settings"]["model"].is_string())  // files written before paths were canonical
+      old["settings"]["model"] = CanonicalPath(old["settings"]["model"].get<std::string>());
     if (old.is_discarded() || !old.contains("settings") || old["settings"] != Json::parse(settings.dump()))
       throw Error("output exists with different settings (model, dataset, sampling, seed or shard)", meta_path,
                   "use a new --out, or delete the old file to start over");
@@ -136,13 +148,18 @@ int RunGenerateJob(const GenerateJobOptions& o) {
   meta["settings"] = settings;
   meta["device"] = o.device;
   meta["batch_size"] = o.batch_size;
+  meta["kv_budget_tokens"] = o.kv_budget_tokens;
+  meta["kv_block_size"] = o.kv_block_size;
+  meta["stop"] = stops.provenance;
   WriteFileAtomic(meta_path, DumpPretty(meta));
 
-  auto tokenizer = Tokenizer::FromFile(o.model + "/tokenizer.json");
   auto model = LoadQwen2(o.model, ParseDevice(o.device));
   std::vector<int32_t> stop_ids, banned;
   DefaultSpecialIds(o.model, &stop_ids, &banned);
-  Generator gen(model.ptr(), &tokenizer, stop_ids, banned);
+  EngineOptions eo;
+  eo.block_size = o.kv_block_size;
+  eo.token_budget = o.kv_budget_tokens;
+  Generator gen(model.ptr(), &tokenizer, stops.ids, banned, eo);
 
   // Canonical order: problems of this shard, then sample index; skip pairs already written.
   auto done = DoneSamples(o.out);
@@ -160,15 +177,18 @@ int RunGenerateJob(const GenerateJobOptions& o) {
   Progress bar("generate", static_cast<long long>(todo.size()), "samples");
   long long tokens = 0;
   auto t0 = std::chrono::steady_clock::now();
-  for (size_t i = 0; i < todo.size(); i += static_cast<size_t>(o.batch_size)) {
-    size_t m = std::min(todo.size() - i, static_cast<size_t>(o.batch_size));
+  // Chunks of several batches keep the engine's slots refilled; each chunk's lines
+  // are written (in canonical order) when it completes.
+  const size_t chunk = static_cast<size_t>(o.batch_size) * 8;
+  for (size_t i = 0; i < todo.size(); i += chunk) {
+    size_t m = std::min(todo.size() - i, chunk);
     std::vector<GenerationRequest> reqs(m);
     for (size_t j = 0; j < m; ++j) {
       const Pair& pr = todo[i + j];
       const auto& prob = bench.problems[pr.problem];
       if (prompt_ids[pr.problem].empty()) {
         if (PrependsBos(model->config())) prompt_ids[pr.problem].push_back(model->config().bos_token_id);
-        auto ids = tokenizer.Encode(PromptText(prob, bench.kind, o));
+        auto ids = tokenizer.Encode(PromptText(prob, bench.kind, o, template_name));
         prompt_ids[pr.problem].insert(prompt_ids[pr.problem].end(), ids.begin(), ids.end());
         if (prompt_ids[pr.problem].empty())
           throw Error("prompt encodes to no tokens", "problem '" + prob.id + "'", "check the template and tokenizer");

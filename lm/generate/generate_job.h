@@ -26,13 +26,16 @@ struct GenerateJobOptions {
   int top_k = -1;
   int max_new_tokens = 0;     // 0 = the benchmark's default
   std::vector<std::string> stop;  // extra stop strings
-  std::string template_name = "plain";
+  std::vector<int> stop_token_ids;  // extra stop ids
+  std::string template_name;  // "" = the checkpoint's own chat template (tokenizer_config.json)
   std::string system;         // system prompt override ("" = the template's default)
   long long seed = 0;
   std::string out;
   std::string device = "cpu";
   std::string shard = "0/1";
-  int batch_size = 64;        // rows decoded together
+  int batch_size = 64;        // sequences in flight (continuous batching)
+  long long kv_budget_tokens = 0;  // KV slots in the paged pool (0 = batch_size x (prompt + max new))
+  int kv_block_size = 16;     // token slots per KV block
   int threads = 0;            // torch threads; 0 = libtorch default
   long long limit = 0;        // first `limit` problems only (0 = all); for smoke runs
   template <class V>
@@ -45,14 +48,19 @@ struct GenerateJobOptions {
     v("top_p", top_p, "nucleus mass (<0 = benchmark default)");
     v("top_k", top_k, "top-k (-1 = off)");
     v("max_new_tokens", max_new_tokens, "max new tokens (0 = benchmark default)");
-    v("stop", stop, "extra stop strings");
-    v("template", template_name, "chat template (qwen25-math, qwen-chat, plain, llama-qa, toy)");
+    v("stop", stop, "extra stop strings (matched on text with special tokens)");
+    v("stop_token_ids", stop_token_ids, "extra token ids that end a sample");
+    v("template", template_name,
+      "chat template (qwen25-math, qwen-chat, llama31-chat, plain, llama-qa, toy); default: the checkpoint's own");
     v("system", system, "system prompt override");
     v("seed", seed, "sampling seed; streams keyed by (seed, problem, sample)");
     v("out", out, "output samples JSONL");
     v("device", device, "cpu | cuda | cuda:N");
     v("shard", shard, "i/N: this process generates problems k with k mod N == i");
-    v("batch_size", batch_size, "rows decoded together");
+    v("batch_size", batch_size, "sequences in flight: finished ones are replaced at once");
+    v("kv_budget_tokens", kv_budget_tokens,
+      "KV cache size in tokens (paged pool; 0 = batch-size x (prompt + max new)); set it from device memory on CUDA");
+    v("kv_block_size", kv_block_size, "tokens per KV cache block");
     v("threads", threads, "torch threads (0 = default)");
     v("limit", limit, "only the first N problems (0 = all)");
   }

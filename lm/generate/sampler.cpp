@@ -15,6 +15,8 @@ struct Candidates {
   int32_t greedy = -1;  // set when temperature <= 0
 };
 
+void ApplyTopP(double top_p, Candidates* c);
+
 void BuildCandidates(const float* logits, int64_t vocab, const SamplingParams& p,
                      const std::vector<int32_t>& banned, Candidates* c) {
   thread_local std::vector<char> allowed;
@@ -64,11 +66,27 @@ void BuildCandidates(const float* logits, int64_t vocab, const SamplingParams& p
     c->weights.push_back(w);
     c->total += w;
   }
-  if (p.top_p >= 1.0 || c->ids.size() <= 1) return;
+  if (p.top_p < 1.0 && c->ids.size() > 1) ApplyTopP(p.top_p, c);
+  // Min-p (HF MinPLogitsWarper, applied after top-p): the best token has weight 1.
+  if (p.min_p > 0) {
+    size_t keep = 0;
+    c->total = 0;
+    for (size_t j = 0; j < c->ids.size(); ++j)
+      if (c->weights[j] >= p.min_p) {
+        c->ids[keep] = c->ids[j];
+        c->weights[keep] = c->weights[j];
+        c->total += c->weights[keep++];
+      }
+    c->ids.resize(keep);
+    c->weights.resize(keep);
+  }
+}
+
+void ApplyTopP(double top_p, Candidates* c) {
   // Top-p: the shortest most-likely-first prefix with mass >= top_p (HF's
   // TopPLogitsWarper keeps a token iff the mass strictly before it is < top_p).
   // Only tokens with q >= (1 - top_p) / n can be in it: the rest total < 1 - top_p.
-  const double tau = (1.0 - p.top_p) / static_cast<double>(c->ids.size()) * c->total;
+  const double tau = (1.0 - top_p) / static_cast<double>(c->ids.size()) * c->total;
   thread_local std::vector<std::pair<double, int32_t>> order;
   order.clear();
   for (size_t j = 0; j < c->ids.size(); ++j)
@@ -77,7 +95,7 @@ void BuildCandidates(const float* logits, int64_t vocab, const SamplingParams& p
     return a.first != b.first ? a.first > b.first : a.second < b.second;
   };
   // Peaked distributions: the 64 most likely tokens usually hold the nucleus; else sort all.
-  const double need = p.top_p * c->total;
+  const double need = top_p * c->total;
   size_t k = std::min<size_t>(order.size(), 64);
   while (true) {
     std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(), more_likely);

@@ -2,11 +2,23 @@
 
 #include "core/error.h"
 #include "core/fs.h"
+#include "core/limits.h"
+
+#include <cmath>
+#include <cstdint>
 
 namespace upt::lm::io {
 namespace {
 
 std::string At(const std::string& where, const char* field) { return where + ": field '" + field + "'"; }
+
+// Range-checked integer read: get<int>() would wrap 2^32+96 to 96.
+int Int32(const Json& e, const std::string& at) {
+  if (e.is_number_unsigned() ? e.get<unsigned long long>() > static_cast<unsigned long long>(INT32_MAX)
+                             : (e.get<long long>() > INT32_MAX || e.get<long long>() < INT32_MIN))
+    throw Error("integer " + e.dump() + " is out of range", at, "this field must fit in 32 bits");
+  return e.get<int>();
+}
 
 int GetInt(const Json& j, const char* field, const std::string& where, int fallback, bool required) {
   auto it = j.find(field);
@@ -15,13 +27,16 @@ int GetInt(const Json& j, const char* field, const std::string& where, int fallb
     return fallback;
   }
   if (!it->is_number_integer()) throw Error("must be an integer", At(where, field));
-  return it->get<int>();
+  const int v = Int32(*it, At(where, field));
+  CheckLimit(kMaxModelDim, v, At(where, field));
+  return v;
 }
 
 double GetNumber(const Json& j, const char* field, const std::string& where, double fallback) {
   auto it = j.find(field);
   if (it == j.end() || it->is_null()) return fallback;
   if (!it->is_number()) throw Error("must be a number", At(where, field));
+  if (!std::isfinite(it->get<double>())) throw Error("must be a finite number", At(where, field));
   return it->get<double>();
 }
 
@@ -83,11 +98,11 @@ Qwen2Config ParseQwen2Config(const Json& j, const std::string& where) {
   c.pad_token_id = GetInt(j, "pad_token_id", where, -1, false);
   if (auto it = j.find("eos_token_id"); it != j.end() && !it->is_null()) {
     if (it->is_number_integer()) {
-      c.eos_token_ids.push_back(it->get<int>());
+      c.eos_token_ids.push_back(Int32(*it, At(where, "eos_token_id")));
     } else if (it->is_array()) {
       for (const auto& e : *it) {
         if (!e.is_number_integer()) throw Error("must be an integer or a list of integers", At(where, "eos_token_id"));
-        c.eos_token_ids.push_back(e.get<int>());
+        c.eos_token_ids.push_back(Int32(e, At(where, "eos_token_id")));
       }
     } else {
       throw Error("must be an integer or a list of integers", At(where, "eos_token_id"));

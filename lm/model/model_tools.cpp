@@ -1,5 +1,6 @@
 #include "lm/model/model_tools.h"
 
+#include <cmath>
 #include <cstdio>
 #include <map>
 
@@ -183,7 +184,12 @@ int RunModelLogprobs(const LogprobsOptions& opts) {
       auto lp = TokenLogProbs(model, t).logprobs[0].to(torch::kCPU);
       for (size_t i = first; i < ids.size(); ++i) {
         line["tokens"].push_back(ids[i]);
-        line["logprobs"].push_back(lp[static_cast<int64_t>(i) - 1].item<double>());
+        const double v = lp[static_cast<int64_t>(i) - 1].item<double>();
+        if (!std::isfinite(v))  // JSON would print null: never a silent success
+          throw Error("the model gives a non-finite log-probability (" + std::to_string(v) + ") at token " +
+                          std::to_string(i),
+                      Where(opts.in, rec.line), "the weights hold NaN or infinite values; check the checkpoint");
+        line["logprobs"].push_back(v);
       }
     }
     std::string text = DumpLine(line);

@@ -20,10 +20,10 @@ inline std::string UptBin() {
   return bin ? bin : "upt";
 }
 
-// Runs `upt <args>` through the shell; args must be shell-quoted by the caller.
-inline RunResult RunUpt(const std::string& args) {
+// Runs a shell command line; the caller shell-quotes it.
+inline RunResult RunShell(const std::string& command) {
   RunResult r;
-  std::string cmd = UptBin() + " " + args + " 2>&1";
+  std::string cmd = command + " 2>&1";
   std::FILE* p = ::popen(cmd.c_str(), "r");
   if (!p) return r;
   std::array<char, 4096> buf;
@@ -33,5 +33,8 @@ inline RunResult RunUpt(const std::string& args) {
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
 }
+
+// Runs `upt <args>` through the shell; args must be shell-quoted by the caller.
+inline RunResult RunUpt(const std::string& args) { return RunShell(UptBin() + " " + args); }
 
 }  // namespace upt::testing

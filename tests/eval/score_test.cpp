@@ -89,7 +89,7 @@ TEST(ScoreTest, WritesVerdictsProblemsAndResults) {
   EXPECT_FALSE(FileExists(dir.file("out/verdicts.partial.jsonl")));
 }
 
-// Majority voting groups wrong answers by verifiers::AnswerKey: "0.5", "1/2"
+// Majority voting groups wrong answers by verifiers::CanonicalKey: "0.5", "1/2"
 // and "0.50" are one wrong answer with 3 votes, beating 2 votes for "4".
 TEST(ScoreTest, MajorityVoteGroupsEquivalentAnswers) {
   upt::testing::TempDir dir;
@@ -103,6 +103,21 @@ TEST(ScoreTest, MajorityVoteGroupsEquivalentAnswers) {
   Json r = Results(dir.file("out"));
   EXPECT_NEAR(r["metrics"]["pass_at_1"]["value"].get<double>(), 0.4, 1e-12);
   EXPECT_NEAR(r["metrics"]["maj_at_n"]["value"].get<double>(), 0.0, 1e-12);
+}
+
+// "0.50001" is its own answer: grouped with "1/2"/"0.5" it would outvote "4".
+TEST(ScoreTest, MajorityVoteKeepsANearbyDecimalApart) {
+  upt::testing::TempDir dir;
+  std::string s;
+  const char* answers[] = {"1/2", "0.50001", "0.50001", "4", "4", "4", "0.5"};
+  for (int i = 0; i < 7; ++i)
+    s += "{\"problem_id\":\"p3\",\"sample_index\":" + std::to_string(i) + ",\"text\":\"\\\\boxed{" +
+         answers[i] + "}\"}\n";
+  WriteFileAtomic(dir.file("s.jsonl"), s);
+  Score(TinyBenchmark(), {dir.file("s.jsonl")}, dir.file("out"), "boxed-test", BoxedGrade, Quiet());
+  Json r = Results(dir.file("out"));
+  EXPECT_NEAR(r["metrics"]["pass_at_1"]["value"].get<double>(), 3.0 / 7, 1e-12);
+  EXPECT_NEAR(r["metrics"]["maj_at_n"]["value"].get<double>(), 1.0, 1e-12);
 }
 
 TEST(ScoreTest, CountsEveryIssueKindWithFirstLines) {

@@ -18,36 +18,9 @@
 namespace upt::verifiers {
 namespace {
 
-struct Gold {
-  std::string file, id, answer;
-  std::vector<std::string> choices;
-};
+using testing::Gold;
 
-std::string DataDir() { return testing::SourceDir() + "/datasets/data"; }
-
-std::vector<Gold> LoadGolds(bool mc) {
-  std::vector<Gold> out;
-  std::vector<std::string> files;
-  for (const auto& e : std::filesystem::directory_iterator(DataDir())) {
-    std::string name = e.path().filename().string();
-    if (e.path().extension() != ".jsonl" || name.find("gpqa") != std::string::npos) continue;
-    files.push_back(e.path().string());
-  }
-  std::sort(files.begin(), files.end());
-  for (const auto& f : files) {
-    JsonlReader r(f);
-    JsonlRecord rec;
-    while (r.Next(&rec)) {
-      if (!rec.error.empty()) continue;
-      bool is_mc = rec.value.contains("choices");
-      if (is_mc != mc) continue;
-      Gold g{f, rec.value.value("id", ""), rec.value.at("answer").get<std::string>(), {}};
-      if (is_mc) g.choices = rec.value["choices"].get<std::vector<std::string>>();
-      out.push_back(std::move(g));
-    }
-  }
-  return out;
-}
+std::vector<Gold> LoadGolds(bool mc) { return testing::LoadBundledGolds(mc); }
 
 bool Correct(const std::string& gold, const std::string& completion) {
   return Grade(gold, completion, GradeOptions{}).correct;

@@ -66,6 +66,38 @@ inline std::vector<Case> LoadCases(bool heldout) {
   return out;
 }
 
+// One gold of a bundled benchmark file (datasets/data/*.jsonl; GPQA skipped:
+// encrypted, letters only).
+struct Gold {
+  std::string file, id, answer;
+  std::vector<std::string> choices;
+};
+
+// Every gold of the bundled benchmark files, multiple-choice ones (mc) or math ones.
+inline std::vector<Gold> LoadBundledGolds(bool mc) {
+  std::vector<Gold> out;
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(SourceDir() + "/datasets/data")) {
+    std::string name = e.path().filename().string();
+    if (e.path().extension() != ".jsonl" || name.find("gpqa") != std::string::npos) continue;
+    files.push_back(e.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    JsonlReader r(f);
+    JsonlRecord rec;
+    while (r.Next(&rec)) {
+      if (!rec.error.empty()) continue;
+      bool is_mc = rec.value.contains("choices");
+      if (is_mc != mc) continue;
+      Gold g{f, rec.value.value("id", ""), rec.value.at("answer").get<std::string>(), {}};
+      if (is_mc) g.choices = rec.value["choices"].get<std::vector<std::string>>();
+      out.push_back(std::move(g));
+    }
+  }
+  return out;
+}
+
 inline Verdict GradeCase(const Case& c) {
   GradeOptions o;
   if (c.mc || !c.choices.empty()) return GradeChoice(c.gold, c.pred, c.choices, o);

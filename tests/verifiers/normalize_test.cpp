@@ -129,17 +129,17 @@ TEST(EvalExactTest, RationalFunctionsAreComparedExactlyNotWithinATolerance) {
   EXPECT_TRUE(CompareAnswers("\\sqrt{x^2}", "x", o).correct);
 }
 
-TEST(AnswerKeyTest, EqualRationalsShareAKeyAndOthersDoNot) {
-  EXPECT_EQ(AnswerKey("0.5"), "q:1/2");
-  EXPECT_EQ(AnswerKey("\\dfrac{1}{2}"), AnswerKey("1/2"));
-  EXPECT_EQ(AnswerKey("$\\frac12$."), AnswerKey("0.50"));
-  EXPECT_EQ(AnswerKey("025"), AnswerKey("25"));
-  EXPECT_NE(AnswerKey("12"), AnswerKey("1.2"));
-  EXPECT_EQ(AnswerKey("\\left( 1, 2 \\right)"), AnswerKey("(1,2)"));
-  EXPECT_NE(AnswerKey("(1,2)"), AnswerKey("(2,1)"));
-  EXPECT_EQ(AnswerKey("\\sqrt{2}"), AnswerKey("\\sqrt 2"));
-  EXPECT_NE(AnswerKey("\\sqrt{2}"), AnswerKey("\\sqrt{3}"));
-  EXPECT_FALSE(AnswerKey(std::string(70000, '{')).empty());
+TEST(CanonicalKeyTest, EqualRationalsShareAKeyAndOthersDoNot) {
+  EXPECT_EQ(CanonicalKey("0.5"), "q:1/2");
+  EXPECT_EQ(CanonicalKey("\\dfrac{1}{2}"), CanonicalKey("1/2"));
+  EXPECT_EQ(CanonicalKey("$\\frac12$."), CanonicalKey("0.50"));
+  EXPECT_EQ(CanonicalKey("025"), CanonicalKey("25"));
+  EXPECT_NE(CanonicalKey("12"), CanonicalKey("1.2"));
+  EXPECT_EQ(CanonicalKey("\\left( 1, 2 \\right)"), CanonicalKey("(1,2)"));
+  EXPECT_NE(CanonicalKey("(1,2)"), CanonicalKey("(2,1)"));
+  EXPECT_EQ(CanonicalKey("\\sqrt{2}"), CanonicalKey("\\sqrt 2"));
+  EXPECT_NE(CanonicalKey("\\sqrt{2}"), CanonicalKey("\\sqrt{3}"));
+  EXPECT_FALSE(CanonicalKey(std::string(70000, '{')).empty());
 }
 
 TEST(ParseTest, RejectsMalformedInput) {

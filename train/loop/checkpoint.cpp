@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "core/error.h"
@@ -65,21 +66,59 @@ void PruneCheckpoints(const std::string& out_dir, const std::string& keep_name, 
 
 }  // namespace
 
+namespace {
+
+[[noreturn]] void ThrowDiverged(const std::string& what, int step, const std::string& out_dir) {
+  std::string last = LatestCheckpoint(out_dir);
+  throw Error("training diverged: " + what + " at step " + std::to_string(step) + "; stopped without saving it",
+              out_dir,
+              "lower actor.optim.lr (or raise warmup / grad clipping) and restart; " +
+                  (last.empty() ? std::string("no earlier checkpoint exists")
+                                : "the last good checkpoint is " + last + " (--resume continues from it)"));
+}
+
+// Throws when a weight is NaN or infinite: such a model must not become `latest`.
+void RequireFiniteWeights(lm::Qwen2ForCausalLM& model, int step, const std::string& out_dir) {
+  torch::NoGradGuard no_grad;
+  for (const auto& p : model->named_parameters())
+    if (!torch::isfinite(p.value()).all().item<bool>())
+      ThrowDiverged("weight '" + p.key() + "' holds NaN or infinite values", step, out_dir);
+}
+
+}  // namespace
+
 std::string SaveCheckpoint(const std::string& out_dir, const TrainerState& state, lm::Qwen2ForCausalLM& model,
                            const std::string& tokenizer_json, torch::optim::Optimizer& optimizer, int keep) {
+  RequireFiniteWeights(model, state.step, out_dir);
   const std::string name = "checkpoint-" + std::to_string(state.step);
   const std::string final_dir = out_dir + "/" + name;
   const std::string tmp = final_dir + ".tmp";
-  fs::remove_all(tmp);
-  MakeDirs(tmp);
-  lm::SaveQwen2(model, tmp, tokenizer_json, lm::SaveOptions{"F32", 0});
-  torch::save(optimizer, tmp + "/optimizer.pt");
-  WriteFileAtomic(tmp + "/trainer_state.json", DumpPretty(TrainerStateToJson(state)));
+  try {
+    fs::remove_all(tmp);
+    MakeDirs(tmp);
+    lm::SaveQwen2(model, tmp, tokenizer_json, lm::SaveOptions{"F32", 0});
+    torch::save(optimizer, tmp + "/optimizer.pt");  // throws c10::Error on ENOSPC
+    WriteFileAtomic(tmp + "/trainer_state.json", DumpPretty(TrainerStateToJson(state)));
+  } catch (const std::exception& e) {
+    std::error_code ec;
+    fs::remove_all(tmp, ec);  // the partial save; `latest` still names the previous checkpoint
+    std::string last = LatestCheckpoint(out_dir);
+    std::string msg = e.what();
+    if (msg.size() > 300) msg = msg.substr(0, 300) + "...";
+    throw Error("cannot write checkpoint " + name + ": " + msg, tmp,
+                "check free disk space; " + (last.empty() ? std::string("no earlier checkpoint exists")
+                                                           : "the previous checkpoint " + last + " is intact"));
+  }
   fs::remove_all(final_dir);
   fs::rename(tmp, final_dir);
   WriteFileAtomic(out_dir + "/latest", name + "\n");
   PruneCheckpoints(out_dir, name, keep);
   return final_dir;
+}
+
+void RequireFiniteLosses(const std::map<std::string, double>& losses, int step, const std::string& out_dir) {
+  for (const auto& [name, v] : losses)
+    if (!std::isfinite(v)) ThrowDiverged("'" + name + "' is " + std::to_string(v), step, out_dir);
 }
 
 std::string LatestCheckpoint(const std::string& out_dir) {

@@ -10,6 +10,7 @@
 // (RngStream keyed by seed and step), so (step, cursor) is the whole RNG state.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,12 @@ TrainerState TrainerStateFromJson(const Json& j, const std::string& where);
 // newest `keep` checkpoints (0 = all). Returns the checkpoint directory.
 std::string SaveCheckpoint(const std::string& out_dir, const TrainerState& state, lm::Qwen2ForCausalLM& model,
                            const std::string& tokenizer_json, torch::optim::Optimizer& optimizer, int keep);
+
+// Stops a diverged run: throws upt::Error when any of the step's loss sums
+// (name -> value) is NaN or infinite, naming the metric, the step and the last
+// good checkpoint (which stays `latest`). SaveCheckpoint also refuses
+// non-finite weights.
+void RequireFiniteLosses(const std::map<std::string, double>& losses, int step, const std::string& out_dir);
 
 // The directory `latest` points to, or "" when there is none.
 std::string LatestCheckpoint(const std::string& out_dir);

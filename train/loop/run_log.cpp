@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdio>
 
+#include "core/log.h"
 #include "core/strings.h"
 
 namespace upt::train {
@@ -57,11 +59,24 @@ Json JsonNumber(double v) {
   return Json(v);
 }
 
+const char* const kLogFiles[] = {"metrics.jsonl", "metrics.csv", "rollout_accuracy.jsonl", "validation.jsonl"};
+
 }  // namespace
+
+bool HasRunLogs(const std::string& dir) {
+  for (const char* f : kLogFiles)
+    if (FileExists(dir + "/" + f)) return true;
+  return false;
+}
 
 RunLog::RunLog(const std::string& dir, int keep_through_step) : dir_(dir) {
   MakeDirs(dir);
   const std::string csv_path = dir + "/metrics.csv";
+  if (keep_through_step < 0 && HasRunLogs(dir)) {
+    LogWarn("{}: logs without a checkpoint (a run stopped before its first checkpoint); starting over from step 0",
+            dir);
+    for (const char* f : kLogFiles) std::remove((dir + "/" + f).c_str());
+  }
   if (keep_through_step >= 0) {
     TruncateAfterStep(dir + "/metrics.jsonl", keep_through_step, false);
     TruncateAfterStep(csv_path, keep_through_step, true);

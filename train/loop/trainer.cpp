@@ -14,6 +14,7 @@
 #include "core/options.h"
 #include "core/rng.h"
 #include "lm/generate/generator.h"
+#include "lm/generate/stop_set.h"
 #include "lm/model/checkpoint.h"
 #include "train/loop/checkpoint.h"
 #include "train/loop/config/train_data.h"
@@ -27,6 +28,7 @@
 #include "train/dist/dist.h"
 #include "train/dist/shard.h"
 #include "train/upge/hpt_route.h"
+#include "verifiers/reward.h"
 #include "verifiers/verify.h"
 
 namespace upt::train {
@@ -112,8 +114,9 @@ StepRow DemoRow(const Run& run, int q, int example, uint8_t demo_loss, bool scor
   r.response = run.format->Demonstration(run.data[example].target, run.pcfg.data.max_response_length);
   r.reward = 1.0;
   if (scored && run.pcfg.algorithm.demo_reward == "verifier")
-    r.reward = verifiers::Grade(run.data[example].answer, run.data[example].target, verifiers::GradeOptions{}).correct
-                   ? 1.0 : 0.0;
+    r.reward = verifiers::Grade(run.data[example].answer, run.data[example].target,
+                                verifiers::RewardGradeOptions(verifiers::ParseRewardPolicy(run.pcfg.reward.policy)))
+                       .correct ? 1.0 : 0.0;
   r.is_demo = true;
   r.demo_loss = demo_loss;
   return r;
@@ -150,7 +153,8 @@ StepBatch SampleAndRoute(Run& run, const Preset& preset, const std::vector<int>&
   std::vector<lm::GenerationResult> results;
   if (!reqs.empty())
     results = run.generator->Generate(reqs, sp, step_seed, static_cast<int>(std::min<size_t>(reqs.size(), 512)));
-  verifiers::GradeOptions g;
+  const verifiers::GradeOptions g =
+      verifiers::RewardGradeOptions(verifiers::ParseRewardPolicy(cfg.reward.policy));
   std::vector<StepRow> rollouts(static_cast<size_t>(Q) * n_roll);  // [q * n_roll + j]; owned questions filled
   for (size_t i = 0; i < results.size(); ++i) {
     const int q = req_question[i];
@@ -256,7 +260,7 @@ void Setup(Run& run, const std::string& weights_dir) {
   if (cfg.model.demo_eos == "tokenizer") run.format->UseTokenizerEos(cfg.model.path);
   std::vector<int32_t> stop, banned;
   lm::DefaultSpecialIds(cfg.model.path, &stop, &banned);
-  if (std::find(stop.begin(), stop.end(), run.format->eos()) == stop.end()) stop.push_back(run.format->eos());
+  stop = lm::BuildStopSet(cfg.model.path, run.tokenizer, run.format->name()).ids;  // same set as `upt generate`
   run.generator = std::make_unique<lm::Generator>(run.model.ptr(), &run.tokenizer, stop, banned);
   run.val_sets = LoadValidationSets(cfg);
 }
@@ -371,7 +375,7 @@ TrainSummary RunTraining(const TrainConfig& config, const TrainRunOptions& opts)
   state.seed = cfg.trainer.seed;
   state.config = OptionsToJson(ResolvedConfig(cfg));  // every key explicit: reruns as it ran
   std::string resume_dir = opts.resume ? LatestCheckpoint(out) : "";
-  if (opts.resume && resume_dir.empty())
+  if (opts.resume && resume_dir.empty() && !HasRunLogs(out))  // with logs only: restart from step 0 (RunLog)
     throw Error("nothing to resume: no checkpoint in " + out, "--resume", "run without --resume to start");
   if (!opts.resume && !LatestCheckpoint(out).empty())
     throw Error("the run directory already holds checkpoints: " + out, "trainer.out_dir",
@@ -437,6 +441,7 @@ TrainSummary RunTraining(const TrainConfig& config, const TrainRunOptions& opts)
     const auto t_update = Clock::now();
     PolicyUpdater updater{&run.model, run.optimizer.get(), &run.dist, run.format->eos()};
     UpdateStats us = UpdatePolicy(updater, pc, preset, sb.rows, static_cast<int>(batch.size()), step);
+    RequireFiniteLosses(us.sums, step + 1, out);  // a diverged step stops the run (checkpoint.h)
     const double update_s = Since(t_update);
     // 7. logging
     state.step = step + 1;

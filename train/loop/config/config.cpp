@@ -2,12 +2,15 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.h"
 #include "core/fs.h"
+#include "core/limits.h"
 #include "core/options.h"
 #include "core/strings.h"
+#include "verifiers/reward.h"
 
 namespace upt::train {
 namespace {
@@ -28,8 +31,23 @@ Json ScalarToJson(const YAML::Node& node) {
   return Json(s);
 }
 
+// Expansion budget: aliases share nodes in yaml-cpp but are copied here, so an
+// alias bomb ("billion laughs") is stopped by counting copied nodes and depth.
+struct YamlBudget {
+  long long nodes = 0;
+  int depth = 0;
+};
+
 Json NodeToJson(const YAML::Node& node, const std::string& prefix,
-                std::vector<std::pair<std::string, int>>* lines, const std::string& file) {
+                std::vector<std::pair<std::string, int>>* lines, const std::string& file, YamlBudget* budget) {
+  const std::string at = Where(file, node.Mark().line + 1, prefix);
+  CheckLimit(kMaxYamlNodes, ++budget->nodes, at);
+  CheckLimit(kMaxYamlDepth, budget->depth + 1, at);
+  struct Nest {
+    YamlBudget* b;
+    explicit Nest(YamlBudget* x) : b(x) { ++b->depth; }
+    ~Nest() { --b->depth; }
+  } nest(budget);
   switch (node.Type()) {
     case YAML::NodeType::Map: {
       Json obj = Json::object();
@@ -39,13 +57,13 @@ Json NodeToJson(const YAML::Node& node, const std::string& prefix,
         if (obj.contains(key))
           throw Error("duplicate key '" + dotted + "'", Where(file, kv.first.Mark().line + 1));
         if (lines) lines->push_back({dotted, kv.first.Mark().line + 1});
-        obj[key] = NodeToJson(kv.second, dotted, lines, file);
+        obj[key] = NodeToJson(kv.second, dotted, lines, file, budget);
       }
       return obj;
     }
     case YAML::NodeType::Sequence: {
       Json arr = Json::array();
-      for (const auto& item : node) arr.push_back(NodeToJson(item, prefix, nullptr, file));
+      for (const auto& item : node) arr.push_back(NodeToJson(item, prefix, nullptr, file, budget));
       return arr;
     }
     case YAML::NodeType::Scalar:
@@ -76,7 +94,8 @@ Json YamlToJson(const std::string& yaml_text, const std::string& file,
   }
   if (root.IsNull()) return Json::object();
   if (!root.IsMap()) throw Error("a config must be a mapping of keys to values", file);
-  return NodeToJson(root, "", lines, file);
+  YamlBudget budget;
+  return NodeToJson(root, "", lines, file, &budget);
 }
 
 void LoadConfigFile(const std::string& path, TrainConfig* cfg) {
@@ -175,6 +194,9 @@ void ValidateConfig(const TrainConfig& c) {
   for (const auto& m : modes) mode_ok |= m == c.actor.loss_agg_mode;
   if (!mode_ok)
     throw Error(UnknownNameMessage("loss_agg_mode", c.actor.loss_agg_mode, modes), "key 'actor.loss_agg_mode'");
+  const std::vector<std::string> rewards = verifiers::RewardPolicyNames();
+  if (std::find(rewards.begin(), rewards.end(), c.reward.policy) == rewards.end())
+    throw Error(UnknownNameMessage("reward policy", c.reward.policy, rewards), "key 'reward.policy'");
   Require(c.trainer.total_training_steps >= 0, "trainer.total_training_steps", "must be >= 0");
   Require(c.trainer.save_freq >= 0, "trainer.save_freq", "must be >= 0");
   Require(c.trainer.test_freq >= 0, "trainer.test_freq", "must be >= 0");

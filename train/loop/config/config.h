@@ -208,6 +208,15 @@ struct SftPhaseOptions {
   }
 };
 
+// The 0/1 reward of a rollout: a name from verifiers::RewardPolicies().
+struct RewardOptions {
+  std::string policy = "upt";
+  template <class V>
+  void ForEach(V&& v) {
+    v("policy", policy, "reward policy: upt (the upt verifier) | hpt_code (the HPT fork's entropy_math reward)");
+  }
+};
+
 struct TrainConfig {
   AlgorithmOptions algorithm;
   ModelOptions model;
@@ -215,6 +224,7 @@ struct TrainConfig {
   RolloutOptions rollout;
   ActorOptions actor;
   TrainerOptions trainer;
+  RewardOptions reward;
   SftPhaseOptions sft_phase;
   std::map<std::string, std::string> set_at;  // dotted key -> "file:line" | "--set" (not an option)
   template <class V>
@@ -225,6 +235,7 @@ struct TrainConfig {
     v("rollout", rollout, "");
     v("actor", actor, "");
     v("trainer", trainer, "");
+    v("reward", reward, "");
     v("sft_phase", sft_phase, "");
   }
 };

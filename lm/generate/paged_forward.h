@@ -1,0 +1,53 @@
+// The Qwen2 forward pass over a paged KV cache, for the generation engine.
+//
+// Contract: numerically the computation of Qwen2ForCausalLMImpl::ForwardCached
+// (lm/model/qwen2.cpp: RMSNorm in float32, rotary with the model's inv_freq,
+// grouped-query attention, softmax in float32, SwiGLU), reading the model's
+// parameters by their Hugging Face names, but with per-sequence positions and
+// keys gathered from the block pool: the step's K/V are written to their slots,
+// then each layer gathers every sequence's slots into a contiguous
+// [B, Hkv, S, D] view (index_select on the slot table) and attends over it with
+// a per-row length mask. The same torch ops run on CUDA (the gather is one
+// index_select per layer on the device); no custom kernel.
+// Tested against model->forward (tests/lm/generate/engine_test.cpp), which keeps
+// it in step with the model file. Biases absent from a checkpoint (LLaMA) are
+// treated as zero. Torch-free header.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace at {
+class Tensor;
+}
+
+namespace upt::lm {
+
+class Qwen2ForCausalLMImpl;
+class PagedKvCache;
+
+// One sequence's part of a step: `tokens` at positions [start, start + T) of a
+// sequence whose blocks already cover start + T positions.
+struct PagedSeq {
+  const int32_t* tokens = nullptr;
+  int64_t count = 0;   // T (equal for every sequence of a step)
+  int64_t start = 0;   // tokens already in the cache
+  const std::vector<int64_t>* blocks = nullptr;
+};
+
+class PagedForward {
+ public:
+  explicit PagedForward(Qwen2ForCausalLMImpl& model);
+  ~PagedForward();
+  // Writes the step's K/V into `cache` and returns the logits of each
+  // sequence's last new token: [B, V] float32 on the model's device.
+  at::Tensor Step(const std::vector<PagedSeq>& seqs, PagedKvCache* cache);
+
+ private:
+  struct Weights;
+  std::unique_ptr<Weights> w_;
+  Qwen2ForCausalLMImpl& model_;
+};
+
+}  // namespace upt::lm

@@ -1,0 +1,103 @@
+// Reward policies: the name table, and hpt_code's behaviour as the HPT fork's
+// entropy_math reward (hpt/verl/verl/mix_src/entropy_math/__init__.py) has it.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/error.h"
+#include "verifiers/reward.h"
+#include "verifiers/verify.h"
+
+namespace upt::verifiers {
+namespace {
+
+bool Hpt(const std::string& gold, const std::string& completion) {
+  return GradeHptCode(gold, completion, VerifyOptions{}).correct;
+}
+
+TEST(RewardPolicyTest, NamesRoundTripAndUnknownNamesListTheValidOnes) {
+  for (const auto& p : RewardPolicies()) EXPECT_EQ(ParseRewardPolicy(p.name), p.policy);
+  EXPECT_EQ(RewardPolicyNames(), (std::vector<std::string>{"upt", "hpt_code"}));
+  try {
+    ParseRewardPolicy("hpt");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    std::string m = e.what();
+    EXPECT_NE(m.find("upt"), std::string::npos) << m;
+    EXPECT_NE(m.find("hpt_code"), std::string::npos) << m;
+  }
+  EXPECT_EQ(RewardGradeOptions(RewardPolicy::kHptCode).extract.policy, "hpt_code");
+  EXPECT_EQ(RewardGradeOptions(RewardPolicy::kUpt).extract.policy, "default");
+}
+
+TEST(HptCodeTest, BoxingIsRequired) {
+  EXPECT_FALSE(Hpt("5", "The answer is 5."));
+  EXPECT_FALSE(Hpt("5", "<answer>5</answer>"));
+  EXPECT_FALSE(Hpt("5", "\\fbox{5}"));     // found, but not of the form \boxed{...}
+  EXPECT_FALSE(Hpt("5", "\\boxed 5"));     // no braces: no answer
+  EXPECT_EQ(GradeHptCode("5", "The answer is 5.", {}).reason, "hpt_no_boxed");
+  EXPECT_TRUE(Hpt("5", "so \\boxed{5}."));
+  // upt accepts the unboxed forms; the policies differ exactly there.
+  EXPECT_TRUE(Grade("5", "The answer is 5.", {}).correct);
+}
+
+TEST(HptCodeTest, TheLastBoxDecidesEvenBeforeThink) {
+  EXPECT_TRUE(Hpt("3", "\\boxed{2} wait, no: \\boxed{3}"));
+  EXPECT_FALSE(Hpt("2", "\\boxed{2} wait, no: \\boxed{3}"));
+  // The whole response is searched (the fork prepends "<think>" and never cuts).
+  EXPECT_TRUE(Hpt("7", "<think>\\boxed{7}</think> The answer is seven."));
+  EXPECT_FALSE(Grade("7", "<think>\\boxed{7}</think> The answer is seven.", {}).correct);
+  std::string box;
+  ASSERT_TRUE(HptLastBoxed("a \\boxed{\\frac{1}{2}} b", &box));
+  EXPECT_EQ(box, "\\frac{1}{2}");
+  EXPECT_FALSE(HptLastBoxed("\\boxed{unclosed", &box));
+}
+
+TEST(HptCodeTest, GoldSolutionsAreReducedToTheirLastBox) {
+  EXPECT_TRUE(Hpt("So $x = \\boxed{12}$.", "\\boxed{12}"));
+  EXPECT_FALSE(Hpt("So $x = \\boxed{12}$.", "\\boxed{13}"));
+}
+
+TEST(HptCodeTest, MathdNormalisationMatches) {
+  EXPECT_EQ(GradeHptCode("\\frac{1}{2}", "\\boxed{\\dfrac12}", {}).reason, "hpt_mathd");
+  EXPECT_TRUE(Hpt("\\frac{1}{2}", "\\boxed{0.5}"));  // the mathd rule maps 0.5 to 1/2
+  EXPECT_TRUE(Hpt("10", "\\boxed{10 \\text{ inches}}"));
+  EXPECT_TRUE(Hpt("90", "\\boxed{90^\\circ}"));
+  EXPECT_TRUE(Hpt("3", "\\boxed{k = 3}"));          // a short left side is dropped
+  EXPECT_TRUE(Hpt("\\frac{3}{4}", "\\boxed{3/4}"));
+  EXPECT_TRUE(Hpt("\\text{(C)}", "\\boxed{(C)}"));
+}
+
+TEST(HptCodeTest, SympyRulesAndSymbolicFallback) {
+  // The sympy step needs an integer-looking pred for an integer gold; the
+  // Math-Verify step then accepts.
+  EXPECT_EQ(GradeHptCode("2000000", "\\boxed{2\\times10^6}", {}).reason, "hpt_symbolic");
+  EXPECT_TRUE(Hpt("\\frac{2}{4}", "\\boxed{2/4}"));
+  EXPECT_TRUE(Hpt("1,000,000", "\\boxed{1000000}"));
+  EXPECT_TRUE(Hpt("(1, 2)", "\\boxed{(1,2)}"));
+  EXPECT_FALSE(Hpt("(1, 2)", "\\boxed{(2, 1)}"));
+  EXPECT_FALSE(Hpt("(1, 2)", "\\boxed{[1, 2]}"));    // brackets must match
+  EXPECT_TRUE(Hpt("2\\sqrt{2}", "\\boxed{\\sqrt{8}}"));
+  EXPECT_TRUE(Hpt("x^2+2x+1", "\\boxed{(x+1)^2}"));
+  EXPECT_FALSE(Hpt("7", "\\boxed{8}"));
+  EXPECT_FALSE(Hpt("\\frac{1}{3}", "\\boxed{0.33}"));
+}
+
+TEST(HptCodeTest, OverflowAndJunkAreNotRewarded) {
+  for (const char* a : {"10^{400}", "-1e309", "171!", "0/0", "\\infty", "", "NaN"})
+    EXPECT_FALSE(Hpt("0.5", std::string("\\boxed{") + a + "}")) << a;
+}
+
+TEST(HptCodeTest, SelectableThroughGradeAndExtract) {
+  GradeOptions o = RewardGradeOptions(RewardPolicy::kHptCode);
+  EXPECT_FALSE(Grade("5", "The answer is 5.", o).correct);
+  EXPECT_TRUE(Grade("5", "\\boxed{5}", o).correct);
+  auto cands = Extract("\\boxed{1} then \\boxed{2}", o.extract);
+  ASSERT_EQ(cands.size(), 1u);
+  EXPECT_EQ(cands[0].text, "2");
+  EXPECT_EQ(cands[0].rule, "hpt_last_boxed");
+  EXPECT_TRUE(Grade(PrepareGold("5", o.verify), "\\boxed{5}", o).correct);
+}
+
+}  // namespace
+}  // namespace upt::verifiers
