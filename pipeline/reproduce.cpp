@@ -68,7 +68,7 @@ train::TrainConfig ToyTrainConfig(const ReproducePreset& p, const MethodSpec& m,
   const std::string name = "toy/" + m.config + ".yaml";
   std::vector<std::pair<std::string, int>> lines;
   Json j = train::YamlToJson(EmbeddedConfig(name), "configs/" + name, &lines);
-  OptionsFromJson(cfg, j, "configs/" + name);
+  train::LoadConfigJson(j, "configs/" + name, &cfg);
   cfg.model.path = base_dir;
   cfg.trainer.total_training_steps = p.train_steps;
   if (m.config == "sft_then_grpo") cfg.algorithm.sft_steps = p.train_steps / 2;  // same budget as the others
@@ -89,7 +89,7 @@ train::TrainConfig PaperTrainConfig(const ReproducePreset& p, const MethodSpec& 
   train::TrainConfig cfg;
   const std::string name = "paper/" + p.config_prefix + "_" + m.config + ".yaml";
   Json j = train::YamlToJson(EmbeddedConfig(name), "configs/" + name, nullptr);
-  OptionsFromJson(cfg, j, "configs/" + name);
+  train::LoadConfigJson(j, "configs/" + name, &cfg);
   return cfg;
 }
 

@@ -8,67 +8,57 @@
 namespace upt::train {
 namespace {
 
-double ShapingGamma(const TrainConfig& cfg) {
-  const std::string& r = cfg.algorithm.off_policy_reshape;
-  double g = 0;
-  if (StartsWith(r, "p_div_p_") && ParseDouble(r.substr(8), &g) && g > 0 && g != cfg.algorithm.shaping_gamma &&
-      cfg.algorithm.shaping_gamma == 0.1)
-    return g;  // the γ written in the verl-style name wins over the untouched default
-  return cfg.algorithm.shaping_gamma;
-}
-
 bool IsSftTerm(const UpgeTerm& t) { return t.metric == "actor/sft_loss"; }
+bool IsPureSftTerm(const UpgeTerm& t) { return IsSftTerm(t) && t.advantage == "const_one"; }
 
 }  // namespace
 
-int PresetPhases(const TrainConfig& cfg) {
-  const Preset& p = PresetRegistry().Get(cfg.algorithm.preset);
-  return p.phases.empty() ? 1 : static_cast<int>(p.phases.size());
-}
+int PresetPhases(const TrainConfig& cfg) { return PhaseCount(cfg); }
 
 Preset ConfiguredPreset(const TrainConfig& cfg, int phase) {
-  Preset p = PresetRegistry().Get(cfg.algorithm.preset);
-  if (!p.phases.empty()) {
-    const int i = std::min<int>(phase, static_cast<int>(p.phases.size()) - 1);
-    p = PresetRegistry().Get(p.phases[i]);
-  }
-  p.opts.clip_ratio_low = cfg.actor.clip_ratio_low;
-  p.opts.clip_ratio_high = cfg.actor.clip_ratio_high;
-  p.opts.shaping_gamma = ShapingGamma(cfg);
-  p.opts.norm_adv_by_std = cfg.algorithm.norm_adv_by_std_in_grpo;
-  // The entropy bonus is an RL-phase knob: pure SFT phases keep the preset's (0).
-  if (p.layout != "demos") p.opts.entropy_coeff = cfg.actor.entropy_coeff;
-  const int n = cfg.rollout.n;
+  const TrainConfig pc = PhaseConfig(cfg, phase);
+  Preset p = PresetRegistry().Get(PhasePreset(cfg, phase));
+  p.opts.clip_ratio_low = pc.actor.clip_ratio_low;
+  p.opts.clip_ratio_high = pc.actor.clip_ratio_high;
+  p.opts.shaping_gamma = pc.algorithm.shaping_gamma;
+  p.opts.norm_adv_by_std = pc.algorithm.norm_adv_by_std_in_grpo;
+  p.opts.entropy_coeff = pc.actor.entropy_coeff;
+  const int n = pc.rollout.n;
   if (p.layout == "mixed") {
-    p.n_demos = cfg.algorithm.n_prefix;
-    p.n_rollouts = n - cfg.algorithm.n_prefix;
-  } else {
+    p.n_demos = pc.algorithm.n_prefix;
+    p.n_rollouts = n - pc.algorithm.n_prefix;
+  } else if (p.layout != "demos") {
     p.n_rollouts = n;
   }
   if (p.layout == "hpt") {
     p.route.n = n;
-    p.route.switch_gate = cfg.algorithm.switch_gate;
-    p.route.switch_gate_off = cfg.algorithm.switch_gate_off;
+    p.route.switch_gate = pc.algorithm.switch_gate;
+    p.route.switch_gate_off = pc.algorithm.switch_gate_off;
     p.route = ResolveHptRouteOptions(p.route);
-    for (auto& t : p.terms)
-      if (IsSftTerm(t)) t.coef = cfg.algorithm.sft_loss_coef;
   }
-  if (cfg.actor.loss_agg_mode != "preset")
-    for (auto& t : p.terms)
-      if (!IsSftTerm(t)) t.aggregation = cfg.actor.loss_agg_mode;
+  for (auto& t : p.terms) {
+    if (IsPureSftTerm(t)) {
+      t.coef = pc.algorithm.sft_loss_coef;
+      if (pc.actor.sft_loss_agg_mode != "preset") t.aggregation = pc.actor.sft_loss_agg_mode;
+    } else if (!IsSftTerm(t) && pc.actor.loss_agg_mode != "preset") {
+      t.aggregation = pc.actor.loss_agg_mode;
+    }
+  }
+  ValidateTerms(p.terms);
   return p;
 }
 
 OrderedJson DescribeConfiguredPreset(const TrainConfig& cfg, std::vector<std::string>* notes) {
   const Preset& named = PresetRegistry().Get(cfg.algorithm.preset);
+  const TrainConfig last = PhaseConfig(cfg, PresetPhases(cfg) - 1);
   OrderedJson j;
   j["preset"] = named.name;
   j["baseline"] = named.baseline;
   j["delta"] = named.delta;
   j["reference_lr"] = named.lr;
-  if (notes && named.lr != cfg.actor.optim.lr)
+  if (notes && named.phases.empty() && named.lr != last.actor.optim.lr)
     notes->push_back(fmt::format("actor.optim.lr {} differs from the preset's reference script lr {}",
-                                 cfg.actor.optim.lr, named.lr));
+                                 last.actor.optim.lr, named.lr));
   OrderedJson phases = OrderedJson::array();
   for (int ph = 0; ph < PresetPhases(cfg); ++ph) {
     Preset p = ConfiguredPreset(cfg, ph);

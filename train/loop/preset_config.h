@@ -1,11 +1,10 @@
-// The bridge between the config and train/upge presets: the preset named by
-// algorithm.preset (per phase for multi-phase presets such as sft_then_grpo),
-// with the config's knobs applied on top:
-//   actor.clip_ratio_low/high, algorithm.shaping_gamma (or the γ written in
-//   off_policy_reshape "p_div_p_<γ>"), norm_adv_by_std_in_grpo, entropy_coeff
-//   (RL phases only; SFT-only phases keep the preset's 0),
-//   rollout.n, switch_gate(_off), sft_loss_coef (coef of "actor/sft_loss" terms),
-//   n_prefix (mixed layouts), loss_agg_mode (RL terms, unless "preset").
+// The bridge between the config and train/upge presets: the preset of a phase
+// (PhasePreset) with the phase's effective config applied (PhaseConfig,
+// preset_knobs.h: a key overrides the preset only when it is set):
+//   actor.clip_ratio_low/high, algorithm.shaping_gamma, norm_adv_by_std_in_grpo,
+//   entropy_coeff, rollout.n, switch_gate(_off), sft_loss_coef (coef of the
+//   "actor/sft_loss" term with Â ≡ 1), sft_loss_agg_mode, n_prefix (mixed
+//   layouts), loss_agg_mode (RL terms, unless "preset").
 #pragma once
 
 #include <string>
@@ -13,6 +12,7 @@
 
 #include "core/json.h"
 #include "train/loop/config/config.h"
+#include "train/loop/config/preset_knobs.h"
 #include "train/upge/presets.h"
 
 namespace upt::train {

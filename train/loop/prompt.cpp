@@ -1,6 +1,8 @@
 #include "train/loop/prompt.h"
 
 #include "core/error.h"
+#include "core/fs.h"
+#include "core/json.h"
 #include "lm/tokenizer/chat_template.h"
 
 namespace upt::train {
@@ -44,8 +46,19 @@ std::vector<int32_t> PromptFormat::Prompt(const std::string& problem) const {
 std::vector<int32_t> PromptFormat::Demonstration(const std::string& target, int max_tokens) const {
   std::vector<int32_t> ids = tok_->Encode(target, /*allow_special=*/false);
   if (static_cast<int>(ids.size()) >= max_tokens) ids.resize(std::max(0, max_tokens - 1));
-  ids.push_back(eos_);
+  ids.push_back(demo_eos_ >= 0 ? demo_eos_ : eos_);
   return ids;
+}
+
+void PromptFormat::UseTokenizerEos(const std::string& model_dir) {
+  const std::string path = model_dir + "/tokenizer_config.json";
+  if (!FileExists(path)) return;
+  const Json j = Json::parse(ReadFile(path), nullptr, false);
+  if (!j.is_object() || !j.contains("eos_token")) return;
+  const Json& e = j["eos_token"];
+  const std::string name = e.is_string() ? e.get<std::string>() : (e.is_object() && e.contains("content") ? e["content"].get<std::string>() : "");
+  const int32_t id = name.empty() ? -1 : tok_->TokenToId(name);
+  if (id >= 0) demo_eos_ = id;
 }
 
 std::vector<std::string> PromptFormat::stop() const { return lm::ChatTemplates().Get(name_).stop; }

@@ -22,11 +22,15 @@ class PromptFormat {
   std::vector<int32_t> Demonstration(const std::string& target, int max_tokens) const;
   int32_t eos() const { return eos_; }       // the token ending a response
   std::vector<std::string> stop() const;      // the template's stop strings
+  // Ends demonstrations with `eos_token` of <model_dir>/tokenizer_config.json
+  // (upstream appends tokenizer.eos_token_id: HPT mix_vllm_rollout.py); keeps
+  // the template's token when the file or the key is absent.
+  void UseTokenizerEos(const std::string& model_dir);
 
  private:
   std::string name_;
   const lm::Tokenizer* tok_;
-  int32_t bos_ = -1, eos_ = -1;
+  int32_t bos_ = -1, eos_ = -1, demo_eos_ = -1;
 };
 
 }  // namespace upt::train

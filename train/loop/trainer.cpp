@@ -22,10 +22,12 @@
 #include "train/loop/checkpoint.h"
 #include "train/loop/config/train_data.h"
 #include "train/loop/model_memory.h"
+#include "train/loop/export.h"
 #include "train/loop/preset_config.h"
 #include "train/loop/prompt.h"
 #include "train/loop/rows.h"
 #include "train/loop/run_log.h"
+#include "train/loop/update.h"
 #include "train/loop/validate.h"
 #include "train/dist/dist.h"
 #include "train/dist/shard.h"
@@ -42,13 +44,16 @@ double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::
 
 // Everything the loop holds for one run.
 struct Run {
-  TrainConfig cfg;
+  TrainConfig cfg;        // as configured
+  TrainConfig pcfg;       // the current phase's effective config (PhaseConfig)
+  int phase = -1;
   lm::Tokenizer tokenizer;
   lm::Qwen2ForCausalLM model{nullptr};
   std::unique_ptr<PromptFormat> format;
   std::unique_ptr<lm::Generator> generator;
   std::unique_ptr<torch::optim::Optimizer> optimizer;  // AdamW, or ZeRO/bf16 AdamW (model_memory.h)
-  std::vector<TrainExample> data;
+  std::vector<TrainExample> data;             // the current phase's training file
+  std::string data_file;
   std::vector<std::vector<int32_t>> prompts;  // tokenised prompt per example
   std::vector<datasets::Benchmark> val_sets;
   dist::DistContext dist;  // data parallelism (docs/distributed.md); world 1 = no-op
@@ -70,7 +75,7 @@ struct StepBatch {
 // process; with W ranks a share of every mini-batch (dist::OwnedQuestions).
 std::vector<bool> OwnedMask(const Run& run, int Q) {
   std::vector<bool> owned(Q, false);
-  for (int q : dist::OwnedQuestions(Q, run.cfg.actor.ppo_mini_batch_size, run.dist.rank(), run.dist.world_size()))
+  for (int q : dist::OwnedQuestions(Q, run.pcfg.actor.ppo_mini_batch_size, run.dist.rank(), run.dist.world_size()))
     owned[q] = true;
   return owned;
 }
@@ -103,19 +108,27 @@ void ReduceStepBatch(Run& run, StepBatch& sb) {
   sb.response_len_sum = t[5];
 }
 
-StepRow DemoRow(const Run& run, int q, int example, uint8_t demo_loss) {
+// A demonstration row. Its reward is the verifier's score of the demonstration
+// text (upstream scores the prefix rows with the reward function: HPT
+// mix_trainer.py, LUFFY), or 1 with algorithm.demo_reward = one; SFT-only
+// phases do not use it.
+StepRow DemoRow(const Run& run, int q, int example, uint8_t demo_loss, bool scored) {
   StepRow r;
   r.question = q;
   r.prompt = run.prompts[example];
-  r.response = run.format->Demonstration(run.data[example].target, run.cfg.data.max_response_length);
-  r.reward = 1.0;  // the teacher's demonstration is taken as correct (as LUFFY/HPT do)
+  r.response = run.format->Demonstration(run.data[example].target, run.pcfg.data.max_response_length);
+  r.reward = 1.0;
+  if (scored && run.pcfg.algorithm.demo_reward == "verifier")
+    r.reward = verifiers::Grade(run.data[example].answer, run.data[example].target,
+                                verifiers::RewardGradeOptions(verifiers::ParseRewardPolicy(run.pcfg.reward.policy)))
+                       .correct ? 1.0 : 0.0;
   r.is_demo = true;
   r.demo_loss = demo_loss;
   return r;
 }
 
 StepBatch SampleAndRoute(Run& run, const Preset& preset, const std::vector<int>& batch, int step) {
-  const TrainConfig& cfg = run.cfg;
+  const TrainConfig& cfg = run.pcfg;
   StepBatch sb;
   const int Q = static_cast<int>(batch.size());
   sb.correct.assign(Q, 0);
@@ -123,7 +136,7 @@ StepBatch SampleAndRoute(Run& run, const Preset& preset, const std::vector<int>&
   const std::vector<bool> owned = OwnedMask(run, Q);
   if (preset.layout == "demos") {
     for (int q = 0; q < Q; ++q)
-      if (owned[q]) sb.rows.push_back(DemoRow(run, q, batch[q], kDemoLossSft));
+      if (owned[q]) sb.rows.push_back(DemoRow(run, q, batch[q], kDemoLossSft, false));
     return sb;
   }
   const int n_roll = preset.n_rollouts;
@@ -139,7 +152,7 @@ StepBatch SampleAndRoute(Run& run, const Preset& preset, const std::vector<int>&
   sp.top_p = cfg.rollout.top_p;
   sp.top_k = cfg.rollout.top_k;
   sp.max_new_tokens = cfg.rollout.max_new_tokens;
-  sp.stop = run.format->stop();
+  sp.stop = cfg.rollout.stop;
   const uint64_t step_seed = RngStream(static_cast<uint64_t>(cfg.trainer.seed),
                                        {StreamId("train/rollout"), static_cast<uint64_t>(step)}).NextU64();
   std::vector<lm::GenerationResult> results;
@@ -168,162 +181,31 @@ StepBatch SampleAndRoute(Run& run, const Preset& preset, const std::vector<int>&
     HptRouting routing = RouteHpt(sb.correct, preset.route);
     for (const auto& rr : routing.rows) {
       if (!owned[rr.question]) continue;
-      if (rr.is_demo) sb.rows.push_back(DemoRow(run, rr.question, batch[rr.question], rr.demo_loss));
+      if (rr.is_demo) sb.rows.push_back(DemoRow(run, rr.question, batch[rr.question], rr.demo_loss, true));
       else sb.rows.push_back(rollouts[rr.question * n_roll + rr.rollout]);
     }
   } else {  // on_policy, or mixed (LUFFY/SRFT: rollouts then n_demos demonstrations per question)
     for (int q = 0; q < Q; ++q) {
       if (!owned[q]) continue;
       for (int j = 0; j < n_roll; ++j) sb.rows.push_back(rollouts[q * n_roll + j]);
-      for (int d = 0; d < preset.n_demos; ++d) sb.rows.push_back(DemoRow(run, q, batch[q], kDemoLossSft | kDemoLossOff));
+      for (int d = 0; d < preset.n_demos; ++d)
+        sb.rows.push_back(DemoRow(run, q, batch[q], kDemoLossSft | kDemoLossOff, true));
     }
   }
   return sb;
 }
 
-// ---- 5-6: old log-probs and mini-batch updates ----------------------------
+// ---- 5-6: old log-probs and updates: update.h ------------------------------
 
-struct UpdateStats {
-  std::map<std::string, double> sums;  // estimator metrics summed over updates
-  int updates = 0, skipped = 0;
-  double grad_norm_sum = 0, entropy_sum = 0, entropy_tokens = 0;
-  long long tokens = 0;
-};
-
-RolloutBatch MakeBatch(const std::vector<StepRow>& rows, const std::vector<int>& idx, const ResponseStats& cur,
-                       const at::Tensor& old_logp, const at::Tensor& mask, int64_t l_max) {
-  std::vector<RowMeta> meta;
-  for (int i : idx) meta.push_back({rows[i].reward, rows[i].question, rows[i].is_demo,
-                                    rows[i].is_demo ? rows[i].demo_loss : static_cast<uint8_t>(0)});
-  RolloutBatch b = MakeRolloutBatch(cur.logp, old_logp, mask.to(cur.logp.device()), meta, l_max);
-  if (cur.entropy.defined()) b.entropy = cur.entropy;
-  return b;
-}
-
-double LearningRate(const TrainConfig& cfg, int step) {
-  const int w = cfg.actor.optim.warmup_steps;
-  return w > 0 && step < w ? cfg.actor.optim.lr * (step + 1) / w : cfg.actor.optim.lr;
-}
-
-// Metric keys of ComputeUpgeLoss for `preset`, and whether each is additive over
-// ranks under global normalisers (term losses, pg_loss, loss, entropy, kl_loss)
-// or a local ratio (averaged over the ranks' updates that had rows).
-std::vector<std::pair<std::string, bool>> LossMetricKeys(const Preset& preset) {
-  std::vector<std::pair<std::string, bool>> keys;
-  for (const auto& t : preset.terms) keys.push_back({t.metric, true});
-  for (const char* k : {"actor/pg_loss", "actor/loss", "actor/entropy"}) keys.push_back({k, true});
-  for (const char* k : {"actor/pg_clipfrac", "actor/pg_clipfrac_lower", "actor/ppo_kl", "hpt/offline_data_ratio"})
-    keys.push_back({k, false});
-  if (preset.opts.kl_loss_coef != 0) {
-    keys.push_back({"actor/kl_loss", true});
-    keys.push_back({"actor/kl_coef", false});
-  }
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-  return keys;
-}
-
-// With several ranks: sums the update statistics over ranks (see LossMetricKeys).
-// `local_updates` = updates in which this rank had rows.
-void ReduceUpdateStats(Run& run, const Preset& preset, int local_updates, UpdateStats& st) {
-  const auto keys = LossMetricKeys(preset);
-  std::vector<double> v = {st.entropy_sum, st.entropy_tokens, static_cast<double>(st.tokens),
-                           static_cast<double>(local_updates)};
-  for (const auto& [k, additive] : keys) v.push_back(st.sums.count(k) ? st.sums.at(k) : 0.0);
-  v = run.dist.AllReduceSum(v);
-  st.entropy_sum = v[0];
-  st.entropy_tokens = v[1];
-  st.tokens = static_cast<long long>(std::llround(v[2]));
-  const double rank_updates = v[3];
-  st.sums.clear();
-  for (size_t i = 0; i < keys.size(); ++i)
-    st.sums[keys[i].first] = keys[i].second ? v[4 + i] : (rank_updates > 0 ? v[4 + i] / rank_updates * st.updates : 0.0);
-}
-
-UpdateStats Update(Run& run, const Preset& preset, const std::vector<StepRow>& rows, int num_questions, int step) {
-  const TrainConfig& cfg = run.cfg;
-  const int32_t pad = run.format->eos();
-  const double temp = cfg.rollout.temperature;
-  const bool need_entropy = true;  // logged every step; the bonus uses it when entropy_coeff > 0
-  const bool dp = run.dist.distributed();
-  // Mini-batches of whole questions (groups never straddle two mini-batches). With
-  // several ranks every rank walks the same global list; its share may be empty.
-  std::vector<std::vector<int>> minibatches;
-  const int per = cfg.actor.ppo_mini_batch_size;
-  for (int q0 = 0; q0 < num_questions; q0 += per) {
-    std::vector<int> idx;
-    for (int i = 0; i < static_cast<int>(rows.size()); ++i)
-      if (rows[i].question >= q0 && rows[i].question < q0 + per) idx.push_back(i);
-    if (!idx.empty() || dp) minibatches.push_back(idx);
-  }
-  // π_old for every mini-batch but the first, computed before any update (the
-  // first one reuses its own first forward, detached: same weights, same values).
-  std::vector<RowTensors> tensors;
-  std::vector<at::Tensor> old_logp(minibatches.size());
-  for (const auto& idx : minibatches) tensors.push_back(idx.empty() ? RowTensors() : BuildRowTensors(rows, idx, pad));
-  // L_max uses the widest response of the whole mini-batch (all ranks).
-  std::vector<std::int64_t> widths;
-  for (const auto& t : tensors) widths.push_back(t.response_width);
-  if (dp) {
-    const std::vector<std::int64_t> all = run.dist.AllGather(widths);  // rank-major, M per rank
-    for (size_t i = 0; i < all.size() && !widths.empty(); ++i)
-      widths[i % widths.size()] = std::max(widths[i % widths.size()], all[i]);
-  }
-  const bool many = minibatches.size() > 1 || cfg.actor.ppo_epochs > 1;
-  if (many) {
-    torch::NoGradGuard no_grad;
-    for (size_t m = 0; m < minibatches.size(); ++m)
-      if (!minibatches[m].empty()) old_logp[m] = ResponseLogProbs(run.model, tensors[m], temp, false).logp;
-  }
-  const double lr = LearningRate(cfg, step);
-  for (auto& group : run.optimizer->param_groups())
-    static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
-  UpdateStats st;
-  int local_updates = 0;
-  std::vector<at::Tensor> params = run.model->parameters();
-  // One AllReduceSum of the loss normalisers per mini-batch (ComputeUpgeLoss).
-  NormaliserReducer to_global;
-  if (dp) to_global = [&run](const std::vector<double>& local) { return run.dist.AllReduceSum(local); };
-  for (int epoch = 0; epoch < cfg.actor.ppo_epochs; ++epoch) {
-    for (size_t m = 0; m < minibatches.size(); ++m) {
-      LossOutput lo;
-      if (!minibatches[m].empty()) {
-        ResponseStats cur = ResponseLogProbs(run.model, tensors[m], temp, need_entropy);
-        at::Tensor old = many ? old_logp[m] : cur.logp.detach();
-        at::Tensor mask = tensors[m].response_mask.to(cur.logp.device());
-        const int64_t l_max = std::max<int64_t>(EffectiveLossMaxLen(cfg), widths[m]);
-        RolloutBatch b = MakeBatch(rows, minibatches[m], cur, old, mask, l_max);
-        lo = PresetLoss(preset, b, nullptr, to_global);
-        run.optimizer->zero_grad();
-        lo.loss.backward();
-        local_updates += 1;
-        torch::NoGradGuard no_grad;
-        st.entropy_sum += (cur.entropy * mask).sum().item<double>();
-        st.entropy_tokens += mask.sum().item<double>();
-        st.tokens += tensors[m].tokens.size(0) * tensors[m].tokens.size(1);
-      } else {  // nothing of this mini-batch here: zero gradients, same collectives
-        to_global(std::vector<double>(preset.terms.size() + 1, 0.0));
-        run.optimizer->zero_grad();
-      }
-      if (dp) run.dist.AllReduceGradients(params, dist::GradReduction::kSum);
-      const double norm = torch::nn::utils::clip_grad_norm_(params, cfg.actor.grad_clip);
-      const bool skip = !std::isfinite(norm) || norm > cfg.actor.max_grad_norm;
-      if (skip) {
-        run.optimizer->zero_grad();
-        st.skipped += 1;
-        if (run.dist.is_main())
-          LogWarn("step {}: skipped an update (grad norm {:.4g} > actor.max_grad_norm {})", step + 1, norm,
-                  cfg.actor.max_grad_norm);
-      } else {
-        run.optimizer->step();
-      }
-      st.updates += 1;
-      st.grad_norm_sum += std::isfinite(norm) ? norm : 0.0;
-      for (const auto& [k, v] : lo.metrics) st.sums[k] += v;
-    }
-  }
-  if (dp) ReduceUpdateStats(run, preset, local_updates, st);
-  return st;
+// Learning rate of phase-local step `step` of `steps`: linear warm-up over
+// warmup_steps (or ceil(warmup_ratio·steps), OpenRLHF), then constant or cosine
+// from lr to min_lr_ratio·lr over the remaining steps (cosine_with_min_lr).
+double LearningRate(const OptimOptions& o, int step, int steps) {
+  const int warm = o.warmup_steps > 0 ? o.warmup_steps : static_cast<int>(std::ceil(o.warmup_ratio * steps));
+  if (warm > 0 && step < warm) return o.lr * (step + 1) / warm;
+  if (o.lr_schedule != "cosine") return o.lr;
+  const double progress = std::min(1.0, static_cast<double>(step - warm) / std::max(1, steps - warm));
+  return o.lr * (o.min_lr_ratio + (1 - o.min_lr_ratio) * 0.5 * (1 + std::cos(M_PI * progress)));
 }
 
 // ---- 7: per-step metrics -------------------------------------------------
@@ -353,6 +235,7 @@ std::map<std::string, double> StepMetrics(const StepBatch& sb, const UpdateStats
   m["lr"] = lr;
   const double u = std::max(1, us.updates);
   m["grad_norm"] = us.grad_norm_sum / u;
+  m["micro_batches"] = us.micro_batches;
   m["skipped_updates"] = us.skipped;
   m["entropy"] = us.entropy_tokens > 0 ? us.entropy_sum / us.entropy_tokens : NAN;
   for (const auto& [k, v] : us.sums) m[k] = v / u;
@@ -380,41 +263,102 @@ void Setup(Run& run, const std::string& weights_dir) {
   run.model = lm::LoadQwen2(weights_dir, lm::ParseDevice(cfg.trainer.device));
   ConfigureModelMemory(run.model, cfg);
   run.format = std::make_unique<PromptFormat>(cfg.model.prompt_template, &run.tokenizer);
+  if (cfg.model.demo_eos == "tokenizer") run.format->UseTokenizerEos(cfg.model.path);
   std::vector<int32_t> stop, banned;
   lm::DefaultSpecialIds(cfg.model.path, &stop, &banned);
   stop = lm::BuildStopSet(cfg.model.path, run.tokenizer, run.format->name()).ids;  // same set as `upt generate`
   run.generator = std::make_unique<lm::Generator>(run.model.ptr(), &run.tokenizer, stop, banned);
-  run.optimizer = MakeTrainOptimizer(run.model, cfg, &run.dist);
-  std::vector<TrainExample> all = LoadTrainData(cfg.data.train_files, cfg.trainer.seed);
-  for (auto& ex : all) {  // prompts longer than data.max_prompt_length are dropped (verl filters them too)
-    auto ids = run.format->Prompt(ex.problem);
-    if (static_cast<int>(ids.size()) > cfg.data.max_prompt_length) continue;
-    run.prompts.push_back(std::move(ids));
-    run.data.push_back(std::move(ex));
-  }
-  if (run.data.size() < all.size())
-    LogWarn("dropped {} of {} training prompts longer than data.max_prompt_length = {} tokens",
-            all.size() - run.data.size(), all.size(), cfg.data.max_prompt_length);
-  if (run.data.empty()) throw Error("no training prompts left", "data.train_files");
-  const Preset& named = PresetRegistry().Get(cfg.algorithm.preset);
-  if (named.layout != "on_policy" || !named.phases.empty())
-    for (const auto& ex : run.data)
-      if (ex.target.empty())
-        throw Error("question '" + ex.id + "' has no demonstration ('target')", cfg.data.train_files,
-                    "preset '" + cfg.algorithm.preset + "' trains on demonstrations");
   run.val_sets = LoadValidationSets(cfg);
 }
 
-// Rank 0 validates (and logs); the other ranks wait at a barrier (raise
-// UPT_DIST_TIMEOUT when validation takes longer than the collective timeout).
+// Loads the phase's training file (prompts longer than data.max_prompt_length
+// are dropped, as verl filters them).
+void LoadPrompts(Run& run, const TrainConfig& pc, const Preset& preset) {
+  run.data.clear();
+  run.prompts.clear();
+  run.data_file = pc.data.train_files;
+  std::vector<TrainExample> all = LoadTrainData(pc.data.train_files, pc.trainer.seed);
+  for (auto& ex : all) {
+    auto ids = run.format->Prompt(ex.problem);
+    if (static_cast<int>(ids.size()) > pc.data.max_prompt_length) continue;
+    run.prompts.push_back(std::move(ids));
+    run.data.push_back(std::move(ex));
+  }
+  if (run.data.size() < all.size() && run.dist.is_main())
+    LogWarn("dropped {} of {} training prompts longer than data.max_prompt_length = {} tokens",
+            all.size() - run.data.size(), all.size(), pc.data.max_prompt_length);
+  if (run.data.empty()) throw Error("no training prompts left", pc.data.train_files);
+  if (preset.layout != "on_policy")
+    for (const auto& ex : run.data)
+      if (ex.target.empty())
+        throw Error("question '" + ex.id + "' has no demonstration ('target')", pc.data.train_files,
+                    "preset '" + preset.name + "' trains on demonstrations");
+}
+
+// HPT maybe_save_best_hf: export when the mean validation score improves.
+void MaybeSaveBest(Run& run, int step, double score, const OrderedJson& scores) {
+  const std::string dir = run.cfg.trainer.out_dir + "/best";
+  const std::string meta = dir + "/best.json";
+  if (FileExists(meta)) {
+    const Json old = Json::parse(ReadFile(meta), nullptr, false);
+    if (old.is_object() && old.contains("score") && old["score"].get<double>() >= score) return;
+  }
+  HfExportOptions eo;
+  eo.dtype = run.cfg.trainer.export_dtype;
+  eo.max_shard_bytes = static_cast<uint64_t>(run.cfg.trainer.export_max_shard_gb * 1e9);
+  ExportHfModel(run.model, run.cfg.model.path, dir, eo);
+  OrderedJson j;
+  j["step"] = step;
+  j["score"] = score;
+  j["metric"] = "mean avg@n over data.val_files";
+  j["scores"] = scores;
+  WriteFileAtomic(meta, DumpPretty(j));
+  LogInfo("step {}: best validation score {:.4f}: exported {}", step, score, dir);
+}
+
+// Phase of a (0-based) step and its [first, end) steps: sft_then_grpo runs
+// algorithm.sft_steps SFT steps, then the RL phase.
+int PhaseOf(const TrainConfig& cfg, int step) { return step < EffectiveSftSteps(cfg) ? 0 : PhaseCount(cfg) - 1; }
+std::pair<int, int> PhaseSteps(const TrainConfig& cfg, int phase) {
+  const int sft = EffectiveSftSteps(cfg), total = cfg.trainer.total_training_steps;
+  if (PhaseCount(cfg) == 1) return {0, total};
+  return phase == 0 ? std::make_pair(0, sft) : std::make_pair(sft, total);
+}
+
+// Enters `phase`: its effective config, its data file, and a fresh optimizer
+// (upstream runs each phase as its own job).
+void EnterPhase(Run& run, int phase) {
+  run.phase = phase;
+  run.pcfg = PhaseConfig(run.cfg, phase);
+  ValidateConfig(run.pcfg);
+  const Preset preset = ConfiguredPreset(run.cfg, phase);
+  if (run.data_file != run.pcfg.data.train_files || run.data.empty()) LoadPrompts(run, run.pcfg, preset);
+  const auto& o = run.pcfg.actor.optim;
+  run.optimizer = MakeTrainOptimizer(run.model, run.pcfg, &run.dist);  // AdamW, or ZeRO/bf16 AdamW
+  if (run.dist.is_main() && PhaseCount(run.cfg) > 1)
+    LogInfo("phase {} ({}): {} prompts from {}, lr {}, fresh optimizer", phase, preset.name, run.data.size(),
+            run.data_file, o.lr);
+}
+
+// Rank 0 validates (and logs), and with trainer.save_best exports the policy
+// when the mean avg@n over the validation sets beats the best so far
+// (out_dir/best/best.json keeps the score across resumes); the other ranks wait
+// at a barrier (raise UPT_DIST_TIMEOUT when validation is slower than the timeout).
 void RunValidation(Run& run, RunLog* log, int step) {
   if (run.val_sets.empty()) return;
   if (log) {
     torch::NoGradGuard no_grad;
-    for (const auto& r : Validate(*run.generator, *run.format, run.val_sets, run.cfg)) {
+    double sum = 0;
+    int sets = 0;
+    OrderedJson scores = OrderedJson::object();
+    for (const auto& r : Validate(*run.generator, *run.format, run.val_sets, run.pcfg)) {
       log->Validation(step, r.benchmark, r.avg_at_n, r.n, r.problems);
       LogInfo("step {}: validation {} avg@{} = {:.4f} ({} problems)", step, r.benchmark, r.n, r.avg_at_n, r.problems);
+      sum += r.avg_at_n;
+      sets += 1;
+      scores[r.benchmark] = r.avg_at_n;
     }
+    if (run.cfg.trainer.save_best && sets > 0) MaybeSaveBest(run, step, sum / sets, scores);
   }
   if (run.dist.distributed()) run.dist.Barrier();
 }
@@ -433,7 +377,7 @@ TrainSummary RunTraining(const TrainConfig& config, const TrainRunOptions& opts)
   MakeDirs(out);
   TrainerState state;
   state.seed = cfg.trainer.seed;
-  state.config = OptionsToJson(cfg);
+  state.config = OptionsToJson(ResolvedConfig(cfg));  // every key explicit: reruns as it ran
   std::string resume_dir = opts.resume ? LatestCheckpoint(out) : "";
   if (opts.resume && resume_dir.empty() && !HasRunLogs(out))  // with logs only: restart from step 0 (RunLog)
     throw Error("nothing to resume: no checkpoint in " + out, "--resume", "run without --resume to start");
@@ -445,7 +389,11 @@ TrainSummary RunTraining(const TrainConfig& config, const TrainRunOptions& opts)
     TrainerState saved = LoadTrainerState(resume_dir);
     state.step = saved.step;
     state.cursor = saved.cursor;
-    LoadOptimizerState(resume_dir, *run.optimizer);
+  }
+  EnterPhase(run, PhaseOf(cfg, state.step));
+  if (!resume_dir.empty()) {
+    if (state.step == PhaseSteps(cfg, run.phase).first && run.phase > 0) state.cursor = DataCursor{};  // fresh phase
+    else LoadOptimizerState(resume_dir, *run.optimizer);
     if (main_rank)
       LogInfo("resuming {} at step {} (epoch {}, offset {})", resume_dir, state.step, state.cursor.epoch,
               state.cursor.offset);
@@ -471,19 +419,25 @@ TrainSummary RunTraining(const TrainConfig& config, const TrainRunOptions& opts)
   if (state.step == 0 && cfg.trainer.val_before_train) RunValidation(run, log.get(), 0);
 
   const int total = cfg.trainer.total_training_steps;
-  const int sft_steps = EffectiveSftSteps(cfg);
   int done_here = 0;
   while (state.step < total) {
     if (opts.stop_after_steps >= 0 && done_here >= opts.stop_after_steps) break;
     const auto t_step = Clock::now();
     const std::clock_t cpu_step = std::clock();
     const int step = state.step;  // 0-based index of this step
-    // 1. prompts
-    const bool sft_phase = step < sft_steps;
-    const Preset preset = ConfiguredPreset(cfg, sft_phase ? 0 : 1);
+    // 1. phase and prompts
+    if (PhaseOf(cfg, step) != run.phase) {
+      EnterPhase(run, PhaseOf(cfg, step));
+      state.cursor = DataCursor{};
+    }
+    const TrainConfig& pc = run.pcfg;
+    const Preset preset = ConfiguredPreset(cfg, run.phase);
+    const auto [phase_first, phase_end] = PhaseSteps(cfg, run.phase);
+    const double lr = LearningRate(pc.actor.optim, step - phase_first, phase_end - phase_first);
+    for (auto& group : run.optimizer->param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
     const int epoch = state.cursor.epoch;
-    std::vector<int> batch = NextBatch(static_cast<int>(run.data.size()), cfg.data.train_batch_size,
-                                       cfg.trainer.seed, cfg.data.shuffle, &state.cursor);
+    std::vector<int> batch = NextBatch(static_cast<int>(run.data.size()), pc.data.train_batch_size, pc.trainer.seed,
+                                       pc.data.shuffle, &state.cursor);
     // 2-4. rollouts, rewards, routing
     StepBatch sb;
     {
@@ -494,12 +448,13 @@ TrainSummary RunTraining(const TrainConfig& config, const TrainRunOptions& opts)
     const double rollout_s = Since(t_step);
     // 5-6. old log-probs, updates
     const auto t_update = Clock::now();
-    UpdateStats us = Update(run, preset, sb.rows, static_cast<int>(batch.size()), step);
+    PolicyUpdater updater{&run.model, run.optimizer.get(), &run.dist, run.format->eos()};
+    UpdateStats us = UpdatePolicy(updater, pc, preset, sb.rows, static_cast<int>(batch.size()), step);
     RequireFiniteLosses(us.sums, step + 1, out);  // a diverged step stops the run (checkpoint.h)
     const double update_s = Since(t_update);
     // 7. logging
     state.step = step + 1;
-    auto m = StepMetrics(sb, us, state.step, epoch, preset.layout == "demos", LearningRate(cfg, step));
+    auto m = StepMetrics(sb, us, state.step, epoch, preset.layout == "demos", lr);
     const double step_s = Since(t_step);
     m["tokens"] = static_cast<double>(us.tokens + sb.rollout_tokens);
     m["tokens_per_s"] = (us.tokens + sb.rollout_tokens) / std::max(step_s, 1e-9);

@@ -24,7 +24,7 @@ std::vector<ValidationResult> Validate(lm::Generator& gen, const PromptFormat& f
   sp.top_p = cfg.rollout.val_top_p;
   sp.top_k = cfg.rollout.top_k;
   sp.max_new_tokens = cfg.rollout.val_max_new_tokens > 0 ? cfg.rollout.val_max_new_tokens : cfg.rollout.max_new_tokens;
-  sp.stop = fmt.stop();
+  sp.stop = cfg.rollout.stop;
   const int n = cfg.rollout.val_n;
   std::vector<ValidationResult> out;
   for (const auto& b : sets) {

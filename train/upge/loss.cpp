@@ -72,15 +72,21 @@ double LocalNormaliser(const std::string& aggregation, const at::Tensor& token_m
                                      : (token_mask.sum(1) > 0).sum().item<double>();
 }
 
+std::vector<double> Normalisers(const std::vector<UpgeTerm>& terms, const RolloutBatch& b, const UpgeOptions& opts,
+                                const BatchCtx& c) {
+  torch::NoGradGuard no_grad;
+  std::vector<double> local;
+  for (const auto& t : terms) local.push_back(LocalNormaliser(t.aggregation, MakeInput(b, opts, c, t).token_mask));
+  local.push_back(c.mask.sum().item<double>());
+  return local;
+}
+
 // local/global rescaling factors, one per term plus one for entropy/KL; all 1 without a reducer.
 std::vector<double> NormaliserScales(const std::vector<UpgeTerm>& terms, const RolloutBatch& b, const UpgeOptions& opts,
                                      const BatchCtx& c, const NormaliserReducer& to_global) {
   std::vector<double> scale(terms.size() + 1, 1.0);
   if (!to_global) return scale;
-  torch::NoGradGuard no_grad;
-  std::vector<double> local;
-  for (const auto& t : terms) local.push_back(LocalNormaliser(t.aggregation, MakeInput(b, opts, c, t).token_mask));
-  local.push_back(c.mask.sum().item<double>());
+  const std::vector<double> local = Normalisers(terms, b, opts, c);
   std::vector<double> global = to_global(local);
   if (global.size() != local.size())
     throw Error("loss normaliser reducer returned " + std::to_string(global.size()) + " values for " +
@@ -120,6 +126,12 @@ std::vector<at::Tensor> ComputeTermAdvantages(const std::vector<UpgeTerm>& terms
   return out;
 }
 
+std::vector<double> LossNormalisers(const std::vector<UpgeTerm>& terms, const UpgeOptions& opts,
+                                    const RolloutBatch& b) {
+  ValidateBatch(b);
+  return Normalisers(terms, b, opts, MakeCtx(b));
+}
+
 at::Tensor ComputeAdvantages(const RolloutBatch& b, const std::string& advantage, const UpgeOptions& opts) {
   UpgeTerm t;
   t.rows = "all";
@@ -151,7 +163,7 @@ LossOutput ComputeUpgeLoss(const std::vector<UpgeTerm>& terms, const UpgeOptions
     const UpgeTerm& t = terms[i];
     PartInput in = MakeInput(b, opts, c, t);
     at::Tensor adv;
-    if (advantages) adv = (*advantages)[i].to(b.logp.scalar_type()).detach();
+    if (advantages && (*advantages)[i].defined()) adv = (*advantages)[i].to(b.logp.scalar_type()).detach();
     else {
       torch::NoGradGuard no_grad;
       adv = AdvantageRegistry().Get(t.advantage)(in).detach();

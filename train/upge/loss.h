@@ -48,7 +48,8 @@ std::vector<at::Tensor> ComputeTermAdvantages(const std::vector<UpgeTerm>& terms
 at::Tensor ComputeAdvantages(const RolloutBatch& b, const std::string& advantage, const UpgeOptions& opts);
 
 // The loss of a (micro-)batch. `advantages` (optional) = ComputeTermAdvantages
-// rows for this batch; when null they are computed from `b` itself.
+// rows for this batch; when null, or for an undefined entry, they are computed
+// from `b` itself (right for row-local estimates, AdvantageNeedsGroups false).
 LossOutput ComputeUpgeLoss(const std::vector<UpgeTerm>& terms, const UpgeOptions& opts, const RolloutBatch& b,
                            const std::vector<at::Tensor>* advantages = nullptr);
 
@@ -63,6 +64,10 @@ LossOutput ComputeUpgeLoss(const std::vector<UpgeTerm>& terms, const UpgeOptions
 // kl_loss) over ranks gives the 1-process values. Ratio metrics (clip fractions,
 // ppo_kl, offline_data_ratio) stay local.
 using NormaliserReducer = std::function<std::vector<double>(const std::vector<double>& local)>;
+
+// This batch's loss normalisers in the NormaliserReducer layout (terms.size() + 1).
+std::vector<double> LossNormalisers(const std::vector<UpgeTerm>& terms, const UpgeOptions& opts,
+                                    const RolloutBatch& b);
 
 // As above; an empty `to_global` is the single-process loss (bit-identical).
 LossOutput ComputeUpgeLoss(const std::vector<UpgeTerm>& terms, const UpgeOptions& opts, const RolloutBatch& b,

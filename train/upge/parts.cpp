@@ -122,6 +122,11 @@ void RegisterAdvantages(Registry<AdvantageFn>& r) {
         "SRFT demonstration SFT weight 0.5·exp(-H)");
 }
 
+bool AdvantageNeedsGroups(const std::string& name) {
+  AdvantageRegistry().Get(name);  // unknown names list the valid ones
+  return name == "grpo_split" || name == "grpo_mixed" || name == "rloo";
+}
+
 void RegisterLikelihoods(Registry<LikelihoodFn>& r) {
   r.Add("token", [](const PartInput& in) { return in.batch->logp; },
         "∇π_θ per response token through log π_θ(a_t) (the same for every algorithm)");

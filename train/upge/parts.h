@@ -83,6 +83,10 @@ using AggregationFn = std::function<at::Tensor(const at::Tensor& loss_mat, const
 const Registry<MaskFn>& MaskRegistry();
 const Registry<DenominatorFn>& DenominatorRegistry();
 const Registry<AdvantageFn>& AdvantageRegistry();
+// True when an advantage estimate needs its whole group (GRPO, RLOO): compute
+// it over the step's rows before splitting them into micro-batches. Row-local
+// estimates (const_one, reward, reinforce_pm1, srft_*) can be computed anywhere.
+bool AdvantageNeedsGroups(const std::string& name);
 const Registry<LikelihoodFn>& LikelihoodRegistry();
 const Registry<AggregationFn>& AggregationRegistry();
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "core/error.h"
+#include "train/upge/settings/preset_settings.h"
 
 namespace upt::train {
 namespace {
@@ -22,200 +23,63 @@ UpgeTerm Term(std::string metric, std::string rows, std::string mask, std::strin
   return t;
 }
 
-UpgeTerm SftTerm(std::string rows, double coef = 1.0) {
-  return Term("actor/sft_loss", std::move(rows), "none", "pi_theta", "const_one", "token-mean", coef);
+UpgeTerm SftTerm(std::string rows, double coef, std::string agg) {
+  return Term("actor/sft_loss", std::move(rows), "none", "pi_theta", "const_one", std::move(agg), coef);
 }
 // LUFFY off-policy term on demonstration tokens: -Â·p/(p+γ), no clip, Σ/L_max.
 UpgeTerm OffTerm(std::string rows, std::string adv, double coef = 1.0) {
   return Term("actor/off_pg_loss", std::move(rows), "none", "one_shaped", std::move(adv), "token-sum-norm", coef);
 }
 
-Preset Sft() {
+// The UPGE terms of a preset family (PresetSettings::family) with its parts.
+std::vector<UpgeTerm> FamilyTerms(const PresetSettings& s) {
+  auto pg = [&s](std::string adv) {
+    return Term("actor/on_pg_loss", "on", s.pg_mask, s.pg_denominator, std::move(adv), s.pg_aggregation);
+  };
+  if (s.family == "sft") return {SftTerm("all", s.sft_loss_coef, s.sft_loss_agg)};
+  if (s.family == "pg") return {pg(s.pg_advantage)};
+  if (s.family == "luffy") return {pg(s.pg_advantage), OffTerm("demo", s.pg_advantage)};
+  if (s.family == "srft")
+    return {Term("actor/sft_loss", "demo", "none", "pi_theta", "srft_sft", "token-mean"),
+            Term("actor/on_pg_loss", "on", "none", "pi_theta", "srft_on", "token-sum-norm"),
+            OffTerm("demo", "grpo_mixed")};
+  if (s.family == "hpt")
+    return {pg(s.pg_advantage), SftTerm("demo_sft", s.sft_loss_coef, s.sft_loss_agg), OffTerm("demo_off", s.pg_advantage)};
+  if (s.family == "phases") return {};
+  throw Error("unknown preset family '" + s.family + "'", "preset '" + s.name + "'");
+}
+
+Preset FromSettings(const PresetSettings& s) {
   Preset p;
-  p.name = "sft";
-  p.delta = "baseline: -log π_θ on demonstration tokens, pooled token-mean";
-  p.terms = {SftTerm("all")};
-  p.layout = "demos";
-  p.n_rollouts = 0;
-  p.n_demos = 1;
-  p.lr = 5e-5;  // LUFFY's OpenRLHF SFT recipe (hpt_spec §6)
-  return p;
-}
-
-Preset Grpo() {
-  Preset p;
-  p.name = "grpo";
-  p.baseline = "sft";
-  p.delta = "rollouts; 1/π_old (ρ, unclipped); Â = R - mean_G_on (no std); Σ/L_max; entropy 0.001 (HPT code)";
-  p.terms = {Term("actor/on_pg_loss", "on", "none", "pi_old", "grpo_split", "token-sum-norm")};
-  p.opts.entropy_coeff = 0.001;
-  return p;
-}
-
-Preset GrpoPaper() {
-  Preset p = Grpo();
-  p.name = "grpo_paper";
-  p.baseline = "grpo";
-  p.delta = "Eq. 11: ppo_clip ε=0.2, std normalisation, (1/n)Σ_iΣ_t; no entropy bonus";
-  p.terms[0].mask = "ppo_clip";
-  p.terms[0].aggregation = "seq-mean-token-sum";
-  p.opts.norm_adv_by_std = true;
-  p.opts.entropy_coeff = 0.0;
-  return p;
-}
-
-Preset GrpoClip() {
-  Preset p = Grpo();
-  p.name = "grpo_clip";
-  p.baseline = "grpo";
-  p.delta = "ppo_clip ε=0.2 on (LUFFY on-policy baseline / SFT→RL phase)";
-  p.terms[0].mask = "ppo_clip";
-  return p;
-}
-
-Preset DrGrpo() {
-  Preset p = GrpoClip();
-  p.name = "dr_grpo";
-  p.baseline = "grpo_clip";
-  p.delta = "modern verl Dr. GRPO: seq-mean-token-sum-norm (Σ/L_max then ÷ rows)";
-  p.terms[0].aggregation = "seq-mean-token-sum-norm";
-  return p;
-}
-
-Preset Gspo() {
-  Preset p = GrpoPaper();
-  p.name = "gspo";
-  p.baseline = "grpo_paper";
-  p.delta = "sequence ratio s_i (pi_old_seq), seq_clip ε 3e-4/4e-4, seq-mean-token-mean (Zheng 2025)";
-  p.terms[0].mask = "seq_clip";
-  p.terms[0].denominator = "pi_old_seq";
-  p.terms[0].aggregation = "seq-mean-token-mean";
-  p.opts.clip_ratio_low = 3e-4;
-  p.opts.clip_ratio_high = 4e-4;
-  return p;
-}
-
-Preset Cispo() {
-  Preset p = GrpoPaper();
-  p.name = "cispo";
-  p.baseline = "grpo_paper";
-  p.delta = "CISPO mask clip(ρ)/ρ as stop-gradient weight (ε_low 1 = none, ε_high 0.28), token-mean";
-  p.terms[0].mask = "cispo";
-  p.terms[0].aggregation = "token-mean";
-  p.opts.clip_ratio_low = 1.0;
-  p.opts.clip_ratio_high = 0.28;
-  return p;
-}
-
-Preset Reinforce() {
-  Preset p = Sft();
-  p.name = "reinforce";
-  p.baseline = "sft";
-  p.delta = "rollouts with Â = ±1 (Table 1 REINFORCE row), seq-mean-token-mean";
-  p.terms = {Term("actor/on_pg_loss", "on", "none", "pi_theta", "reinforce_pm1", "seq-mean-token-mean")};
-  p.layout = "on_policy";
-  p.n_rollouts = 8;
-  p.n_demos = 0;
-  p.lr = 1e-6;
-  return p;
-}
-
-Preset SftThenGrpo() {
-  Preset p;
-  p.name = "sft_then_grpo";
-  p.baseline = "sft";
-  p.delta = "two phases: sft, then grpo_clip on held-out prompts (LUFFY train_sft_rl.sh)";
-  p.phases = {"sft", "grpo_clip"};
-  return p;
-}
-
-Preset Luffy() {
-  Preset p = Grpo();
-  p.name = "luffy";
-  p.baseline = "grpo";
-  p.delta = "7 rollouts + 1 demo per group; Â over G_on ∪ G_off (no std); demo: 1/π_ref≡1 with p/(p+0.1); no clip";
-  p.terms = {Term("actor/on_pg_loss", "on", "none", "pi_old", "grpo_mixed", "token-sum-norm"),
-             OffTerm("demo", "grpo_mixed")};
-  p.layout = "mixed";
-  p.n_rollouts = 7;
-  p.n_demos = 1;
-  p.opts.shaping_gamma = 0.1;
-  return p;
-}
-
-Preset Srft() {
-  Preset p = Luffy();
-  p.name = "srft";
-  p.baseline = "luffy";
-  p.delta = "+ demo SFT 0.5·e^{-H} (token-mean); rollouts -w·log π, w = 0.1·e^{H} | -1, Σ/L_max";
-  p.terms = {Term("actor/sft_loss", "demo", "none", "pi_theta", "srft_sft", "token-mean"),
-             Term("actor/on_pg_loss", "on", "none", "pi_theta", "srft_on", "token-sum-norm"),
-             OffTerm("demo", "grpo_mixed")};
-  return p;
-}
-
-Preset Hpt() {
-  Preset p = Grpo();
-  p.name = "hpt";
-  p.baseline = "grpo";
-  p.delta = "c ≤ gate(0): rollouts → 1 demo row, SFT pooled token-mean × sft_loss_coef(1.0); lr 5e-6";
-  p.terms = {Term("actor/on_pg_loss", "on", "none", "pi_old", "grpo_split", "token-sum-norm"),
-             SftTerm("demo_sft", 1.0), OffTerm("demo_off", "grpo_split")};
-  p.layout = "hpt";
-  p.route = HptRouteOptions{};
-  p.lr = 5e-6;
-  return p;
-}
-
-Preset HptVariant(std::string name, std::string delta) {
-  Preset p = Hpt();
-  p.name = std::move(name);
-  p.baseline = "hpt";
-  p.delta = std::move(delta);
+  p.name = s.name;
+  p.baseline = s.baseline;
+  p.delta = s.delta;
+  p.terms = FamilyTerms(s);
+  p.opts.clip_ratio_low = s.clip_ratio_low;
+  p.opts.clip_ratio_high = s.clip_ratio_high;
+  p.opts.norm_adv_by_std = s.norm_adv_by_std;
+  p.opts.entropy_coeff = s.entropy_coeff;
+  p.opts.shaping_gamma = s.shaping_gamma;
+  p.layout = s.layout;
+  p.n_rollouts = s.n_rollouts;
+  p.n_demos = s.n_demos;
+  p.route.n = s.n_rollouts;
+  p.route.switch_gate = s.switch_gate;
+  p.route.switch_gate_off = s.switch_gate_off;
+  p.route.offline_learner = s.offline_learner;
+  p.lr = s.lr;
+  p.phases = s.phases;
   return p;
 }
 
 }  // namespace
 
 void RegisterPresets(Registry<Preset>& r) {
-  std::vector<Preset> all = {Sft(), Grpo(), GrpoPaper(), GrpoClip(), DrGrpo(), Gspo(), Cispo(), Reinforce(),
-                             SftThenGrpo(), Luffy(), Srft(), Hpt()};
-  {
-    Preset p = HptVariant("hpt_paper", "GRPO part as Eq. 11: ppo_clip 0.2, std, seq-mean-token-sum; no entropy");
-    p.terms[0].mask = "ppo_clip";
-    p.terms[0].aggregation = "seq-mean-token-sum";
-    p.opts.norm_adv_by_std = true;
-    p.opts.entropy_coeff = 0.0;
-    all.push_back(p);
-  }
-  {
-    Preset p = HptVariant("hpt_1p5b", "sft_loss_coef 0.3 (Qwen2.5-Math-1.5B)");
-    p.terms[1].coef = 0.3;
-    all.push_back(p);
-  }
-  {
-    Preset p = HptVariant("hpt_llama", "gate 2: SFT when ≤ 2 of 8 correct (LLaMA-3.1-8B)");
-    p.route.switch_gate = 2;
-    all.push_back(p);
-  }
-  for (int g : {1, 2}) {
-    Preset p = HptVariant("hpt_gate" + std::to_string(g), "Table 6 ablation: gate " + std::to_string(g) + "/8");
-    p.route.switch_gate = g;
-    all.push_back(p);
-  }
-  {
-    Preset p = HptVariant("hpt_offline_off", "Table 5 OFF/ON: gated demo trained by the LUFFY off-policy loss");
-    p.route.offline_learner = "off";
-    all.push_back(p);
-  }
-  {
-    Preset p = HptVariant("hpt_offline_mix", "Table 5 Mix/ON: gated demo trained by SFT + off-policy loss");
-    p.route.offline_learner = "mix";
-    all.push_back(p);
-  }
-  for (auto& p : all) {
+  const auto& table = PresetSettingsRegistry();
+  for (const auto& name : table.Names()) {
+    Preset p = FromSettings(table.Get(name));
     ValidateTerms(p.terms);
-    std::string name = p.name, help = p.delta;
+    std::string help = p.delta;
     r.Add(name, std::move(p), std::move(help));
   }
 }

@@ -1,11 +1,14 @@
-// Algorithms as named UPGE presets (arXiv 2509.04419 Table 1; hpt_spec §1.3–6).
-// Each preset is a list of UPGE terms (one 4-tuple + aggregation per row
+// Algorithms as named UPGE presets (arXiv 2509.04419 Table 1; hpt_spec §1.3–6),
+// built from the torch-free table train/upge/settings/preset_settings.h (the
+// single source of their numbers). Each preset is a list of UPGE terms (one 4-tuple + aggregation per row
 // subset), numeric options, the batch layout the training loop must build, and
 // documented as a delta from its baseline. Where the paper and the official
 // code (TsinghuaC3I/Unify-Post-Training, LUFFY) differ, the plain name follows
 // the code and `*_paper` follows the paper's equations.
 //
-//   sft            baseline. all rows: 1/π_θ, Â≡1, no mask, token-mean.
+//   sft            baseline. all rows: 1/π_θ, Â≡1, no mask, per-sample token-mean
+//                  (LUFFY's OpenRLHF recipe: lr 5e-5, 10% warm-up, cosine to 0.1·lr,
+//                  betas (0.9, 0.95), wd 0).
 //   grpo           code (HPT train.sh GRPO settings): ρ = π_θ/π_old unclipped
 //                  (loss_remove_clip), Â = R - mean over G_on (no std),
 //                  Σ_{rows,tokens}/L_max (token-sum-norm); entropy 0.001.

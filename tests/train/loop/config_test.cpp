@@ -12,6 +12,7 @@
 #include "core/fs.h"
 #include "core/options.h"
 #include "train/loop/config/plan.h"
+#include "train/loop/config/preset_knobs.h"
 #include "train/loop/config/train_data.h"
 
 namespace upt::train {
@@ -171,6 +172,41 @@ TEST(TrainConfigTest, PaperConfigsCarryThePaperValues) {
   LoadConfigFile(dir + "qwen25-math-7b_luffy.yaml", &luffy);
   EXPECT_DOUBLE_EQ(luffy.actor.optim.lr, 1e-6);
   EXPECT_DOUBLE_EQ(luffy.algorithm.shaping_gamma, 0.1);
+  EXPECT_EQ(luffy.actor.loss_norm, "upstream");
+  EXPECT_EQ(luffy.actor.virtual_world_size, 8);
+  // SFT→GRPO: LUFFY's SFT recipe, then RL on the held-out complement.
+  TrainConfig s2g;
+  LoadConfigFile(dir + "qwen25-math-7b_sft_then_grpo.yaml", &s2g);
+  const TrainConfig sft = PhaseConfig(s2g, 0), rl = PhaseConfig(s2g, 1);
+  EXPECT_DOUBLE_EQ(sft.actor.optim.lr, 5e-5);
+  EXPECT_EQ(sft.actor.optim.lr_schedule, "cosine");
+  EXPECT_DOUBLE_EQ(sft.actor.optim.warmup_ratio, 0.1);
+  EXPECT_DOUBLE_EQ(sft.actor.optim.beta2, 0.95);
+  EXPECT_DOUBLE_EQ(sft.actor.optim.weight_decay, 0.0);
+  EXPECT_EQ(sft.data.train_batch_size, 64);
+  EXPECT_EQ(sft.actor.sft_loss_agg_mode, "seq-mean-token-mean");
+  EXPECT_DOUBLE_EQ(rl.actor.optim.lr, 1e-6);
+  EXPECT_NE(rl.data.train_files.find("complement"), std::string::npos);
+  EXPECT_EQ(EffectiveSftSteps(s2g), 2160);
+}
+
+TEST(TrainConfigTest, PlanWarnsWhenTheModelsPositionsCannotHoldPromptAndResponse) {
+  const std::string dir = TempDir() + "/short_model";
+  std::filesystem::create_directories(dir);
+  WriteFileAtomic(dir + "/config.json", R"({"max_position_embeddings": 4096, "rope_theta": 10000.0})");
+  WriteFileAtomic(dir + "/tokenizer.json", "{}");
+  TrainConfig cfg;
+  cfg.model.path = dir;
+  cfg.data.train_files = WriteTemp("one.jsonl", R"({"id": "q1", "problem": "1+1?", "answer": "2", "target": "2"})" "\n");
+  auto warned = [&] {
+    bool named = false;
+    for (const auto& c : BuildPlan(cfg, /*dry_run=*/false).checks)
+      named |= !c.error && c.message.find("rope_theta 40000") != std::string::npos;
+    return named;
+  };
+  EXPECT_TRUE(warned());  // 1024 + 8192 > 4096
+  WriteFileAtomic(dir + "/config.json", R"({"max_position_embeddings": 16384, "rope_theta": 40000.0})");
+  EXPECT_FALSE(warned());
 }
 
 TEST(TrainDataTest, CursorWrapsEpochsDeterministicallyAndVisitsEachRowOncePerEpoch) {

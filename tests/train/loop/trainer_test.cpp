@@ -119,6 +119,38 @@ TEST(TrainerTest, ResumeAcrossAnEpochBoundaryEqualsAnUninterruptedRun) {
   EXPECT_EQ(ReadFile(a + "/rollout_accuracy.jsonl"), ReadFile(b + "/rollout_accuracy.jsonl"));
 }
 
+// sft_then_grpo with the checkpoint at the phase boundary (step 2): the RL phase
+// starts with a fresh optimizer and data cursor whether it follows the SFT phase
+// in the same process or after a resume; the phases use their own learning rates.
+TEST(TrainerTest, ResumeAtThePhaseBoundaryEqualsAnUninterruptedRun) {
+  auto config = [](const std::string& out) {
+    TrainConfig c = TinyConfig("sft_then_grpo", out);
+    c.algorithm.sft_steps = 2;
+    c.sft_phase.train_batch_size = 2;
+    c.sft_phase.optim.lr = 2e-3;
+    return c;
+  };
+  std::string a = Root() + "/phase_a", b = Root() + "/phase_b";
+  RunTraining(config(a), Quiet());
+  TrainRunOptions killed = Quiet();
+  killed.stop_after_steps = 2;
+  RunTraining(config(b), killed);
+  TrainRunOptions resume = Quiet();
+  resume.resume = true;
+  TrainSummary second = RunTraining(config(b), resume);
+  EXPECT_EQ(second.start_step, 2);
+  auto pa = Params(a + "/checkpoint-4"), pb = Params(b + "/checkpoint-4");
+  ASSERT_EQ(pa.size(), pb.size());
+  for (size_t i = 0; i < pa.size(); ++i) EXPECT_TRUE(torch::equal(pa[i], pb[i])) << "parameter " << i;
+  const auto rows = Split(ReadFile(a + "/metrics.jsonl"), '\n');
+  ASSERT_GE(rows.size(), 4u);
+  const Json s1 = Json::parse(rows[0]), r1 = Json::parse(rows[2]);
+  EXPECT_EQ(s1["phase_sft"], 1);
+  EXPECT_EQ(s1["rows"], 2);  // sft_phase.train_batch_size demonstrations
+  EXPECT_EQ(r1["phase_sft"], 0);
+  EXPECT_LT(r1["lr"].get<double>(), s1["lr"].get<double>());  // 1e-3 (warm-up 2) vs the SFT phase's 2e-3 schedule
+}
+
 TEST(TrainerTest, LeftoverTmpCheckpointIsIgnoredAndRemoved) {
   std::string out = Root() + "/atomic";
   TrainConfig cfg = TinyConfig("grpo", out);

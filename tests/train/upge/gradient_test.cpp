@@ -80,9 +80,11 @@ class PresetGradientTest : public ::testing::Test {
   std::function<bool(size_t)> demo = [this](size_t r) { return static_cast<bool>(h.demo[r]); };
 };
 
-TEST_F(PresetGradientTest, SftIsMinusOneOverTokenCount) {
-  const double N = Tokens(h, [](size_t) { return true; });
-  ExpectGradEq(Autograd(P("sft"), h), Closed(h, [&](size_t, size_t) { return -1.0 / N; }), "sft");
+TEST_F(PresetGradientTest, SftIsMinusOneOverRowsTimesRowLength) {
+  // LUFFY/OpenRLHF per-sample token-mean: each demonstration weighs 1/rows.
+  const double B = Rows(h, [](size_t) { return true; });
+  ExpectGradEq(Autograd(P("sft"), h),
+               Closed(h, [&](size_t r, size_t) { return -1.0 / (B * static_cast<double>(h.logp[r].size())); }), "sft");
 }
 
 TEST_F(PresetGradientTest, GrpoCodeIsUnclippedMinusAdvTimesRatioOverLmax) {

@@ -114,7 +114,9 @@ void LoadConfigFile(const std::string& path, TrainConfig* cfg) {
     if (value.is_null()) continue;  // `key:` with no value keeps the default
     Json one = Json::object();
     one[k] = value;
-    OptionsFromJson(*cfg, one, Where(path, line_of(key)));
+    const std::string where = Where(path, line_of(key));
+    OptionsFromJson(*cfg, one, where);
+    cfg->set_at[k] = where;
   }
 }
 
@@ -122,12 +124,42 @@ void ApplyOverrides(const std::vector<std::string>& assignments, TrainConfig* cf
   for (std::string a : assignments) {
     if (StartsWith(a, "algorithm.name=")) a = "algorithm.preset=" + a.substr(15);
     ApplyOverride(*cfg, a);
+    cfg->set_at[std::string(Trim(a.substr(0, a.find('='))))] = "--set";
   }
+}
+
+bool IsSet(const TrainConfig& cfg, const std::string& key) {
+  if (cfg.set_at.count(key)) return true;
+  static const OrderedJson defaults = OptionsToJson(TrainConfig{});
+  const OrderedJson now = OptionsToJson(cfg);
+  return now.contains(key) && defaults.contains(key) && now.at(key) != defaults.at(key);
+}
+
+void LoadConfigJson(const Json& j, const std::string& where, TrainConfig* cfg) {
+  OptionsFromJson(*cfg, j, where);
+  std::vector<std::pair<std::string, Json>> flat;
+  Flatten(j, "", &flat);
+  for (const auto& [key, value] : flat) cfg->set_at[key] = where;
 }
 
 namespace {
 void Require(bool ok, const std::string& key, const std::string& what) {
   if (!ok) throw Error("invalid value: " + what, "key '" + key + "'");
+}
+
+void RequireName(const std::string& value, const std::string& key, const std::vector<std::string>& valid) {
+  for (const auto& v : valid)
+    if (v == value) return;
+  throw Error(UnknownNameMessage(key, value, valid), "key '" + key + "'");
+}
+
+void ValidateOptim(const OptimOptions& o, const std::string& prefix) {
+  Require(o.lr > 0, prefix + ".lr", "must be > 0");
+  Require(o.weight_decay >= 0, prefix + ".weight_decay", "must be >= 0");
+  Require(o.warmup_steps >= 0, prefix + ".warmup_steps", "must be >= 0");
+  Require(o.warmup_ratio >= 0 && o.warmup_ratio < 1, prefix + ".warmup_ratio", "must be in [0, 1)");
+  Require(o.min_lr_ratio >= 0 && o.min_lr_ratio <= 1, prefix + ".min_lr_ratio", "must be in [0, 1]");
+  RequireName(o.lr_schedule, prefix + ".lr_schedule", {"constant", "cosine"});
 }
 }  // namespace
 
@@ -141,12 +173,22 @@ void ValidateConfig(const TrainConfig& c) {
   Require(c.data.train_batch_size >= 1, "data.train_batch_size", "must be >= 1");
   Require(c.actor.ppo_mini_batch_size >= 1, "actor.ppo_mini_batch_size", "must be >= 1");
   Require(c.actor.ppo_epochs >= 1, "actor.ppo_epochs", "must be >= 1");
-  Require(c.actor.optim.lr > 0, "actor.optim.lr", "must be > 0");
-  Require(c.actor.optim.weight_decay >= 0, "actor.optim.weight_decay", "must be >= 0");
-  Require(c.actor.optim.warmup_steps >= 0, "actor.optim.warmup_steps", "must be >= 0");
+  ValidateOptim(c.actor.optim, "actor.optim");
+  ValidateOptim(c.sft_phase.optim, "sft_phase.optim");
+  Require(c.sft_phase.train_batch_size >= 0, "sft_phase.train_batch_size", "must be >= 0");
+  Require(c.actor.ppo_micro_batch_size_per_gpu >= 0, "actor.ppo_micro_batch_size_per_gpu", "must be >= 0");
+  Require(c.actor.ppo_max_token_len_per_gpu >= 1, "actor.ppo_max_token_len_per_gpu", "must be >= 1");
+  Require(c.actor.virtual_world_size >= 1, "actor.virtual_world_size", "must be >= 1");
+  RequireName(c.actor.loss_norm, "actor.loss_norm", {"global", "upstream"});
+  RequireName(c.actor.sft_loss_agg_mode, "actor.sft_loss_agg_mode", {"preset", "token-mean", "seq-mean-token-mean"});
+  RequireName(c.algorithm.demo_reward, "algorithm.demo_reward", {"verifier", "one"});
+  RequireName(c.model.demo_eos, "model.demo_eos", {"tokenizer", "template"});
+  RequireName(c.trainer.export_dtype, "trainer.export_dtype", {"base", "F32", "BF16", "F16"});
+  Require(c.trainer.export_max_shard_gb > 0, "trainer.export_max_shard_gb", "must be > 0");
   Require(c.actor.grad_clip > 0, "actor.grad_clip", "must be > 0");
   Require(c.actor.max_grad_norm > 0, "actor.max_grad_norm", "must be > 0");
-  Require(c.actor.clip_ratio_low >= 0 && c.actor.clip_ratio_low < 1, "actor.clip_ratio_low", "must be in [0, 1)");
+  Require(c.actor.clip_ratio_low >= 0 && c.actor.clip_ratio_low <= 1, "actor.clip_ratio_low",
+          "must be in [0, 1] (1 = no lower clip, CISPO)");
   Require(c.actor.clip_ratio_high >= 0, "actor.clip_ratio_high", "must be >= 0");
   const std::vector<std::string> modes = {"preset", "token-sum-norm", "token-mean", "seq-mean-token-sum",
                                           "seq-mean-token-mean", "seq-mean-token-sum-norm"};

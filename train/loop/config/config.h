@@ -4,10 +4,13 @@
 // config tests need no model.
 //
 // Defaults are the HPT paper's code settings (hpt_spec.md §2, §4): n 8,
-// temperature 1.0, Dr. GRPO (no std), Σ/L_max aggregation, no ratio clip,
-// entropy 0.001, AdamW wd 0.01 constant LR, grad clip 1.0, skip above 80.
+// temperature 1.0, grad clip 1.0, skip above 80. The keys a preset carries
+// (lr, schedule, betas, clip, std, entropy, gate, β, γ, n_prefix: see
+// preset_knobs.h) take the PRESET's value unless the key is set in the file or
+// by --set; `set_at` records where each key was set.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,12 +23,14 @@ struct ModelOptions {
   std::string prompt_template = "auto";  // auto | a chat template name (lm/tokenizer/chat_template.h)
   bool enable_gradient_checkpointing = false;  // recompute each decoder layer in backward
   int attention_block_size = 0;  // > 0: block-wise online-softmax attention (no [B, H, T, S])
+  std::string demo_eos = "tokenizer";    // tokenizer | template
   template <class V>
   void ForEach(V&& v) {
     v("path", path, "HF checkpoint directory (config.json, model.safetensors, tokenizer.json)");
     v("enable_gradient_checkpointing", enable_gradient_checkpointing, "keep only each decoder layer's input and recompute the layer in backward (verl's key)");
     v("attention_block_size", attention_block_size, "> 0: block-wise online-softmax attention with blocks of this many tokens; 0 = naive [B, H, T, S] scores");
     v("prompt_template", prompt_template, "auto (toy for a toy tokenizer, else qwen25-math) | qwen25-math | qwen-chat | plain | llama-qa | toy");
+    v("demo_eos", demo_eos, "token ending a demonstration: tokenizer (tokenizer_config.json eos_token, as upstream's tokenizer.eos_token_id) | template (the prompt template's end-of-turn token)");
   }
 };
 
@@ -59,6 +64,7 @@ struct RolloutOptions {
   double val_temperature = 0.6;
   double val_top_p = 1.0;      // HPT's mix rollout ignores val_top_p=0.95 (hpt_spec §8.4)
   int val_max_new_tokens = 0;  // 0 = max_new_tokens
+  std::vector<std::string> stop;  // stop strings besides the EOS tokens (upstream: none)
   template <class V>
   void ForEach(V&& v) {
     v("n", n, "rollouts per prompt (group size)");
@@ -70,6 +76,7 @@ struct RolloutOptions {
     v("val_temperature", val_temperature, "validation temperature");
     v("val_top_p", val_top_p, "validation nucleus p");
     v("val_max_new_tokens", val_max_new_tokens, "validation max new tokens; 0 = rollout.max_new_tokens");
+    v("stop", stop, "stop strings for rollouts and validation besides the EOS tokens (upstream vLLM: none; e.g. [\"\\nQuestion:\"] for llama-qa run-ons)");
   }
 };
 
@@ -79,15 +86,21 @@ struct OptimOptions {
   double beta1 = 0.9;
   double beta2 = 0.999;
   double eps = 1e-8;
-  int warmup_steps = 0;  // linear warm-up over training steps, then constant
+  int warmup_steps = 0;  // linear warm-up over training steps; 0 = warmup_ratio
+  double warmup_ratio = 0.0;
+  std::string lr_schedule = "constant";  // constant | cosine
+  double min_lr_ratio = 0.0;
   template <class V>
   void ForEach(V&& v) {
-    v("lr", lr, "AdamW learning rate (constant after warm-up)");
+    v("lr", lr, "AdamW peak learning rate");
     v("weight_decay", weight_decay, "AdamW decoupled weight decay");
     v("beta1", beta1, "AdamW beta1");
     v("beta2", beta2, "AdamW beta2");
     v("eps", eps, "AdamW epsilon");
-    v("warmup_steps", warmup_steps, "linear LR warm-up over this many training steps (lr·(s+1)/W)");
+    v("warmup_steps", warmup_steps, "linear LR warm-up over this many training steps (lr·(s+1)/W); 0 = warmup_ratio");
+    v("warmup_ratio", warmup_ratio, "warm-up as a fraction of the phase's training steps (OpenRLHF lr_warmup_ratio)");
+    v("lr_schedule", lr_schedule, "constant | cosine (after warm-up, cosine from lr to min_lr_ratio·lr: OpenRLHF cosine_with_min_lr)");
+    v("min_lr_ratio", min_lr_ratio, "cosine floor as a fraction of lr");
   }
 };
 
@@ -113,6 +126,12 @@ struct ActorOptions {
   int ppo_mini_batch_size = 64;   // prompts per optimizer step (× n rows)
   int ppo_epochs = 1;
   int logits_chunk_size = 0;      // > 0: log-probs/entropy over this many positions at a time
+  std::string sft_loss_agg_mode = "preset";  // aggregation of the SFT term (preset | token-mean | seq-mean-token-mean)
+  int ppo_micro_batch_size_per_gpu = 0;   // rows per micro-batch; 0 = the whole mini-batch
+  bool use_dynamic_bsz = false;           // token-budget micro-batches (verl rearrange_micro_batches)
+  int ppo_max_token_len_per_gpu = 16384;  // token budget per micro-batch (prompt + response tokens)
+  std::string loss_norm = "global";       // global | upstream (micro_batch.h)
+  int virtual_world_size = 8;             // upstream: ranks W of the reproduced run (gradients ÷ W)
   OptimOptions optim;
   FsdpOptions fsdp_config;
   template <class V>
@@ -127,6 +146,12 @@ struct ActorOptions {
     v("ppo_mini_batch_size", ppo_mini_batch_size, "prompts per optimizer step (rows = prompts x n)");
     v("ppo_epochs", ppo_epochs, "passes over each rollout batch");
     v("logits_chunk_size", logits_chunk_size, "> 0: log-softmax and entropy over this many positions at a time, recomputed in backward (no [T, V] logits); 0 = whole batch");
+    v("sft_loss_agg_mode", sft_loss_agg_mode, "SFT term aggregation: preset | token-mean (pooled) | seq-mean-token-mean (each demo's token-mean weighted equally)");
+    v("ppo_micro_batch_size_per_gpu", ppo_micro_batch_size_per_gpu, "rows per micro-batch (gradient accumulation); 0 = whole mini-batch");
+    v("use_dynamic_bsz", use_dynamic_bsz, "split mini-batches into token-budget micro-batches balanced by length (verl)");
+    v("ppo_max_token_len_per_gpu", ppo_max_token_len_per_gpu, "token budget per micro-batch with use_dynamic_bsz");
+    v("loss_norm", loss_norm, "global (normalisers over the whole mini-batch: independent of micro-batching and ranks) | upstream (HPT/verl: token-means per micro-batch summed, ÷ virtual_world_size, row mini-batches)");
+    v("virtual_world_size", virtual_world_size, "upstream: data-parallel ranks W of the reproduced run (any real rank count that divides it gives the same result)");
     v("optim", optim, "");
     v("fsdp_config", fsdp_config, "");
   }
@@ -142,6 +167,7 @@ struct AlgorithmOptions {
   double shaping_gamma = 0.1;     // LUFFY γ (overrides the number in off_policy_reshape)
   int n_prefix = 1;               // LUFFY/SRFT demonstrations per group
   int sft_steps = 0;              // sft_then_grpo: SFT steps before GRPO; 0 = half of total
+  std::string demo_reward = "verifier";  // verifier (upstream) | one
   template <class V>
   void ForEach(V&& v) {
     v("preset", preset, "algorithm preset (upt train --list-presets)");
@@ -152,7 +178,8 @@ struct AlgorithmOptions {
     v("off_policy_reshape", off_policy_reshape, "LUFFY policy shaping, p_div_p_<gamma> or no_reshape");
     v("shaping_gamma", shaping_gamma, "LUFFY shaping gamma in p/(p+gamma)");
     v("n_prefix", n_prefix, "LUFFY/SRFT: demonstrations per group");
-    v("sft_steps", sft_steps, "sft_then_grpo: SFT steps before GRPO; 0 = half of the total");
+    v("sft_steps", sft_steps, "sft_then_grpo: SFT steps (of trainer.total_training_steps) before GRPO; 0 = half");
+    v("demo_reward", demo_reward, "reward of demonstration rows: verifier (scored like rollouts, as upstream) | one");
   }
 };
 
@@ -167,6 +194,9 @@ struct TrainerOptions {
   std::string out_dir = "runs/train";
   int keep_checkpoints = 2;    // newest N checkpoints kept; 0 = all
   std::string dtype = "fp32";  // fp32 | bf16 (bf16 weights/activations, fp32 master weights and AdamW state)
+  bool save_best = true;       // export the best-on-validation policy to out_dir/best (HPT maybe_save_best_hf)
+  std::string export_dtype = "base";  // dtype of exported HF weights: base | F32 | BF16 | F16
+  double export_max_shard_gb = 5.0;   // shard exported weights above this size (GB)
   template <class V>
   void ForEach(V&& v) {
     v("total_training_steps", total_training_steps, "training steps");
@@ -179,6 +209,23 @@ struct TrainerOptions {
     v("out_dir", out_dir, "run directory (logs, checkpoints)");
     v("keep_checkpoints", keep_checkpoints, "keep the newest N checkpoints; 0 = all");
     v("dtype", dtype, "fp32 | bf16: parameter/activation dtype (bf16 keeps fp32 master weights and AdamW state)");
+    v("save_best", save_best, "export the policy with the best mean validation avg@n to out_dir/best as a complete HF directory");
+    v("export_dtype", export_dtype, "exported weights' dtype: base (the base model's torch_dtype) | F32 | BF16 | F16");
+    v("export_max_shard_gb", export_max_shard_gb, "exported weights are sharded (with an index) above this size in GB");
+  }
+};
+
+// sft_then_grpo's SFT phase (LUFFY README: OpenRLHF SFT, then a fresh RL run).
+// Unset keys take the `sft` preset's recipe; data keys fall back to `data.*`.
+struct SftPhaseOptions {
+  std::string train_files;   // "" = data.train_files
+  int train_batch_size = 0;  // 0 = data.train_batch_size
+  OptimOptions optim;        // a fresh optimizer; the RL phase starts another one
+  template <class V>
+  void ForEach(V&& v) {
+    v("train_files", train_files, "SFT phase data (JSONL with target); empty = data.train_files");
+    v("train_batch_size", train_batch_size, "demonstrations per SFT step; 0 = data.train_batch_size");
+    v("optim", optim, "SFT phase optimizer (unset keys: the sft preset's recipe)");
   }
 };
 
@@ -199,6 +246,8 @@ struct TrainConfig {
   ActorOptions actor;
   TrainerOptions trainer;
   RewardOptions reward;
+  SftPhaseOptions sft_phase;
+  std::map<std::string, std::string> set_at;  // dotted key -> "file:line" | "--set" (not an option)
   template <class V>
   void ForEach(V&& v) {
     v("algorithm", algorithm, "");
@@ -208,6 +257,7 @@ struct TrainConfig {
     v("actor", actor, "");
     v("trainer", trainer, "");
     v("reward", reward, "");
+    v("sft_phase", sft_phase, "");
   }
 };
 
@@ -223,6 +273,11 @@ Json YamlToJson(const std::string& yaml_text, const std::string& file,
 void LoadConfigFile(const std::string& path, TrainConfig* cfg);
 // Applies `key=value` overrides (--set), in order.
 void ApplyOverrides(const std::vector<std::string>& assignments, TrainConfig* cfg);
+// Reads options from JSON (nested or dotted keys) and records them as set at `where`.
+void LoadConfigJson(const Json& j, const std::string& where, TrainConfig* cfg);
+// True when `key` was set in a config file, by --set or LoadConfigJson, or
+// (configs built in code) holds a value other than the option's default.
+bool IsSet(const TrainConfig& cfg, const std::string& key);
 
 // Checks values that are individually well-typed but out of range or
 // inconsistent; throws upt::Error naming the key.

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include "core/fs.h"
+#include "core/json.h"
 #include "core/options.h"
 #include "core/strings.h"
+#include "train/loop/config/preset_knobs.h"
 #include "train/loop/config/train_data.h"
 
 namespace upt::train {
@@ -20,6 +22,25 @@ namespace {
 bool PresetUsesDemos(const std::string& p) { return p != "grpo"; }
 bool PresetIsSftOnly(const std::string& p) { return p == "sft"; }
 
+// Prompt + response must fit the model's positions. HPT trains Qwen2.5-Math-7B with
+// rope_theta 40000 and max_position_embeddings 16384 (HPT issue #5; the released
+// checkpoint has 10000 / 4096), so an unedited config.json fails this check.
+void CheckPositions(const TrainConfig& cfg, const std::string& config_json, RunPlan* plan) {
+  if (!FileExists(config_json)) return;
+  const Json j = Json::parse(ReadFile(config_json), nullptr, false);
+  if (!j.is_object() || !j.contains("max_position_embeddings") || !j["max_position_embeddings"].is_number()) return;
+  const long long positions = j["max_position_embeddings"].get<long long>();
+  const long long need = static_cast<long long>(cfg.data.max_prompt_length) + cfg.rollout.max_new_tokens;
+  if (positions >= need) return;
+  const std::string theta = j.contains("rope_theta") ? j["rope_theta"].dump() : "unset";
+  plan->checks.push_back(
+      {"model.path",
+       fmt::format("{}: max_position_embeddings {} < max_prompt_length + max_new_tokens = {} (rope_theta {}); "
+                   "for Qwen2.5-Math-7B set rope_theta 40000 and max_position_embeddings 16384 as HPT does",
+                   config_json, positions, need, theta),
+       false});  // a warning: real prompts are usually shorter than max_prompt_length
+}
+
 void CheckModel(const TrainConfig& cfg, bool dry_run, RunPlan* plan) {
   const std::string& path = cfg.model.path;
   if (path.empty()) {
@@ -30,6 +51,7 @@ void CheckModel(const TrainConfig& cfg, bool dry_run, RunPlan* plan) {
     std::string file = path + "/" + f;
     if (!FileExists(file)) plan->checks.push_back({"model.path", file + ": not found", !dry_run});
   }
+  CheckPositions(cfg, path + "/config.json", plan);
 }
 
 long CountTrainRows(const TrainConfig& cfg, bool dry_run, RunPlan* plan, long* with_target) {
@@ -55,6 +77,7 @@ RunPlan BuildPlan(const TrainConfig& cfg, bool dry_run) {
   RunPlan plan;
   try {
     ValidateConfig(cfg);
+    for (int ph = 0; ph < PhaseCount(cfg); ++ph) ValidateConfig(PhaseConfig(cfg, ph));
   } catch (const Error& e) {
     plan.checks.push_back({e.where(), e.message(), true});
   }
@@ -79,6 +102,15 @@ RunPlan BuildPlan(const TrainConfig& cfg, bool dry_run) {
       (cfg.data.train_batch_size + cfg.actor.ppo_mini_batch_size - 1) / cfg.actor.ppo_mini_batch_size *
       cfg.actor.ppo_epochs;
   s["loss_agg_max_len"] = EffectiveLossMaxLen(cfg);
+  s["loss_norm"] = cfg.actor.loss_norm == "upstream"
+                       ? fmt::format("upstream (W = {} virtual ranks, mini-batches of {} rows)", cfg.actor.virtual_world_size,
+                                     cfg.actor.ppo_mini_batch_size * cfg.rollout.n)
+                       : std::string("global");
+  s["micro_batches"] = cfg.actor.use_dynamic_bsz
+                           ? fmt::format("dynamic, <= {} tokens", cfg.actor.ppo_max_token_len_per_gpu)
+                           : (cfg.actor.ppo_micro_batch_size_per_gpu > 0
+                                  ? fmt::format("{} rows", cfg.actor.ppo_micro_batch_size_per_gpu)
+                                  : std::string("whole mini-batch"));
   if (cfg.algorithm.preset == "hpt") s["switch_gate_off"] = EffectiveSwitchGateOff(cfg);
   if (rows >= 0) {
     s["train_rows"] = rows;
@@ -105,7 +137,13 @@ RunPlan BuildPlan(const TrainConfig& cfg, bool dry_run) {
 }
 
 std::string FormatPlan(const TrainConfig& cfg, const RunPlan& plan) {
-  std::string out = "== options ==\n" + OptionsToText(cfg) + "\n== plan ==\n";
+  std::string out = "== options (effective value  [source: file:line | --set | preset <name> | default]) ==\n";
+  try {
+    out += FormatKnobs(cfg);
+  } catch (const Error& e) {  // unknown preset: the raw options (the checks below name the error)
+    out += OptionsToText(cfg);
+  }
+  out += "\n== plan ==\n";
   for (auto it = plan.summary.begin(); it != plan.summary.end(); ++it)
     out += fmt::format("{:<30} {}\n", it.key(), DumpLine(it.value()));
   out += "\n== checks ==\n";
