@@ -107,7 +107,8 @@ at::Tensor PagedForward::Step(const std::vector<PagedSeq>& seqs, PagedKvCache* c
   // Additive mask [B, 1, 1, T, S]: query at position p sees keys j <= p (j < length).
   auto k_pos = torch::arange(S, i64.device(dev)).view({1, 1, S});
   auto allowed = k_pos <= positions.unsqueeze(-1);  // [B, T, S]
-  auto mask = torch::zeros({B, T, S}, torch::TensorOptions().dtype(dtype).device(dev))
+  // Float32 (as the softmax): the float lowest overflows bfloat16 / float16.
+  auto mask = torch::zeros({B, T, S}, torch::TensorOptions().dtype(torch::kFloat32).device(dev))
                   .masked_fill(allowed.logical_not(), std::numeric_limits<float>::lowest())
                   .view({B, 1, 1, T, S});
   auto freqs = positions.to(torch::kFloat32).unsqueeze(-1) * w_->inv_freq;  // [B, T, D/2]
@@ -129,8 +130,8 @@ at::Tensor PagedForward::Step(const std::vector<PagedSeq>& seqs, PagedKvCache* c
     auto keys = kp.index_select(0, read_idx).view({B, S, Hkv, D}).permute({0, 2, 1, 3});  // [B, Hkv, S, D]
     auto vals = vp.index_select(0, read_idx).view({B, S, Hkv, D}).permute({0, 2, 1, 3});
     auto qg = q.reshape({B, Hkv, G * T, D});
-    auto scores = torch::matmul(qg, keys.transpose(-1, -2)).view({B, Hkv, G, T, S}) * scale + mask;
-    auto probs = torch::softmax(scores.to(torch::kFloat32), -1).to(q.scalar_type());
+    auto scores = torch::matmul(qg, keys.transpose(-1, -2)).view({B, Hkv, G, T, S}).to(torch::kFloat32) * scale + mask;
+    auto probs = torch::softmax(scores, -1).to(q.scalar_type());
     auto out = torch::matmul(probs.view({B, Hkv, G * T, S}), vals);  // [B, Hkv, G*T, D]
     out = out.view({B, H, T, D}).transpose(1, 2).reshape({B, T, H * D});
     x = x + torch::linear(out, lw.o_w, lw.o_b);

@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 #include <sys/mount.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -44,14 +46,20 @@ std::string BigSamples(const std::string& dir, int times) {
 
 TEST(KillResumeTest, ScoreKilledAtRandomPointsResumesToIdenticalBytes) {
   testing::TempDir tmp;
-  const std::string args = "score --dataset aime24 --threads 1 --batch 64 --samples " + BigSamples(tmp.path(), 8);
+  const std::string args = "score --dataset aime24 --threads 1 --batch 64 --samples " + BigSamples(tmp.path(), 24);
+  const auto start = std::chrono::steady_clock::now();
   ASSERT_EQ(Upt(args + " --out " + tmp.file("ref") + " > /dev/null", tmp.path()).code, 0);
+  // Kill times within the uninterrupted run's own duration, so they land inside a
+  // run on a fast machine as on a slow one.
+  const int ref_ms = static_cast<int>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count());
+  const int lo = std::max(1, ref_ms / 20), hi = std::max(lo + 1, ref_ms * 9 / 10);
   int killed = 0;
   for (int trial = 0; trial < 4; ++trial) {
     const std::string out = tmp.file("k" + std::to_string(trial));
     for (int i = 0; i < 3; ++i) {  // up to three kills, then run to the end
       pid_t pid = Spawn(args + " --out " + out, tmp.file("log"));
-      killed += KillAfter(pid, KillDelay("score", trial * 3 + i, 50, 1500));
+      killed += KillAfter(pid, KillDelay("score", trial * 3 + i, lo, hi));
     }
     Result r = Upt(args + " --out " + out + " > /dev/null", tmp.path());
     ASSERT_EQ(r.code, 0) << r.err;
