@@ -137,8 +137,4 @@ Benchmark ParseParquet(const std::string& path, const LoadOptions& opts, LoadRep
   return c.Finish(stem);
 }
 
-bool IsParquetPath(const std::string& path) {
-  return EndsWith(ToLower(path), ".parquet") || parquet::LooksLikeParquet(path);
-}
-
 }  // namespace upt::datasets
