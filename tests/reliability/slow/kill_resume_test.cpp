@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/fs.h"
@@ -27,6 +28,18 @@ namespace {
 int KillDelay(const char* name, int i, int lo, int hi) {
   RngStream r(14, {StreamId(name), static_cast<uint64_t>(i)});
   return lo + static_cast<int>(r.Below(static_cast<uint64_t>(hi - lo)));
+}
+
+// Runs the uninterrupted reference `run` and returns kill delays [lo, hi) in ms
+// within its duration, so kills land inside a run on a fast machine as on a slow one.
+template <class Run>
+std::pair<int, int> KillWindow(Run&& run) {
+  const auto start = std::chrono::steady_clock::now();
+  run();
+  const int ms = static_cast<int>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count());
+  const int lo = std::max(1, ms / 20);
+  return {lo, std::max(lo + 1, ms * 9 / 10)};
 }
 
 // aime24's 480 samples repeated `times` times with new sample indices.
@@ -47,13 +60,9 @@ std::string BigSamples(const std::string& dir, int times) {
 TEST(KillResumeTest, ScoreKilledAtRandomPointsResumesToIdenticalBytes) {
   testing::TempDir tmp;
   const std::string args = "score --dataset aime24 --threads 1 --batch 64 --samples " + BigSamples(tmp.path(), 24);
-  const auto start = std::chrono::steady_clock::now();
-  ASSERT_EQ(Upt(args + " --out " + tmp.file("ref") + " > /dev/null", tmp.path()).code, 0);
-  // Kill times within the uninterrupted run's own duration, so they land inside a
-  // run on a fast machine as on a slow one.
-  const int ref_ms = static_cast<int>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count());
-  const int lo = std::max(1, ref_ms / 20), hi = std::max(lo + 1, ref_ms * 9 / 10);
+  int ref_code = -1;
+  const auto [lo, hi] = KillWindow([&] { ref_code = Upt(args + " --out " + tmp.file("ref") + " > /dev/null", tmp.path()).code; });
+  ASSERT_EQ(ref_code, 0);
   int killed = 0;
   for (int trial = 0; trial < 4; ++trial) {
     const std::string out = tmp.file("k" + std::to_string(trial));
@@ -77,13 +86,15 @@ TEST(KillResumeTest, GenerateKilledAtRandomPointsResumesToIdenticalBytes) {
   const std::string args = "generate --model " + model +
                            " --dataset toy_t1 --n 8 --limit 12 --max-new-tokens 24 --template toy --batch-size 8 "
                            "--threads 1 --out ";
-  ASSERT_EQ(Upt(args + tmp.file("ref.jsonl"), tmp.path()).code, 0);
+  int ref_code = -1;
+  const auto [lo, hi] = KillWindow([&] { ref_code = Upt(args + tmp.file("ref.jsonl"), tmp.path()).code; });
+  ASSERT_EQ(ref_code, 0);
   int killed = 0;
   for (int trial = 0; trial < 3; ++trial) {
     const std::string out = tmp.file("k" + std::to_string(trial) + ".jsonl");
     for (int i = 0; i < 3; ++i) {
       pid_t pid = Spawn(args + out, tmp.file("log"));
-      killed += KillAfter(pid, KillDelay("generate", trial * 3 + i, 200, 2500));
+      killed += KillAfter(pid, KillDelay("generate", trial * 3 + i, lo, hi));
     }
     Result r = Upt(args + out, tmp.path());
     ASSERT_EQ(r.code, 0) << r.err;
@@ -126,16 +137,17 @@ TEST(KillResumeTest, TrainKilledAtRandomPointsResumesToTheSameLogsAndWeights) {
   ASSERT_FALSE(model.empty());
   WriteFileAtomic(tmp.file("t.yaml"), TinyTrainYaml(model, 6, 2));
   const std::string cfg = tmp.file("t.yaml");
-  Result ref = Upt("train --config " + cfg + " --out " + tmp.file("ref"), tmp.path());
+  Result ref;
+  const auto [lo, hi] = KillWindow([&] { ref = Upt("train --config " + cfg + " --out " + tmp.file("ref"), tmp.path()); });
   ASSERT_EQ(ref.code, 0) << ref.err;
   int killed = 0;
   for (int trial = 0; trial < 3; ++trial) {
     const std::string run = tmp.file("k" + std::to_string(trial));
     pid_t pid = Spawn("train --config " + cfg + " --out " + run, tmp.file("log"));
-    killed += KillAfter(pid, KillDelay("train", trial, 300, 4000));
+    killed += KillAfter(pid, KillDelay("train", trial, lo, hi));
     for (int i = 0; i < 2; ++i) {
       pid = Spawn("train --config " + cfg + " --out " + run + " --resume", tmp.file("log"));
-      killed += KillAfter(pid, KillDelay("train", 10 + trial * 2 + i, 300, 3000));
+      killed += KillAfter(pid, KillDelay("train", 10 + trial * 2 + i, lo, hi));
     }
     Result r = ResumeTrain(cfg, run, tmp.path());
     ASSERT_EQ(r.code, 0) << r.err;
