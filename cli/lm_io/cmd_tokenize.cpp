@@ -19,6 +19,7 @@
 #include "core/jsonl.h"
 #include "core/strings.h"
 #include "lm/tokenizer/chat_template.h"
+#include "lm/tokenizer/normalize.h"
 #include "lm/tokenizer/tokenizer.h"
 
 namespace upt::cli {
@@ -86,9 +87,32 @@ class Output {
   std::unique_ptr<AtomicWriter> file_;
 };
 
+// True when the vocabulary has a token for every byte (the byte-level alphabet), so
+// byte-level BPE keeps every character of any text.
+bool CoversEveryByte(const lm::Tokenizer& tok) {
+  for (int b = 0; b < 256; ++b)
+    if (tok.TokenToId(lm::ByteToUnicode(static_cast<unsigned char>(b))) < 0) return false;
+  return true;
+}
+
+// A vocabulary without some bytes and without an unk_token (the toy tokenizer)
+// drops what it cannot encode, as HF's BPE does; the command refuses such a text
+// instead of writing ids that silently lose characters.
+void RequireNothingDropped(const lm::Tokenizer& tok, const std::string& text, bool allow_special,
+                           const std::string& file, long line) {
+  if (tok.Decode(tok.Encode(text, allow_special), false) == text) return;
+  std::string missing;
+  for (unsigned char c : text)
+    if (tok.TokenToId(lm::ByteToUnicode(c)) < 0 && missing.size() < 40) missing += static_cast<char>(c);
+  throw Error("characters of this text have no token in the tokenizer's vocabulary and would be dropped" +
+                  (missing.empty() ? std::string() : ": '" + missing + "'"),
+              Where(file, line, "text"), "use a tokenizer whose vocabulary covers the text (the toy tokenizer knows only the toy world's symbols)");
+}
+
 int RunTokenize(const TokenizeCliOptions& o) {
   lm::Tokenizer tok = lm::Tokenizer::FromFile(TokenizerPath(o.tokenizer));
   if (!o.chat_template.empty()) lm::ChatTemplates().Get(o.chat_template);  // fail fast on a bad name
+  const bool complete_vocab = CoversEveryByte(tok);
   JsonlReader reader(o.in);
   Output out(o.out);
   JsonlRecord rec;
@@ -105,6 +129,7 @@ int RunTokenize(const TokenizeCliOptions& o) {
       // holds its special tokens (apply_chat_template tokenizes without adding any).
       const bool add = !o.no_special_tokens && o.chat_template.empty();
       if (!o.chat_template.empty()) text = lm::RenderPrompt(o.chat_template, text, o.system);
+      if (!complete_vocab) RequireNothingDropped(tok, text, !o.no_special, o.in, rec.line);
       auto ids = add ? tok.EncodeWithSpecialTokens(text, !o.no_special) : tok.Encode(text, !o.no_special);
       out.Line(DumpLine(OrderedJson{{"ids", ids}}));
     }

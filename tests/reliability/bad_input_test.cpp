@@ -113,6 +113,19 @@ TEST(BadInputTest, NanWeightsGiveAnErrorNotNullLogprobs) {
   EXPECT_FALSE(Contains(r.out, "null")) << r.out;
 }
 
+TEST(BadInputTest, TokenizingCharactersOutsideTheToyVocabularyIsAnErrorNotADrop) {
+  testing::TempDir tmp;
+  const std::string model = ToyModel(tmp.path());
+  ASSERT_FALSE(model.empty());
+  WriteFileAtomic(tmp.file("t.jsonl"), "\"2+3=\"\n{\"text\": \"h\u00e9llo\"}\n");
+  Result r = Upt("tokenize --tokenizer " + model + " --in " + tmp.file("t.jsonl") + " --out " + tmp.file("ids.jsonl"),
+                 tmp.path());
+  ExpectError(r, {"t.jsonl:2", "field 'text'", "would be dropped"});
+  EXPECT_FALSE(FileExists(tmp.file("ids.jsonl")));  // no partial output
+  WriteFileAtomic(tmp.file("ok.jsonl"), "\"2+3=\"\n");
+  EXPECT_EQ(Upt("tokenize --tokenizer " + model + " --in " + tmp.file("ok.jsonl"), tmp.path()).code, 0);
+}
+
 TEST(BadInputTest, NonFiniteOrOutOfRangeFlagsAreRefusedNotReplacedByDefaults) {
   testing::TempDir tmp;
   Result r = Upt("verify --gold 1 --pred 1 --rel-tol inf", tmp.path());
