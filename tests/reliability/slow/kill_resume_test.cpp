@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
@@ -226,6 +227,40 @@ TEST(KillResumeTest, CheckpointOnAFullDiskFailsCleanlyAndKeepsThePreviousOne) {
   EXPECT_EQ(std::string(Trim(ReadFile(disk + "/run/latest"))), "checkpoint-1");
   EXPECT_FALSE(FileExists(disk + "/run/checkpoint-2.tmp"));
   ::umount2(disk.c_str(), MNT_DETACH);
+}
+
+// Every scores file and the results table of a toy-smoke study.
+std::vector<std::string> StudyOutputs(const std::string& out) {
+  std::vector<std::string> files = {"report/tables/results.md"};
+  for (const auto& e : std::filesystem::recursive_directory_iterator(out + "/runs")) {
+    const std::string name = e.path().filename().string();
+    if (name == "problems.csv" || name == "verdicts.jsonl")
+      files.push_back(std::filesystem::relative(e.path(), out).string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+TEST(KillResumeTest, ReproduceKilledAtRandomPointsResumesToTheSameScores) {
+  testing::TempDir tmp;
+  const std::string args = "reproduce --preset toy-smoke --threads 2 --resume --out ";
+  Result ref;
+  const auto [lo, hi] = KillWindow([&] { ref = Upt(args + tmp.file("ref") + " > /dev/null", tmp.path()); });
+  ASSERT_EQ(ref.code, 0) << ref.err;
+  const std::string out = tmp.file("k");
+  int killed = 0;
+  for (int i = 0; i < 2; ++i) {
+    pid_t pid = Spawn(args + out, tmp.file("log"));
+    killed += KillAfter(pid, KillDelay("reproduce", i, lo, hi));
+  }
+  Result r = Upt(args + out + " > /dev/null", tmp.path());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_GT(killed, 0);
+  const auto files = StudyOutputs(tmp.file("ref"));
+  ASSERT_GT(files.size(), 10u);
+  EXPECT_EQ(StudyOutputs(out), files);
+  for (const auto& f : files) EXPECT_EQ(ReadFile(out + "/" + f), ReadFile(tmp.file("ref/") + f)) << f;
+  RecordProperty("reproduce_runs_killed", killed);
 }
 
 }  // namespace
