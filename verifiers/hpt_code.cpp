@@ -20,8 +20,10 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <initializer_list>
 #include <regex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "verifiers/reward.h"
@@ -41,6 +43,11 @@ void ReplaceAll(std::string* s, std::string_view from, std::string_view to) {
     s->replace(at, from.size(), to);
     at += to.size();
   }
+}
+
+// ReplaceAll for each (from, to) pair in order (the fork's chains of str.replace).
+void ReplaceEach(std::string* s, std::initializer_list<std::pair<std::string_view, std::string_view>> pairs) {
+  for (const auto& [from, to] : pairs) ReplaceAll(s, from, to);
 }
 
 std::string Strip(std::string_view s) {
@@ -89,20 +96,12 @@ const std::vector<std::regex>& UnitPatterns(std::vector<std::string>* words = nu
 // Hendrycks' _strip_string as the fork extends it. False when the fork's
 // version raises (then the answer is compared as given).
 bool StripString(std::string s, std::string* out) {
-  ReplaceAll(&s, "\n", "");
-  ReplaceAll(&s, "\\!", "");
-  ReplaceAll(&s, "\\\\", "\\");
+  ReplaceEach(&s, {{"\n", ""}, {"\\!", ""}, {"\\\\", "\\"}});
   static const std::regex kArray("\\\\begin\\{array\\}\\{.*?\\}"), kEndArray("\\\\end\\{array\\}");
   s = std::regex_replace(s, kArray, "\\begin{pmatrix}");
   s = std::regex_replace(s, kEndArray, "\\end{pmatrix}");
-  ReplaceAll(&s, "bmatrix", "pmatrix");
-  ReplaceAll(&s, "tfrac", "frac");
-  ReplaceAll(&s, "dfrac", "frac");
-  ReplaceAll(&s, "\\neq", "\\ne");
-  ReplaceAll(&s, "\\leq", "\\le");
-  ReplaceAll(&s, "\\geq", "\\ge");
-  ReplaceAll(&s, "\\left", "");
-  ReplaceAll(&s, "\\right", "");
+  ReplaceEach(&s, {{"bmatrix", "pmatrix"}, {"tfrac", "frac"}, {"dfrac", "frac"}, {"\\neq", "\\ne"},
+               {"\\leq", "\\le"}, {"\\geq", "\\ge"}, {"\\left", ""}, {"\\right", ""}});
   // A trailing \text{...} (from the first "\text{" when the string ends in "}").
   size_t t = s.find("\\text{");
   if (t != std::string::npos && !s.empty() && s.back() == '}') {
@@ -118,17 +117,13 @@ bool StripString(std::string s, std::string* out) {
       std::string r = std::regex_replace(s, pats[u], "$1$2");
       if (!r.empty()) s = r;
     }
-  ReplaceAll(&s, "^{\\circ}", "");
-  ReplaceAll(&s, "^\\circ", "");
-  ReplaceAll(&s, "\\$", "");
+  ReplaceEach(&s, {{"^{\\circ}", ""}, {"^\\circ", ""}, {"\\$", ""}});
   size_t unit = s.find("\\text{ ");
   if (unit != std::string::npos) {
     if (s.find("\\text{ ", unit + 1) != std::string::npos) return false;  // the fork asserts two parts
     s = s.substr(0, unit);
   }
-  ReplaceAll(&s, "\\%", "");
-  ReplaceAll(&s, " .", " 0.");
-  ReplaceAll(&s, "{.", "{0.");
+  ReplaceEach(&s, {{"\\%", ""}, {" .", " 0."}, {"{.", "{0."}});
   if (s.empty()) {
     *out = s;
     return true;
@@ -272,15 +267,8 @@ std::string SympyNormalize(std::string expr) {
   if (expr.size() > kMaxRegexBytes) return Strip(expr);
   std::string inner;
   if (WholeText(expr, &inner)) expr = inner;
-  ReplaceAll(&expr, "\\%", "%");
-  ReplaceAll(&expr, "\\$", "$");
-  ReplaceAll(&expr, "$", "");
-  ReplaceAll(&expr, "%", "");
-  ReplaceAll(&expr, " or ", " , ");
-  ReplaceAll(&expr, " and ", " , ");
-  ReplaceAll(&expr, "million", "*10^6");
-  ReplaceAll(&expr, "billion", "*10^9");
-  ReplaceAll(&expr, "trillion", "*10^12");
+  ReplaceEach(&expr, {{"\\%", "%"}, {"\\$", "$"}, {"$", ""}, {"%", ""}, {" or ", " , "}, {" and ", " , "},
+               {"million", "*10^6"}, {"billion", "*10^9"}, {"trillion", "*10^12"}});
   static const std::vector<std::regex> kUnits = [] {
     std::vector<std::regex> v;
     for (const char* u : {"degree", "cm", "centimeter", "meter", "mile", "second", "minute", "hour", "day",
