@@ -17,17 +17,13 @@
 #include "lm/generate/static_generator.h"
 #include "lm/model/checkpoint.h"
 #include "lm/model/qwen2.h"
+#include "tests/lm/generate/toy_model.h"
 #include "tests/lm/model/lm_test_util.h"
 
 namespace upt::lm {
 namespace {
 
-Qwen2ForCausalLM Model(uint64_t seed) {
-  Qwen2ForCausalLM m(testing::ToyConfig());
-  InitQwen2Weights(m, seed);
-  m->eval();
-  return m;
-}
+Qwen2ForCausalLM Model(uint64_t seed) { return testing::SeededToyModel(seed); }
 
 // `prompts` problems (lengths 3..) with `samples` samples each.
 std::vector<GenerationRequest> Requests(int prompts, int samples) {

@@ -14,6 +14,7 @@
 #include "lm/model/checkpoint.h"
 #include "lm/model/qwen2.h"
 #include "lm/model/token_logprobs.h"
+#include "tests/lm/generate/toy_model.h"
 #include "tests/lm/model/lm_test_util.h"
 
 namespace upt::lm {
@@ -21,12 +22,7 @@ namespace {
 
 using testing::ToyConfig;
 
-Qwen2ForCausalLM ToyModel(uint64_t seed = 1) {
-  Qwen2ForCausalLM m(ToyConfig());
-  InitQwen2Weights(m, seed);
-  m->eval();
-  return m;
-}
+Qwen2ForCausalLM ToyModel(uint64_t seed = 1) { return testing::SeededToyModel(seed); }
 
 std::vector<GenerationRequest> Requests(int prompts, int samples) {
   std::vector<GenerationRequest> reqs;
