@@ -149,8 +149,7 @@ int RunGenerateJob(const GenerateJobOptions& o) {
   WriteFileAtomic(meta_path, DumpPretty(meta));
 
   auto model = LoadQwen2(o.model, ParseDevice(o.device));
-  std::vector<int32_t> stop_ids, banned;
-  DefaultSpecialIds(o.model, &stop_ids, &banned);
+  const std::vector<int32_t> banned = BannedSpecialIds(o.model, stops.ids);
   EngineOptions eo;
   eo.block_size = o.kv_block_size;
   eo.token_budget = o.kv_budget_tokens;

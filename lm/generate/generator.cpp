@@ -303,13 +303,12 @@ std::vector<GenerationResult> Generator::Generate(const std::vector<GenerationRe
   return out;
 }
 
-void DefaultSpecialIds(const std::string& model_dir, std::vector<int32_t>* stop_ids, std::vector<int32_t>* banned) {
+std::vector<int32_t> BannedSpecialIds(const std::string& model_dir, const std::vector<int32_t>& stop_ids) {
   auto cfg = io::LoadQwen2Config(model_dir + "/config.json");
-  stop_ids->clear();
-  banned->clear();
-  for (int id : LoadEosTokenIds(model_dir, cfg)) stop_ids->push_back(id);
-  if (cfg.pad_token_id >= 0) banned->push_back(cfg.pad_token_id);
-  if (cfg.bos_token_id >= 0) banned->push_back(cfg.bos_token_id);
+  std::vector<int32_t> banned;
+  for (int id : {cfg.pad_token_id, cfg.bos_token_id})
+    if (id >= 0 && std::find(stop_ids.begin(), stop_ids.end(), id) == stop_ids.end()) banned.push_back(id);
+  return banned;
 }
 
 }  // namespace upt::lm

@@ -84,8 +84,8 @@ class Generator {
   EngineStats stats_;
 };
 
-// Stop ids and banned ids for a checkpoint: eos ids (generation_config.json, then
-// config.json) stop; pad and bos ids are banned unless they are also stop ids.
-void DefaultSpecialIds(const std::string& model_dir, std::vector<int32_t>* stop_ids, std::vector<int32_t>* banned);
+// Ids never sampled for a checkpoint: its pad and bos ids (config.json), except
+// those in `stop_ids` (BuildStopSet: Qwen2.5-Math's bos is also its eos).
+std::vector<int32_t> BannedSpecialIds(const std::string& model_dir, const std::vector<int32_t>& stop_ids);
 
 }  // namespace upt::lm

@@ -264,10 +264,9 @@ void Setup(Run& run, const std::string& weights_dir) {
   ConfigureModelMemory(run.model, cfg);
   run.format = std::make_unique<PromptFormat>(cfg.model.prompt_template, &run.tokenizer);
   if (cfg.model.demo_eos == "tokenizer") run.format->UseTokenizerEos(cfg.model.path);
-  std::vector<int32_t> stop, banned;
-  lm::DefaultSpecialIds(cfg.model.path, &stop, &banned);
-  stop = lm::BuildStopSet(cfg.model.path, run.tokenizer, run.format->name()).ids;  // same set as `upt generate`
-  run.generator = std::make_unique<lm::Generator>(run.model.ptr(), &run.tokenizer, stop, banned);
+  const auto stop = lm::BuildStopSet(cfg.model.path, run.tokenizer, run.format->name()).ids;  // as `upt generate`
+  run.generator = std::make_unique<lm::Generator>(run.model.ptr(), &run.tokenizer, stop,
+                                                  lm::BannedSpecialIds(cfg.model.path, stop));
   run.val_sets = LoadValidationSets(cfg);
 }
 

@@ -96,6 +96,15 @@ TEST(StopSetTest, GathersEosTemplateEndAndExtrasWithTheirSources) {
   EXPECT_THROW(BuildStopSet(dir, tok, "qwen25-math", {100000}), Error);
 }
 
+TEST(StopSetTest, BannedIdsAreBosAndPadButNeverAStopId) {
+  const std::string dir = MathLikeCheckpoint(kQwenMathHf);
+  auto tok = Tokenizer::FromFile(dir + "/tokenizer.json");
+  StopSet s = BuildStopSet(dir, tok, "qwen25-math");
+  // bos is <|endoftext|>, the eos: banning it would keep a base model from ever stopping.
+  EXPECT_EQ(BannedSpecialIds(dir, s.ids), (std::vector<int32_t>{0}));
+  EXPECT_EQ(BannedSpecialIds(dir, {}), (std::vector<int32_t>{0, kEndOfText}));
+}
+
 TEST(StopSetTest, StopStringsMatchSpecialTokensAndTheTextDropsThem) {
   auto tok = Tokenizer::FromJsonText(
       MakeCharLevelTokenizerJson(datasets::ToyVocabularySymbols(), {"<pad>", "<|endoftext|>", "<|im_end|>"}));
