@@ -17,7 +17,12 @@ import { fileURLToPath } from 'url'
 
 const NPM = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../.cache/npm/node_modules')
 const { parquetWriteBuffer } = await import(path.join(NPM, 'hyparquet-writer/src/index.js'))
-const { parquetReadObjects } = await import(path.join(NPM, 'hyparquet/src/index.js'))
+const { parquetReadObjects, parquetMetadata } = await import(path.join(NPM, 'hyparquet/src/index.js'))
+const { parquetHeader } = await import(path.join(NPM, 'hyparquet/src/column.js'))
+const { writePageHeader } = await import(path.join(NPM, 'hyparquet-writer/src/datapage.js'))
+const { writeMetadata } = await import(path.join(NPM, 'hyparquet-writer/src/metadata.js'))
+const { ByteWriter } = await import(path.join(NPM, 'hyparquet-writer/src/bytewriter.js'))
+const { snappyCompress } = await import(path.join(NPM, 'hyparquet-writer/src/snappy.js'))
 
 const str = (name, rep = 'OPTIONAL') => ({ name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: rep })
 const messages = name => [
@@ -79,6 +84,7 @@ function columnsOf(rows, schema, extra = {}) {
 }
 
 const compressors = {
+  SNAPPY: bytes => snappyCompress(bytes),
   GZIP: bytes => new Uint8Array(zlib.gzipSync(bytes)),
   ZSTD: bytes => new Uint8Array(execFileSync('zstd', ['-q', '-c', '-3'], { input: bytes })),
 }
@@ -92,6 +98,104 @@ const decompressors = {
 function write(file, rows, schema, opts = {}, extra = {}) {
   const buf = parquetWriteBuffer({ columnData: columnsOf(rows, schema, extra), schema, compressors, ...opts })
   fs.writeFileSync(file, new Uint8Array(buf))
+}
+
+// Data pages v1 (parquet-format: "DataPageHeader", as pyarrow before 13 and
+// parquet-mr write them), which hyparquet-writer does not write. The rows are
+// written by hyparquet-writer UNCOMPRESSED with v2 pages, then every page is
+// re-framed: a v2 page holds repetition levels, definition levels (RLE/bit-packed
+// hybrid, no length prefix) and values; a v1 page body is
+//   [u32 length, repetition levels] if max_rep > 0, [u32 length, definition levels]
+//   if max_def > 0, then the values, with the whole body compressed by `codec`.
+// `plainDictionary` names the columns whose dictionary pages and indexes are
+// labelled PLAIN_DICTIONARY (the parquet 1.0 name; same bytes as RLE_DICTIONARY).
+// The footer is rewritten with the new offsets and sizes, without statistics.
+function writeV1(file, rows, schema, { codec = 'UNCOMPRESSED', rowGroupSize, pageSize, plainDictionary = [] } = {}, extra = {}) {
+  const src = parquetWriteBuffer({ columnData: columnsOf(rows, schema, extra), schema, codec: 'UNCOMPRESSED', rowGroupSize, pageSize })
+  const bytes = new Uint8Array(src)
+  const view = new DataView(src)
+  const meta = parquetMetadata(src)
+  const pack = codec === 'UNCOMPRESSED' ? b => b : compressors[codec]
+  const out = new ByteWriter()
+  out.appendBytes(new TextEncoder().encode('PAR1'))
+  for (const rg of meta.row_groups) {
+    let rgSize = 0
+    for (const chunk of rg.columns) {
+      const md = chunk.meta_data
+      const dictLabel = plainDictionary.includes(md.path_in_schema[0]) ? 'PLAIN_DICTIONARY' : null
+      const levels = levelMaxima(meta.schema, md.path_in_schema)
+      const start = Number(md.dictionary_page_offset ?? md.data_page_offset)
+      const end = start + Number(md.total_compressed_size)
+      const reader = { view, offset: start }
+      const chunkStart = out.offset
+      let uncompressed = 0
+      let firstData = true
+      md.dictionary_page_offset = undefined
+      while (reader.offset < end) {
+        const h = parquetHeader(reader)
+        const body = bytes.subarray(reader.offset, reader.offset + h.compressed_page_size)
+        reader.offset += h.compressed_page_size
+        const at = out.offset
+        if (h.type === 'DICTIONARY_PAGE') {
+          md.dictionary_page_offset = BigInt(at)
+          const packed = pack(body)
+          writePageHeader(out, { type: 'DICTIONARY_PAGE', uncompressed_page_size: body.length, compressed_page_size: packed.length,
+            dictionary_page_header: { num_values: h.dictionary_page_header.num_values, encoding: dictLabel || 'PLAIN' } })
+          uncompressed += out.offset - at + body.length
+          out.appendBytes(packed)
+          continue
+        }
+        if (h.type !== 'DATA_PAGE_V2') throw new Error(`unexpected ${h.type} in ${md.path_in_schema.join('.')}`)
+        const v2 = h.data_page_header_v2
+        const rep = body.subarray(0, v2.repetition_levels_byte_length)
+        const def = body.subarray(rep.length, rep.length + v2.definition_levels_byte_length)
+        const values = body.subarray(rep.length + def.length)
+        const plain = new ByteWriter()
+        if (levels.rep > 0) { plain.appendUint32(rep.length); plain.appendBytes(rep) }
+        if (levels.def > 0) { plain.appendUint32(def.length); plain.appendBytes(def) }
+        plain.appendBytes(values)
+        const raw = plain.getBytes()
+        const packed = pack(raw)
+        const encoding = v2.encoding === 'RLE_DICTIONARY' && dictLabel ? dictLabel : v2.encoding
+        if (firstData) md.data_page_offset = BigInt(at)
+        firstData = false
+        writePageHeader(out, { type: 'DATA_PAGE', uncompressed_page_size: raw.length, compressed_page_size: packed.length,
+          data_page_header: { num_values: v2.num_values, encoding, definition_level_encoding: 'RLE', repetition_level_encoding: 'RLE' } })
+        uncompressed += out.offset - at + raw.length
+        out.appendBytes(packed)
+      }
+      md.codec = codec
+      md.encodings = [...new Set(md.encodings.map(e => (e === 'RLE_DICTIONARY' || (e === 'PLAIN' && md.dictionary_page_offset !== undefined)) && dictLabel ? dictLabel : e).concat(['RLE']))]
+      md.total_compressed_size = BigInt(out.offset - chunkStart)
+      md.total_uncompressed_size = BigInt(uncompressed)
+      md.statistics = undefined
+      md.encoding_stats = undefined
+      md.size_statistics = undefined
+      chunk.file_offset = BigInt(chunkStart)
+      rgSize += uncompressed
+    }
+    rg.total_byte_size = BigInt(rgSize)
+    rg.file_offset = undefined
+    rg.total_compressed_size = undefined
+  }
+  meta.created_by = 'upt tests/datasets/parquet_reference (data pages v1)'
+  writeMetadata(out, meta)
+  out.appendBytes(new TextEncoder().encode('PAR1'))
+  fs.writeFileSync(file, out.getBytes())
+}
+
+// Maximum repetition and definition levels of the leaf at `path` (Dremel).
+function levelMaxima(schema, path) {
+  let rep = 0, def = 0, i = 1
+  for (const name of path) {
+    while (schema[i].name !== name) {  // skip siblings with their subtrees
+      let todo = 1
+      while (todo > 0) { todo += (schema[i].num_children || 0) - 1; i++ }
+    }
+    if (schema[i].repetition_type === 'REPEATED') { rep++; def++ } else if (schema[i].repetition_type === 'OPTIONAL') def++
+    i++
+  }
+  return { rep, def }
 }
 
 function flatRows(n) {
@@ -138,6 +242,16 @@ function writeAll(dir) {
     id: { encoding: 'DELTA_BINARY_PACKED' }, big: { encoding: 'DELTA_BINARY_PACKED' }, name: { encoding: 'DELTA_BYTE_ARRAY' },
     tags: { encoding: 'DELTA_LENGTH_BYTE_ARRAY' }, ratio: { encoding: 'BYTE_STREAM_SPLIT' }, f32: { encoding: 'BYTE_STREAM_SPLIT' },
   }), 'DELTA_BINARY_PACKED, DELTA_BYTE_ARRAY, DELTA_LENGTH_BYTE_ARRAY, BYTE_STREAM_SPLIT')
+  const allTop = ['data_source', 'prompt', 'ability', 'reward_model', 'extra_info', 'target']
+  add('v1_verl_uncompressed.parquet', f => writeV1(f, rows, VERL_SCHEMA), 'verl layout, v1 pages, RLE_DICTIONARY, UNCOMPRESSED')
+  add('v1_verl_gzip.parquet', f => writeV1(f, verlRows(300, 11), VERL_SCHEMA, { codec: 'GZIP', rowGroupSize: [50, 120], pageSize: 2048, plainDictionary: allTop }),
+    'verl layout, v1 pages, PLAIN_DICTIONARY, GZIP, several row groups and pages per chunk')
+  add('v1_verl_snappy.parquet', f => writeV1(f, rows, VERL_SCHEMA, { codec: 'SNAPPY', plainDictionary: ['prompt', 'target'] },
+    { reward_model: { encoding: 'PLAIN' }, extra_info: { encoding: 'PLAIN' } }), 'verl layout, v1 pages, PLAIN and dictionary columns, SNAPPY')
+  add('v1_verl_zstd.parquet', f => writeV1(f, verlRows(40, 3, { nulls: false }), VERL_SCHEMA, { codec: 'ZSTD', rowGroupSize: 15 },
+    Object.fromEntries(allTop.map(k => [k, { encoding: 'PLAIN' }]))), 'verl layout, v1 pages, PLAIN values, ZSTD, no nulls')
+  add('v1_flat_types.parquet', f => writeV1(f, flatRows(200), FLAT_SCHEMA, { codec: 'GZIP', pageSize: 512, plainDictionary: ['name'] }),
+    'v1 pages: INT32/INT64/DOUBLE/FLOAT/BOOLEAN (RLE), strings, list of strings')
   fs.writeFileSync(path.join(dir, 'index.json'), JSON.stringify(files, null, 1))
 }
 
