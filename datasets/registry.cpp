@@ -1,6 +1,8 @@
 #include "datasets/registry.h"
 
 #include <algorithm>
+#include <cctype>
+#include <filesystem>
 
 #include "core/embedded.h"
 #include "core/error.h"
@@ -38,10 +40,13 @@ EvalDefaults ToyDefaults() {
   return d;
 }
 
-BenchmarkInfo Real(const char* name, Kind kind, long rows, const char* sha, const char* source, const char* licence,
-                   int samples) {
+BenchmarkInfo Real(const char* name, const char* display, std::vector<std::string> aliases, Kind kind, long rows,
+                   const char* sha, const char* source, const char* licence, int samples) {
   BenchmarkInfo b;
   b.name = name;
+  b.display = display;
+  b.group = kind == Kind::kMultipleChoice ? BenchmarkGroup::kOutOfDistribution : BenchmarkGroup::kInDistribution;
+  b.aliases = std::move(aliases);
   b.file = std::string(name) + ".jsonl";
   b.kind = kind;
   b.rows = rows;
@@ -72,17 +77,17 @@ constexpr ToyPin kToyPins[] = {
 std::vector<BenchmarkInfo> BuildTable() {
   const Kind M = Kind::kMath, MC = Kind::kMultipleChoice;
   std::vector<BenchmarkInfo> t = {
-      Real("aime24", M, 30, "4ca5be29fa4184d4b5c5f81907768cbf772c6ed04690bcefd8dc03961f38f99b", kLuffy, kLuffyLicence, 32),
-      Real("aime25", M, 30, "0b0007076f1e4497d54c4b53c3910c9432cf722be7334ed417177009b245e7dc", kLuffy, kLuffyLicence, 32),
-      Real("amc", M, 83, "2d03a2d93731badcabfb8bf4f6dd7cce8036d983f4f4cea2f80415231ee2b9dd", kLuffy, kLuffyLicence, 32),
-      Real("amc23", M, 40, "06fb80961f3b9629f5f87cf03d34ddf0e219b1754dd1ff8db22d6e42c31ed06a",
+      Real("aime24", "AIME 24", {"aime2024"}, M, 30, "4ca5be29fa4184d4b5c5f81907768cbf772c6ed04690bcefd8dc03961f38f99b", kLuffy, kLuffyLicence, 32),
+      Real("aime25", "AIME 25", {"aime2025"}, M, 30, "0b0007076f1e4497d54c4b53c3910c9432cf722be7334ed417177009b245e7dc", kLuffy, kLuffyLicence, 32),
+      Real("amc", "AMC", {}, M, 83, "2d03a2d93731badcabfb8bf4f6dd7cce8036d983f4f4cea2f80415231ee2b9dd", kLuffy, kLuffyLicence, 32),
+      Real("amc23", "AMC 23", {"amc2023"}, M, 40, "06fb80961f3b9629f5f87cf03d34ddf0e219b1754dd1ff8db22d6e42c31ed06a",
            "TsinghuaC3I/Unify-Post-Training@ae332f5f data/AMC23/test.json", "MIT", 32),
-      Real("math500", M, 500, "9ef36223740c05dbc77bd3369d9918ac535fa9a7e8845f275c5cf40f39827064", kLuffy, kLuffyLicence, 1),
-      Real("minerva", M, 272, "67eb8152a340a7e75ee60183a0267e151a52ed49bf7d28a4b9e6b076fcb7c2b3", kLuffy, kLuffyLicence, 1),
-      Real("olympiad", M, 675, "c2859a9f8c0b51fb7472117e77498682668e095386358e295d98c9e7ebb220ed", kLuffy, kLuffyLicence, 1),
-      Real("arc_c", MC, 1172, "5d0ef158119e687100534d0d59c313b6c2adcb7b6e6f5ea1737eecb380d31588",
+      Real("math500", "MATH-500", {}, M, 500, "9ef36223740c05dbc77bd3369d9918ac535fa9a7e8845f275c5cf40f39827064", kLuffy, kLuffyLicence, 1),
+      Real("minerva", "Minerva", {"minervamath"}, M, 272, "67eb8152a340a7e75ee60183a0267e151a52ed49bf7d28a4b9e6b076fcb7c2b3", kLuffy, kLuffyLicence, 1),
+      Real("olympiad", "Olympiad", {"olympiadbench"}, M, 675, "c2859a9f8c0b51fb7472117e77498682668e095386358e295d98c9e7ebb220ed", kLuffy, kLuffyLicence, 1),
+      Real("arc_c", "ARC-c", {"arc-challenge"}, MC, 1172, "5d0ef158119e687100534d0d59c313b6c2adcb7b6e6f5ea1737eecb380d31588",
            "ElliottYan/LUFFY@01f4ae06 data/valid.arc_c.parquet", "CC BY-SA 4.0 (ARC, as stated upstream)", 1),
-      Real("gpqa_diamond", MC, 198, "484c8c645c8a2d847c22384ec3c6157993360cf0beff0acaa787651af3bcc4a9",
+      Real("gpqa_diamond", "GPQA", {"gpqa"}, MC, 198, "484c8c645c8a2d847c22384ec3c6157993360cf0beff0acaa787651af3bcc4a9",
            "ElliottYan/LUFFY@01f4ae06 data/valid.gpqa.parquet", "CC BY 4.0 (GPQA; do not publish in plain text)", 1),
   };
   t.back().file = "gpqa_diamond.zip";
@@ -92,6 +97,7 @@ std::vector<BenchmarkInfo> BuildTable() {
     BenchmarkInfo b;
     b.name = spec.name;
     b.kind = spec.kind;
+    b.group = StartsWith(spec.name, "toy_ood") ? BenchmarkGroup::kOutOfDistribution : BenchmarkGroup::kInDistribution;
     b.rows = defaults.benchmark_size;
     for (const auto& pin : kToyPins)
       if (spec.name == pin.name) b.sha256 = pin.sha256;
@@ -156,6 +162,26 @@ const BenchmarkInfo& GetBenchmarkInfo(const std::string& name) {
 
 bool IsBenchmarkName(const std::string& name) { return GetTables().by_name.Has(name); }
 
+namespace {
+// Lower case with every non-alphanumeric byte removed: "MATH-500" -> "math500".
+std::string Squash(const std::string& s) {
+  std::string out;
+  for (unsigned char ch : s)
+    if (std::isalnum(ch)) out += static_cast<char>(std::tolower(ch));
+  return out;
+}
+}  // namespace
+
+std::string CanonicalBenchmarkName(const std::string& name) {
+  const std::string key = Squash(name);
+  for (const auto& b : GetTables().benchmarks) {
+    if (Squash(b.name) == key) return b.name;
+    for (const auto& a : b.aliases)
+      if (Squash(a) == key) return b.name;
+  }
+  return ToLower(name);
+}
+
 std::vector<std::string> ExpandBenchmarkNames(const std::string& list) {
   const Tables& t = GetTables();
   std::vector<std::string> out;
@@ -206,6 +232,24 @@ Benchmark LoadBenchmarkOrFile(const std::string& name_or_path, const LoadOptions
   if (FileExists(name_or_path)) return LoadBenchmarkFile(name_or_path, opts);
   GetBenchmarkInfo(name_or_path);  // throws: unknown name, listing the registered ones
   return {};
+}
+
+const std::vector<TrainingSetInfo>& TrainingSets() {
+  static const std::vector<TrainingSetInfo> sets = {
+      {"openr1.parquet", "Elliott/Openr1-Math-46k-8192", "HPT data/prepare_train.py:17"},
+      {"openr1.complement.parquet", "Elliott/Openr1-Math-48k-Complement", "HPT data/prepare_train_sft_rl.py:13"},
+  };
+  return sets;
+}
+
+std::string MissingTrainFileHint(const std::string& path) {
+  std::string base = std::filesystem::path(path).filename().string();
+  std::string how = "a verl-layout Parquet file or training JSONL (id, problem, answer, target)";
+  for (const auto& t : TrainingSets())
+    if (t.file_name == base)
+      how = t.hf_dataset + ", as " + t.made_by + " writes it: `huggingface-cli download " + t.hf_dataset +
+            " --repo-type dataset --local-dir dl` and copy its Parquet file to " + path;
+  return how + "; or `upt data import FILE.parquet --format verl --out FILE.jsonl` (docs/datasets.md, \"Worked example\")";
 }
 
 }  // namespace upt::datasets

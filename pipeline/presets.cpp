@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/strings.h"
+#include "datasets/registry.h"
 
 namespace upt::pipeline {
 namespace {
@@ -19,9 +20,7 @@ std::vector<MethodSpec> FiveMethods() {
 // toy6 in-distribution + toy_ood2, `samples` each, first `problems` problems.
 std::vector<EvalSpec> ToyEvals(int samples, int problems) {
   std::vector<EvalSpec> e;
-  for (int t = 1; t <= 6; ++t) e.push_back({"toy_t" + std::to_string(t), samples, problems, false});
-  e.push_back({"toy_ood_paren", samples, problems, true});
-  e.push_back({"toy_ood_mc", samples, problems, true});
+  for (const auto& name : datasets::ExpandBenchmarkNames("toy6,toy_ood2")) e.push_back({name, samples, problems});
   return e;
 }
 
@@ -73,11 +72,13 @@ ReproducePreset ToySmoke() {
   return p;
 }
 
-// hpt_spec.md §8: n = 32 on AIME/AMC, 1 otherwise, T 0.6, top-p 0.95, 8192 tokens.
+// hpt_spec.md §8: the paper's benchmarks (AMC 23 for the HPT code's AMC) with the
+// benchmark table's n (32 on AIME/AMC, 1 otherwise); T 0.6, top-p 0.95, 8192 tokens.
 std::vector<EvalSpec> PaperEvals() {
-  return {{"aime24", 32, 0, false}, {"aime25", 32, 0, false}, {"amc23", 32, 0, false},
-          {"math500", 1, 0, false}, {"minerva", 1, 0, false}, {"olympiad", 1, 0, false},
-          {"arc_c", 1, 0, true},    {"gpqa_diamond", 1, 0, true}};
+  std::vector<EvalSpec> e;
+  for (const auto& name : datasets::ExpandBenchmarkNames("aime24,aime25,amc23,math500,minerva,olympiad,ood2"))
+    e.push_back({name, datasets::GetBenchmarkInfo(name).defaults.samples_per_problem, 0});
+  return e;
 }
 
 ReproducePreset Paper(const std::string& name, const std::string& model, const std::string& prefix,

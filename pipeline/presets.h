@@ -21,8 +21,7 @@ struct MethodSpec {
 struct EvalSpec {
   std::string benchmark;   // registered benchmark name
   int samples = 256;       // samples per problem
-  int problems = 0;        // first N problems; 0 = all
-  bool ood = false;        // out-of-distribution column in the report
+  int problems = 0;        // first N problems; 0 = all (the report's group comes from the benchmark table)
 };
 
 struct ReproducePreset {

@@ -41,6 +41,12 @@ std::string EmbeddedConfig(const std::string& name) {
 
 namespace {
 
+// The report's OOD columns: the benchmark table's group (datasets/registry.h).
+bool IsOod(const EvalSpec& e) {
+  return datasets::IsBenchmarkName(e.benchmark) &&
+         datasets::GetBenchmarkInfo(e.benchmark).group == datasets::BenchmarkGroup::kOutOfDistribution;
+}
+
 // Per-unit wall time of the toy model on this machine (2 cores, one thread per
 // stage), measured with the toy preset
 // (benchmarks/results/reproduce.md); only for the plan's estimates.
@@ -203,7 +209,7 @@ Stage ReportStage(const ReproducePreset& p, const std::string& out, const std::v
   r.compare_paper = !p.toy;
   if (!p.toy) r.paper_model = p.paper_model;
   for (const auto& e : p.evals)
-    if (e.ood) r.ood.push_back(e.benchmark);
+    if (IsOod(e)) r.ood.push_back(e.benchmark);
   r.diff = "HPT,GRPO";
   if (p.toy) {  // the exploration claim's tiers: weight 0 in the pre-training mix
     const auto mix = PretrainOptions(p).world.pretrain_mix;
@@ -240,6 +246,83 @@ Stage ReportStage(const ReproducePreset& p, const std::string& out, const std::v
 
 namespace {
 
+// The toy base model's pre-training stage (reads the world).
+Stage BaseStage(const ReproducePreset& p, const std::string& name, const std::string& output) {
+  train::toy::ToyPretrainOptions po = PretrainOptions(p);
+  Stage b;
+  b.name = name;
+  b.inputs = {"world"};
+  b.output = output;
+  po.out_dir = "";
+  po.threads = 0;
+  b.options = OptionsToJson(po);
+  b.options.erase("out_dir");
+  b.options.erase("threads");
+  b.est_seconds = po.steps * po.batch_size * kPretrainSecondsPerSeq;
+  b.cost = fmt::format("pre-train {} steps x {} sequences", po.steps, po.batch_size);
+  b.run = [po](const StageContext& ctx) {
+    auto o = po;
+    o.out_dir = ctx.dir;
+    o.threads = ctx.threads;
+    auto r = train::toy::PretrainToyBase(o);
+    std::printf("  base: %lld parameters, final loss %.4f, %.0f tokens/s\n", r.parameters, r.final_loss,
+                r.tokens_per_s);
+  };
+  return b;
+}
+
+// Estimated one-core seconds of a training run (the plan's cost column).
+double TrainEstimateSeconds(const train::TrainConfig& cfg) {
+  const long long rollouts =
+      static_cast<long long>(cfg.trainer.total_training_steps) * cfg.data.train_batch_size * cfg.rollout.n;
+  const long long demos = static_cast<long long>(cfg.trainer.total_training_steps) * cfg.data.train_batch_size;
+  if (cfg.algorithm.preset == "sft") return demos * kTrainSecondsPerDemo;
+  if (cfg.algorithm.preset == "sft_then_grpo")
+    return 0.5 * (demos * kTrainSecondsPerDemo + rollouts * kTrainSecondsPerRollout);
+  return rollouts * kTrainSecondsPerRollout;
+}
+
+// Post-training of one method from `cfg` (reads the base stage on toy presets).
+Stage TrainStage(const train::TrainConfig& cfg, const std::string& name, const std::string& base_stage,
+                 const std::string& output, const std::string& device) {
+  Stage t;
+  t.name = name;
+  if (!base_stage.empty()) t.inputs = {base_stage};
+  t.output = output;
+  t.options = OptionsToJson(cfg);
+  t.options.erase("trainer.out_dir");
+  t.options.erase("trainer.threads");
+  t.options.erase("trainer.device");
+  t.est_seconds = TrainEstimateSeconds(cfg);
+  t.cost = fmt::format("{} {} steps x {} prompts x {} rollouts", cfg.algorithm.preset,
+                       cfg.trainer.total_training_steps, cfg.data.train_batch_size, cfg.rollout.n);
+  t.run = [cfg, device](const StageContext& ctx) {
+    train::TrainConfig c = cfg;
+    c.trainer.out_dir = ctx.dir;
+    c.trainer.threads = ctx.threads;
+    c.trainer.device = device;
+    train::TrainRunOptions ro;
+    ro.resume = ctx.resumed && !train::LatestCheckpoint(ctx.dir).empty();
+    ro.progress = false;
+    auto s = train::RunTraining(c, ro);
+    std::printf("  %s: %d steps in %.1f s, final reward %.3f\n", c.algorithm.preset.c_str(), s.steps_done,
+                s.seconds, s.final_reward_mean);
+  };
+  return t;
+}
+
+// The model a run's generation reads: the base folder, or the run's latest checkpoint.
+std::function<std::string()> ModelDirOf(const std::string& out, const std::string& run, bool is_base,
+                                        const std::string& base_dir) {
+  if (is_base) return [base_dir] { return base_dir; };
+  const std::string train_dir = RunDir(out, run) + "/train";
+  return [train_dir] {
+    std::string c = train::LatestCheckpoint(train_dir);
+    if (c.empty()) throw Error("no checkpoint", train_dir, "rerun with --resume to train it again");
+    return c;
+  };
+}
+
 // One study (base, methods, generation, scoring) for preset `p`. `tag` is "" for
 // the single-study table, else "s<r>": stage names get "_s<r>" (run keys
 // "s<r>/<run>") and outputs live under runs/s<r>/.
@@ -248,84 +331,21 @@ void AppendReplicate(const ReproducePreset& p, const std::string& out, const std
   const std::string suffix = tag.empty() ? "" : "_" + tag, prefix = tag.empty() ? "" : tag + "/";
   const std::string base_dir = p.toy ? RunDir(out, prefix + "base") + "/model" : p.base_checkpoint;
   const std::string base_stage = p.toy ? "base" + suffix : "";
-  if (p.toy) {
-    train::toy::ToyPretrainOptions po = PretrainOptions(p);
-    Stage b;
-    b.name = base_stage;
-    b.inputs = {"world"};
-    b.output = "runs/" + prefix + "base/model";
-    po.out_dir = "";
-    po.threads = 0;
-    b.options = OptionsToJson(po);
-    b.options.erase("out_dir");
-    b.options.erase("threads");
-    b.est_seconds = po.steps * po.batch_size * kPretrainSecondsPerSeq;
-    b.cost = fmt::format("pre-train {} steps x {} sequences", po.steps, po.batch_size);
-    b.run = [po](const StageContext& ctx) {
-      auto o = po;
-      o.out_dir = ctx.dir;
-      o.threads = ctx.threads;
-      auto r = train::toy::PretrainToyBase(o);
-      std::printf("  base: %lld parameters, final loss %.4f, %.0f tokens/s\n", r.parameters, r.final_loss,
-                  r.tokens_per_s);
-    };
-    stages->push_back(b);
-  }
+  if (p.toy) stages->push_back(BaseStage(p, base_stage, "runs/" + prefix + "base/model"));
   for (const auto& m : p.methods) {
     train::TrainConfig cfg = p.toy ? ToyTrainConfig(p, m, base_dir) : PaperTrainConfig(p, m);
-    Stage t;
-    t.name = "train_" + m.key + suffix;
-    if (p.toy) t.inputs = {base_stage};
-    t.output = "runs/" + prefix + m.key + "/train";
-    t.options = OptionsToJson(cfg);
-    t.options.erase("trainer.out_dir");
-    t.options.erase("trainer.threads");
-    t.options.erase("trainer.device");
-    const long long rollouts =
-        static_cast<long long>(cfg.trainer.total_training_steps) * cfg.data.train_batch_size * cfg.rollout.n;
-    const long long demos = static_cast<long long>(cfg.trainer.total_training_steps) * cfg.data.train_batch_size;
-    if (cfg.algorithm.preset == "sft")
-      t.est_seconds = demos * kTrainSecondsPerDemo;
-    else if (cfg.algorithm.preset == "sft_then_grpo")
-      t.est_seconds = 0.5 * (demos * kTrainSecondsPerDemo + rollouts * kTrainSecondsPerRollout);
-    else
-      t.est_seconds = rollouts * kTrainSecondsPerRollout;
-    t.cost = fmt::format("{} {} steps x {} prompts x {} rollouts", cfg.algorithm.preset,
-                         cfg.trainer.total_training_steps, cfg.data.train_batch_size, cfg.rollout.n);
-    t.run = [cfg, device](const StageContext& ctx) {
-      train::TrainConfig c = cfg;
-      c.trainer.out_dir = ctx.dir;
-      c.trainer.threads = ctx.threads;
-      c.trainer.device = device;
-      train::TrainRunOptions ro;
-      ro.resume = ctx.resumed && !train::LatestCheckpoint(ctx.dir).empty();
-      ro.progress = false;
-      auto s = train::RunTraining(c, ro);
-      std::printf("  %s: %d steps in %.1f s, final reward %.3f\n", c.algorithm.preset.c_str(), s.steps_done,
-                  s.seconds, s.final_reward_mean);
-    };
-    stages->push_back(t);
+    stages->push_back(TrainStage(cfg, "train_" + m.key + suffix, base_stage, "runs/" + prefix + m.key + "/train", device));
   }
   // Evaluation of the base and of every method.
   std::vector<std::pair<std::string, std::string>> runs;  // run key, producing stage
   runs.push_back({prefix + "base", base_stage});
   for (const auto& m : p.methods) runs.push_back({prefix + m.key, "train_" + m.key + suffix});
   for (const auto& [run, producer] : runs) {
-    std::function<std::string()> model_dir;
-    if (run == prefix + "base") {
-      model_dir = [base_dir] { return base_dir; };
-    } else {
-      const std::string train_dir = RunDir(out, run) + "/train";
-      model_dir = [train_dir] {
-        std::string c = train::LatestCheckpoint(train_dir);
-        if (c.empty()) throw Error("no checkpoint", train_dir, "rerun with --resume to train it again");
-        return c;
-      };
-    }
-    stages->push_back(GenerateStage(p, out, run, producer, model_dir, device));
+    const bool is_base = run == prefix + "base";
+    stages->push_back(GenerateStage(p, out, run, producer, ModelDirOf(out, run, is_base, base_dir), device));
     stages->push_back(ScoreStage(p, out, run));
     report_inputs->push_back("score_" + run);
-    if (run != prefix + "base") report_inputs->push_back(producer);
+    if (!is_base) report_inputs->push_back(producer);
   }
 }
 
@@ -377,7 +397,7 @@ std::string FormatPlan(const ReproducePreset& p, const std::vector<Stage>& stage
   for (size_t i = 0; i < p.evals.size(); ++i) {
     const auto& e = p.evals[i];
     s += fmt::format("{}{} n={}{}{}", i ? ", " : "", e.benchmark, e.samples,
-                     e.problems > 0 ? fmt::format(" x {} problems", e.problems) : "", e.ood ? " (OOD)" : "");
+                     e.problems > 0 ? fmt::format(" x {} problems", e.problems) : "", IsOod(e) ? " (OOD)" : "");
   }
   s += fmt::format("\n            T={} top_p={} max_new_tokens={}; Pass@k up to k={}", p.temperature, p.top_p,
                    p.max_new_tokens, p.max_k);

@@ -1,69 +1,23 @@
 #include "reports/benchmarks.h"
 
 #include <algorithm>
-#include <cctype>
-#include <map>
-
-#include "core/strings.h"
 
 namespace upt::reports {
-namespace {
 
-struct Known {
-  const char* key;
-  const char* header;
-  BenchGroup group;
-};
-
-const std::vector<Known>& KnownBenchmarks() {
-  static const std::vector<Known> kKnown = {
-      {"aime24", "AIME 24", BenchGroup::kInDistribution},
-      {"aime25", "AIME 25", BenchGroup::kInDistribution},
-      {"amc", "AMC", BenchGroup::kInDistribution},
-      {"amc23", "AMC 23", BenchGroup::kInDistribution},
-      {"math500", "MATH-500", BenchGroup::kInDistribution},
-      {"minerva", "Minerva", BenchGroup::kInDistribution},
-      {"olympiad", "Olympiad", BenchGroup::kInDistribution},
-      {"arc_c", "ARC-c", BenchGroup::kOutOfDistribution},
-      {"gpqa_diamond", "GPQA", BenchGroup::kOutOfDistribution},
-  };
-  return kKnown;
-}
-
-// Lower case with every non-alphanumeric byte removed: "MATH-500" -> "math500".
-std::string Squash(const std::string& s) {
-  std::string out;
-  for (unsigned char ch : s)
-    if (std::isalnum(ch)) out += static_cast<char>(std::tolower(ch));
-  return out;
-}
-
-}  // namespace
-
-std::string CanonicalBenchmark(const std::string& name) {
-  static const std::map<std::string, std::string> kAliases = {
-      {"aime24", "aime24"},         {"aime2024", "aime24"},       {"aime25", "aime25"},
-      {"aime2025", "aime25"},       {"amc", "amc"},               {"amc23", "amc23"},
-      {"amc2023", "amc23"},         {"math500", "math500"},       {"minerva", "minerva"},
-      {"minervamath", "minerva"},   {"olympiad", "olympiad"},     {"olympiadbench", "olympiad"},
-      {"arcc", "arc_c"},            {"arcchallenge", "arc_c"},    {"gpqa", "gpqa_diamond"},
-      {"gpqadiamond", "gpqa_diamond"},
-  };
-  auto it = kAliases.find(Squash(name));
-  if (it != kAliases.end()) return it->second;
-  return ToLower(name);
-}
+std::string CanonicalBenchmark(const std::string& name) { return datasets::CanonicalBenchmarkName(name); }
 
 BenchInfo LookupBenchmark(const std::string& key, const std::vector<std::string>& extra_ood) {
   BenchInfo info;
   info.key = key;
   info.header = key;
-  const auto& known = KnownBenchmarks();
-  for (size_t i = 0; i < known.size(); ++i) {
-    if (key == known[i].key) {
-      info.header = known[i].header;
-      info.group = known[i].group;
-      info.order = static_cast<int>(i);
+  if (datasets::IsBenchmarkName(key)) {
+    const auto& b = datasets::GetBenchmarkInfo(key);
+    info.group = b.group;
+    if (!b.display.empty()) {
+      const auto all = datasets::ListBenchmarks();
+      auto at = std::find_if(all.begin(), all.end(), [&](const datasets::BenchmarkInfo& x) { return x.name == key; });
+      info.header = b.display;
+      info.order = static_cast<int>(at - all.begin());
       info.known = true;
     }
   }

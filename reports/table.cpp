@@ -220,14 +220,17 @@ std::string RenderLatex(const Table& t, CiStyle ci, const std::string& caption, 
 }
 
 std::string RenderCsv(const Table& t) {
-  std::vector<bool> with_ci(t.columns.size(), false);
+  std::vector<bool> with_ci(t.columns.size(), false), with_partial(t.columns.size(), false);
   for (const auto& row : t.rows)
-    for (size_t i = 0; i < row.cells.size() && i < t.columns.size(); ++i)
+    for (size_t i = 0; i < row.cells.size() && i < t.columns.size(); ++i) {
       if (row.cells[i].present && row.cells[i].has_ci) with_ci[i] = true;
+      if (row.cells[i].present && row.cells[i].partial) with_partial[i] = true;
+    }
   std::string out = CsvField(ToLower(t.row_header)) + ",section";
   for (size_t i = 0; i < t.columns.size(); ++i) {
     out += "," + CsvField(t.columns[i].key);
     if (with_ci[i]) out += "," + CsvField(t.columns[i].key + "_low") + "," + CsvField(t.columns[i].key + "_high");
+    if (with_partial[i]) out += "," + CsvField(t.columns[i].key + "_partial");
   }
   out += "\n";
   int csv_decimals = t.decimals + 3;
@@ -242,6 +245,7 @@ std::string RenderCsv(const Table& t) {
         out += "," + (ci ? FormatNumber(c->low, csv_decimals) : std::string());
         out += "," + (ci ? FormatNumber(c->high, csv_decimals) : std::string());
       }
+      if (with_partial[i]) out += "," + (p && c->partial ? CsvField(c->partial_note.empty() ? "partial" : c->partial_note) : std::string());
     }
     out += "\n";
   }

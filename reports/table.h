@@ -18,6 +18,7 @@ struct Cell {
   double low = 0, high = 0;
   bool bold = false;      // set by MarkBest
   bool partial = false;   // scored on part of the benchmark: printed with kPartialMark (see Table::notes)
+  std::string partial_note;  // e.g. "10 of 500 problems"; CSV column `<key>_partial`
 };
 
 inline constexpr const char* kPartialMark = "\xE2\x80\xA0";  // dagger

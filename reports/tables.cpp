@@ -85,9 +85,9 @@ Table BuildMainTable(const std::vector<RunData>& runs, const std::vector<BenchIn
         if (p.present) c = p.has_ci ? CiCell(p.mean, p.low, p.high) : ValueCell(p.mean);
         if (p.present && s->Partial()) {
           c.partial = true;
-          t.notes.push_back(fmt::format("{} {} of {}: {} of {} problems{}", kPartialMark, benches[col.bench].header,
-                                        run.label, s->problems_scored, s->problems_total,
-                                        s->subset_rule.empty() ? "" : " (" + s->subset_rule + ")"));
+          c.partial_note = fmt::format("{} of {} problems{}", s->problems_scored, s->problems_total,
+                                       s->subset_rule.empty() ? "" : " (" + s->subset_rule + ")");
+          t.notes.push_back(fmt::format("{} {} of {}: {}", kPartialMark, benches[col.bench].header, run.label, c.partial_note));
         }
         row.cells.push_back(c);
         continue;
@@ -105,6 +105,7 @@ Table BuildMainTable(const std::vector<RunData>& runs, const std::vector<BenchIn
       }
       Cell avg = complete && count > 0 ? ValueCell(sum / count) : Cell{};
       avg.partial = avg.present && partial;
+      if (avg.partial) avg.partial_note = "average over partial benchmarks";
       row.cells.push_back(avg);
     }
     t.rows.push_back(std::move(row));

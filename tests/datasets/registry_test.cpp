@@ -119,5 +119,48 @@ TEST(RegistryTest, UnknownNamesListTheKnownOnesAndSuggest) {
   EXPECT_THROW(LoadBenchmarkOrFile("/no/such/file.jsonl"), Error);
 }
 
+// The benchmark table is the one place reports and the pipeline read display
+// names, groups, aliases and the paper's n from.
+TEST(RegistryTest, TableNamesDisplayGroupAliasesAndThePapersN) {
+  for (const auto& name : ExpandBenchmarkNames("math6,amc23")) {
+    EXPECT_FALSE(GetBenchmarkInfo(name).display.empty()) << name;
+    EXPECT_EQ(GetBenchmarkInfo(name).group, BenchmarkGroup::kInDistribution) << name;
+  }
+  for (const auto& name : ExpandBenchmarkNames("ood2,toy_ood2"))
+    EXPECT_EQ(GetBenchmarkInfo(name).group, BenchmarkGroup::kOutOfDistribution) << name;
+  for (const auto& name : ExpandBenchmarkNames("toy6")) {
+    EXPECT_EQ(GetBenchmarkInfo(name).group, BenchmarkGroup::kInDistribution) << name;
+    EXPECT_TRUE(GetBenchmarkInfo(name).display.empty()) << name << ": toy columns are shown by name";
+  }
+  EXPECT_EQ(GetBenchmarkInfo("math500").display, "MATH-500");
+  for (const char* n : {"aime24", "aime25", "amc", "amc23"}) EXPECT_EQ(GetBenchmarkInfo(n).defaults.samples_per_problem, 32) << n;
+  for (const char* n : {"math500", "minerva", "olympiad", "arc_c", "gpqa_diamond"})
+    EXPECT_EQ(GetBenchmarkInfo(n).defaults.samples_per_problem, 1) << n;
+}
+
+TEST(RegistryTest, EveryAliasResolvesToItsBenchmarkAndNoAliasIsShared) {
+  std::set<std::string> seen;
+  for (const auto& b : ListBenchmarks()) {
+    EXPECT_EQ(CanonicalBenchmarkName(b.name), b.name);
+    EXPECT_EQ(CanonicalBenchmarkName(b.display.empty() ? b.name : b.display), b.name) << b.display;
+    for (const auto& a : b.aliases) {
+      EXPECT_EQ(CanonicalBenchmarkName(a), b.name) << a;
+      EXPECT_TRUE(seen.insert(a).second) << a << " names two benchmarks";
+    }
+  }
+  EXPECT_EQ(CanonicalBenchmarkName("OlympiadBench"), "olympiad");
+  EXPECT_EQ(CanonicalBenchmarkName("AIME 2024"), "aime24");
+  EXPECT_EQ(CanonicalBenchmarkName("ARC-Challenge"), "arc_c");
+  EXPECT_EQ(CanonicalBenchmarkName("MyBench"), "mybench");
+}
+
+TEST(RegistryTest, MissingTrainFileHintNamesTheDatasetOfAKnownFile) {
+  std::string hint = MissingTrainFileHint("data/openr1.parquet");
+  EXPECT_NE(hint.find("huggingface-cli download Elliott/Openr1-Math-46k-8192"), std::string::npos) << hint;
+  EXPECT_NE(hint.find("upt data import"), std::string::npos) << hint;
+  EXPECT_NE(MissingTrainFileHint("x/openr1.complement.parquet").find("Elliott/Openr1-Math-48k-Complement"), std::string::npos);
+  EXPECT_EQ(MissingTrainFileHint("mine.jsonl").find("huggingface-cli"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace upt::datasets

@@ -42,6 +42,19 @@ TEST(PartialTableTest, SubsetCellsAndTheirAverageAreMarkedWithANote) {
   EXPECT_NE(RenderLatex(t).find("$^\\dagger$"), std::string::npos);
 }
 
+TEST(PartialTableTest, CsvHasAPartialColumnNamingNOfNOnlyWhereACellIsPartial) {
+  Table t = OneRun({Scored("aime24", {{"a", 1, 1}, {"b", 1, 0}}, 30), Scored("amc", {{"c", 1, 1}}, 1)});
+  std::string csv = RenderCsv(t);
+  std::string header = csv.substr(0, csv.find('\n'));
+  EXPECT_NE(header.find("aime24_partial"), std::string::npos) << csv;
+  EXPECT_EQ(header.find("amc_partial"), std::string::npos) << csv;
+  EXPECT_NE(header.find("avg_id_partial"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",2 of 30 problems,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("average over partial benchmarks"), std::string::npos) << csv;
+  Table complete = OneRun({Scored("amc", {{"c", 1, 1}}, 1)});
+  EXPECT_EQ(RenderCsv(complete).find("_partial"), std::string::npos) << RenderCsv(complete);
+}
+
 TEST(PartialTableTest, NothingScoredIsADashNotZero) {
   BenchmarkScore empty = Scored("math500", {{"m1", 0, 0}, {"m2", 0, 0}}, 500);
   empty.has_declared_pass1 = true;  // results.json would say 0.0

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "datasets/registry.h"
 #include "pipeline/presets.h"
 #include "pipeline/reproduce.h"
 
@@ -25,7 +26,7 @@ TEST(PresetTest, ToyHasAtLeast256SamplesOnEveryToyBenchmark) {
   for (const auto& e : p.evals) {
     EXPECT_GE(e.samples, 256) << e.benchmark;
     EXPECT_GE(e.samples, 2 * p.max_k) << e.benchmark;  // Pass@k by bootstrap up to max_k
-    ood += e.ood ? 1 : 0;
+    ood += datasets::GetBenchmarkInfo(e.benchmark).group == datasets::BenchmarkGroup::kOutOfDistribution ? 1 : 0;
   }
   EXPECT_EQ(ood, 2);
   EXPECT_EQ(p.max_k, 128);

@@ -6,6 +6,7 @@
 #include "core/json.h"
 #include "core/options.h"
 #include "core/strings.h"
+#include "datasets/registry.h"
 #include "train/loop/config/preset_knobs.h"
 #include "train/loop/config/train_data.h"
 
@@ -57,7 +58,7 @@ void CheckModel(const TrainConfig& cfg, bool dry_run, RunPlan* plan) {
 long CountTrainRows(const TrainConfig& cfg, bool dry_run, RunPlan* plan, long* with_target) {
   const std::string& spec = cfg.data.train_files;
   if (!StartsWith(spec, "toy:") && !FileExists(spec)) {
-    plan->checks.push_back({"data.train_files", spec + ": not found", !dry_run});
+    plan->checks.push_back({"data.train_files", spec + ": not found; get it: " + datasets::MissingTrainFileHint(spec), !dry_run});
     return -1;
   }
   try {
