@@ -98,148 +98,169 @@ std::string CsvField(const std::string& s) {
   return out + "\"";
 }
 
+// Per-problem tallies of a benchmark's verdicts, and the problems.csv they give.
+struct ScoredProblems {
+  std::vector<Counts> counts;  // problems with samples only
+  std::vector<double> pass1, maj;
+  std::vector<Votes> votes;
+  std::vector<double> tokens, chars;
+  double trunc_correct[2] = {0, 0}, trunc_total[2] = {0, 0};  // [truncated?]
+  long long samples = 0, correct = 0, truncated = 0, finish_known = 0, n_min = 0, n_max = 0;
+  std::string csv = "id,n,correct,pass_at_1,ci_low,ci_high,truncated,mean_tokens,mean_chars,maj_correct\n";
+};
+
+// Adds problem `id`'s verdicts to `s`: its problems.csv line, counts, votes and lengths.
+void ScoreProblem(const std::string& id, const ProblemVerdicts& vs, double level, ScoredProblems* s) {
+  const long long n = static_cast<long long>(vs.size());
+  long long c = 0, tr = 0, tok_known = 0;
+  double tok_sum = 0, char_sum = 0;
+  for (const auto& v : vs) {
+    c += v.correct;
+    bool is_trunc = v.finish_reason == "length";
+    tr += is_trunc;
+    if (!v.finish_reason.empty()) {
+      ++s->finish_known;
+      s->trunc_correct[is_trunc] += v.correct;
+      s->trunc_total[is_trunc] += 1;
+    }
+    if (v.num_tokens >= 0) {
+      ++tok_known;
+      tok_sum += static_cast<double>(v.num_tokens);
+      s->tokens.push_back(static_cast<double>(v.num_tokens));
+    }
+    char_sum += static_cast<double>(v.chars);
+    s->chars.push_back(static_cast<double>(v.chars));
+  }
+  s->csv += CsvField(id) + "," + std::to_string(n) + "," + std::to_string(c) + ",";
+  if (n == 0) {
+    s->csv += ",,,0,,,\n";
+    return;
+  }
+  Proportion w = WilsonInterval(c, n, level);
+  Votes votes = CollectVotes(vs);
+  const bool m = MajorityInRange(votes, 0, vs.size());
+  s->csv += Num(w.estimate) + "," + Num(w.low) + "," + Num(w.high) + "," + std::to_string(tr) + "," +
+            (tok_known == n ? Num(tok_sum / static_cast<double>(n)) : std::string()) + "," +
+            Num(char_sum / static_cast<double>(n)) + "," + std::to_string(m ? 1 : 0) + "\n";
+  s->counts.push_back({id, n, c});
+  s->pass1.push_back(w.estimate);
+  s->maj.push_back(m ? 1.0 : 0.0);
+  s->votes.push_back(std::move(votes));
+  s->samples += n;
+  s->correct += c;
+  s->truncated += tr;
+  s->n_min = s->counts.size() == 1 ? n : std::min(s->n_min, n);
+  s->n_max = std::max(s->n_max, n);
+}
+
+// {"k": ks, "value": [...], "ci_low": [...], "ci_high": [...]} from cis[first .. first + |ks|).
+OrderedJson PerKJson(const std::vector<long long>& ks, const std::vector<Interval>& cis, size_t first) {
+  OrderedJson j = OrderedJson::object();
+  j["k"] = ks;
+  for (const char* f : {"value", "ci_low", "ci_high"}) j[f] = OrderedJson::array();
+  for (size_t i = 0; i < ks.size(); ++i) {
+    const Interval& iv = cis[first + i];
+    j["value"].push_back(iv.mean);
+    j["ci_low"].push_back(iv.low);
+    j["ci_high"].push_back(iv.high);
+  }
+  return j;
+}
+
+OrderedJson BootstrapPassAtKJson(const ScoredProblems& s, const std::vector<long long>& ks, const BootstrapOptions& bo,
+                                 long long seed) {
+  auto boot = BootstrapPassAtK(s.counts, ks, bo);
+  OrderedJson bj = OrderedJson::object();
+  bj["B"] = bo.replicates;
+  bj["seed"] = seed;
+  bj["k"] = ks;
+  for (const char* f : {"mean", "ci_low", "ci_high"}) bj[f] = OrderedJson::array();
+  for (const auto& iv : boot) {
+    bj["mean"].push_back(iv.mean);
+    bj["ci_low"].push_back(iv.low);
+    bj["ci_high"].push_back(iv.high);
+  }
+  return bj;
+}
+
+// results.json "metrics": Pass@1, maj@n, Pass@k and maj@k at powers of two up to
+// the smallest n, with percentile-bootstrap intervals over problems; {} when nothing was scored.
+OrderedJson MetricsJson(const ScoredProblems& s, const ScoreOptions& opts) {
+  OrderedJson metrics = OrderedJson::object();
+  if (s.counts.empty()) return metrics;
+  BootstrapOptions bo;
+  bo.replicates = opts.bootstrap;
+  bo.seed = static_cast<uint64_t>(opts.seed);
+  bo.level = opts.level;
+  std::vector<long long> ks = PowersOfTwoUpTo(s.n_min);
+  std::vector<std::vector<double>> per_metric{s.pass1, s.maj};
+  for (long long k : ks) {
+    std::vector<double> v;
+    for (const auto& cn : s.counts) v.push_back(PassAtK(cn.n, cn.c, k));
+    per_metric.push_back(std::move(v));
+  }
+  for (long long k : ks) {
+    std::vector<double> v;
+    for (const auto& votes : s.votes) v.push_back(MajAtK(votes, k));
+    per_metric.push_back(std::move(v));
+  }
+  auto cis = BootstrapMeanCIs(per_metric, bo);
+  metrics["pass_at_1"] = IntervalJson(cis[0]);
+  metrics["sample_accuracy"] = static_cast<double>(s.correct) / static_cast<double>(s.samples);
+  metrics["maj_at_n"] = IntervalJson(cis[1]);
+  metrics["pass_at_k"] = PerKJson(ks, cis, 2);
+  metrics["maj_at_k"] = PerKJson(ks, cis, 2 + ks.size());
+  metrics["bootstrap_pass_at_k"] = BootstrapPassAtKJson(s, ks, bo, opts.seed);
+  return metrics;
+}
+
+OrderedJson TruncationJson(const ScoredProblems& s) {
+  OrderedJson t = OrderedJson::object();
+  t["finish_reason_known"] = s.finish_known;
+  t["truncated"] = s.truncated;
+  t["fraction"] = s.finish_known ? OrderedJson(static_cast<double>(s.truncated) / static_cast<double>(s.finish_known))
+                                 : OrderedJson(nullptr);
+  auto acc = [&](int i) {
+    return s.trunc_total[i] > 0 ? OrderedJson(s.trunc_correct[i] / s.trunc_total[i]) : OrderedJson(nullptr);
+  };
+  t["accuracy_truncated"] = acc(1);
+  t["accuracy_not_truncated"] = acc(0);
+  return t;
+}
+
+OrderedJson BenchmarkJson(const datasets::Benchmark& bench, const ScoredProblems& s, const OrderedJson& provenance) {
+  OrderedJson b = OrderedJson::object();
+  b["name"] = bench.name;
+  b["kind"] = datasets::KindName(bench.kind);
+  b["problems"] = static_cast<long long>(bench.problems.size());
+  b["problems_scored"] = static_cast<long long>(s.counts.size());
+  if (provenance.contains("subset")) b["subset"] = provenance["subset"];  // n of N problems, and the rule
+  b["samples"] = s.samples;
+  b["n_min"] = s.n_min;
+  b["n_max"] = s.n_max;
+  return b;
+}
+
 }  // namespace
 
 void WriteScoreOutputs(const datasets::Benchmark& bench, const std::vector<ProblemVerdicts>& verdicts,
                        const OrderedJson& ingestion, const OrderedJson& provenance, const ScoreOptions& opts,
                        const std::string& out_dir) {
-  const size_t P = bench.problems.size();
-  std::vector<Counts> counts;
-  std::vector<double> pass1, maj;
-  std::vector<Votes> votes_by_problem;
-  std::vector<double> tokens, chars, pass1_trunc_num(2, 0), pass1_trunc_den(2, 0);
-  long long samples = 0, correct = 0, truncated = 0, finish_known = 0, n_min = 0, n_max = 0;
-  std::string csv = "id,n,correct,pass_at_1,ci_low,ci_high,truncated,mean_tokens,mean_chars,maj_correct\n";
-  for (size_t p = 0; p < P; ++p) {
-    const auto& vs = verdicts[p];
-    const long long n = static_cast<long long>(vs.size());
-    long long c = 0, tr = 0, tok_known = 0;
-    double tok_sum = 0, char_sum = 0;
-    for (const auto& v : vs) {
-      c += v.correct;
-      bool is_trunc = v.finish_reason == "length";
-      tr += is_trunc;
-      if (!v.finish_reason.empty()) {
-        ++finish_known;
-        pass1_trunc_num[is_trunc] += v.correct;
-        pass1_trunc_den[is_trunc] += 1;
-      }
-      if (v.num_tokens >= 0) {
-        ++tok_known;
-        tok_sum += static_cast<double>(v.num_tokens);
-        tokens.push_back(static_cast<double>(v.num_tokens));
-      }
-      char_sum += static_cast<double>(v.chars);
-      chars.push_back(static_cast<double>(v.chars));
-    }
-    csv += CsvField(bench.problems[p].id) + "," + std::to_string(n) + "," + std::to_string(c) + ",";
-    if (n == 0) {
-      csv += ",,,0,,,\n";
-      continue;
-    }
-    Proportion w = WilsonInterval(c, n, opts.level);
-    Votes votes = CollectVotes(vs);
-    const bool m = MajorityInRange(votes, 0, vs.size());
-    csv += Num(w.estimate) + "," + Num(w.low) + "," + Num(w.high) + "," + std::to_string(tr) + "," +
-           (tok_known == n ? Num(tok_sum / static_cast<double>(n)) : std::string()) + "," +
-           Num(char_sum / static_cast<double>(n)) + "," + std::to_string(m ? 1 : 0) + "\n";
-    counts.push_back({bench.problems[p].id, n, c});
-    pass1.push_back(w.estimate);
-    maj.push_back(m ? 1.0 : 0.0);
-    votes_by_problem.push_back(std::move(votes));
-    samples += n;
-    correct += c;
-    truncated += tr;
-    n_min = counts.size() == 1 ? n : std::min(n_min, n);
-    n_max = std::max(n_max, n);
-  }
-  WriteFileAtomic((std::filesystem::path(out_dir) / "problems.csv").string(), csv);
-
-  BootstrapOptions bo;
-  bo.replicates = opts.bootstrap;
-  bo.seed = static_cast<uint64_t>(opts.seed);
-  bo.level = opts.level;
-  OrderedJson metrics = OrderedJson::object();
-  if (!counts.empty()) {
-    std::vector<long long> ks = PowersOfTwoUpTo(n_min);
-    std::vector<std::vector<double>> per_metric{pass1, maj};
-    for (long long k : ks) {
-      std::vector<double> v;
-      for (const auto& cn : counts) v.push_back(PassAtK(cn.n, cn.c, k));
-      per_metric.push_back(std::move(v));
-    }
-    for (long long k : ks) {
-      std::vector<double> v;
-      for (const auto& votes : votes_by_problem) v.push_back(MajAtK(votes, k));
-      per_metric.push_back(std::move(v));
-    }
-    auto cis = BootstrapMeanCIs(per_metric, bo);
-    metrics["pass_at_1"] = IntervalJson(cis[0]);
-    metrics["sample_accuracy"] = static_cast<double>(correct) / static_cast<double>(samples);
-    metrics["maj_at_n"] = IntervalJson(cis[1]);
-    OrderedJson pk = OrderedJson::object();
-    pk["k"] = ks;
-    for (const char* f : {"value", "ci_low", "ci_high"}) pk[f] = OrderedJson::array();
-    for (size_t i = 0; i < ks.size(); ++i) {
-      pk["value"].push_back(cis[2 + i].mean);
-      pk["ci_low"].push_back(cis[2 + i].low);
-      pk["ci_high"].push_back(cis[2 + i].high);
-    }
-    metrics["pass_at_k"] = pk;
-    OrderedJson mk = OrderedJson::object();
-    mk["k"] = ks;
-    for (const char* f : {"value", "ci_low", "ci_high"}) mk[f] = OrderedJson::array();
-    for (size_t i = 0; i < ks.size(); ++i) {
-      const Interval& iv = cis[2 + ks.size() + i];
-      mk["value"].push_back(iv.mean);
-      mk["ci_low"].push_back(iv.low);
-      mk["ci_high"].push_back(iv.high);
-    }
-    metrics["maj_at_k"] = mk;
-    auto boot = BootstrapPassAtK(counts, ks, bo);
-    OrderedJson bj = OrderedJson::object();
-    bj["B"] = bo.replicates;
-    bj["seed"] = opts.seed;
-    bj["k"] = ks;
-    for (const char* f : {"mean", "ci_low", "ci_high"}) bj[f] = OrderedJson::array();
-    for (const auto& iv : boot) {
-      bj["mean"].push_back(iv.mean);
-      bj["ci_low"].push_back(iv.low);
-      bj["ci_high"].push_back(iv.high);
-    }
-    metrics["bootstrap_pass_at_k"] = bj;
-  }
+  ScoredProblems s;
+  for (size_t p = 0; p < bench.problems.size(); ++p) ScoreProblem(bench.problems[p].id, verdicts[p], opts.level, &s);
+  WriteFileAtomic((std::filesystem::path(out_dir) / "problems.csv").string(), s.csv);
 
   OrderedJson r = OrderedJson::object();
   r["schema"] = "upt.score.results/1";
-  OrderedJson b = OrderedJson::object();
-  b["name"] = bench.name;
-  b["kind"] = datasets::KindName(bench.kind);
-  b["problems"] = static_cast<long long>(P);
-  b["problems_scored"] = static_cast<long long>(counts.size());
-  if (provenance.contains("subset")) b["subset"] = provenance["subset"];  // n of N problems, and the rule
-  b["samples"] = samples;
-  b["n_min"] = n_min;
-  b["n_max"] = n_max;
-  r["benchmark"] = b;
-  r["metrics"] = metrics;
+  r["benchmark"] = BenchmarkJson(bench, s, provenance);
+  r["metrics"] = MetricsJson(s, opts);
   r["ci"] = OrderedJson{{"method", "percentile bootstrap over problems"},
                         {"B", opts.bootstrap},
                         {"seed", opts.seed},
                         {"level", opts.level},
                         {"per_problem", "wilson"}};
-  OrderedJson t = OrderedJson::object();
-  t["finish_reason_known"] = finish_known;
-  t["truncated"] = truncated;
-  t["fraction"] = finish_known ? OrderedJson(static_cast<double>(truncated) / static_cast<double>(finish_known))
-                               : OrderedJson(nullptr);
-  auto acc = [&](int i) {
-    return pass1_trunc_den[i] > 0 ? OrderedJson(pass1_trunc_num[i] / pass1_trunc_den[i]) : OrderedJson(nullptr);
-  };
-  t["accuracy_truncated"] = acc(1);
-  t["accuracy_not_truncated"] = acc(0);
-  r["truncation"] = t;
-  r["length"] = OrderedJson{{"tokens", Stats(std::move(tokens))}, {"chars", Stats(std::move(chars))}};
+  r["truncation"] = TruncationJson(s);
+  r["length"] = OrderedJson{{"tokens", Stats(std::move(s.tokens))}, {"chars", Stats(std::move(s.chars))}};
   r["ingestion"] = ingestion;
   r["provenance"] = provenance;
   WriteFileAtomic((std::filesystem::path(out_dir) / "results.json").string(), DumpPretty(r));

@@ -107,110 +107,160 @@ void CommitStage(const std::string& out, const Stage& s, const std::string& hash
 
 }  // namespace
 
-std::vector<StageResult> RunStages(const std::vector<Stage>& stages, const RunnerOptions& opts) {
-  CheckStageTable(stages);
-  const std::vector<std::string> hashes = StageHashes(stages);
-  const size_t n = stages.size();
-  std::vector<StageResult> results(n);
-  std::map<std::string, std::string> hash_of;
-  std::map<std::string, size_t> index_of;
-  for (size_t i = 0; i < n; ++i) {
-    results[i].name = stages[i].name;
-    results[i].hash = hashes[i];
-    hash_of[stages[i].name] = hashes[i];
-    index_of[stages[i].name] = i;
+namespace {
+
+// The scheduler behind RunStages. One std::thread per running stage, not TBB:
+// stages block for minutes and set process-wide TBB limits themselves
+// (eval/score.cpp's ThreadLimit), which would starve TBB workers that run other
+// stages; TBB stays the parallel runtime inside each stage.
+class StageRunner {
+ public:
+  StageRunner(const std::vector<Stage>& stages, const RunnerOptions& opts)
+      : stages_(stages), opts_(opts), hashes_(StageHashes(stages)), n_(stages.size()), results_(n_),
+        started_(n_, false), finished_(n_, false), t0_(std::chrono::steady_clock::now()) {
+    for (size_t i = 0; i < n_; ++i) {
+      results_[i].name = stages[i].name;
+      results_[i].hash = hashes_[i];
+      hash_of_[stages[i].name] = hashes_[i];
+      index_of_[stages[i].name] = i;
+    }
   }
-  std::mutex mu;
-  std::condition_variable cv;
-  std::vector<bool> started(n, false), finished(n, false);
-  int running = 0;
-  std::exception_ptr failure;
-  std::vector<std::thread> workers;
-  const auto t0 = std::chrono::steady_clock::now();
-  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
-  size_t done_count = 0;
 
-  auto ready = [&](size_t i) {
-    if (started[i]) return false;
-    for (const auto& in : stages[i].inputs)
-      if (!finished[index_of[in]]) return false;
-    return true;
-  };
-  auto line = [&](size_t i, const std::string& what) {
-    std::printf("[%2zu/%zu %7.1fs] %-23s %s\n", done_count, n, elapsed(), stages[i].name.c_str(), what.c_str());
-    std::fflush(stdout);
-  };
+  // Schedules until every stage ended or a failure left nothing running; joins; rethrows the first failure.
+  std::vector<StageResult> Run() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (done_count_ < n_) {
+      bool launched = LaunchReady();
+      if (failure_ && running_ == 0) break;
+      if (!launched) {
+        if (running_ == 0) break;  // nothing can run (only possible after a failure)
+        cv_.wait(lock);
+      }
+    }
+    lock.unlock();
+    for (auto& w : workers_) w.join();
+    if (failure_) std::rethrow_exception(failure_);
+    return results_;
+  }
 
-  std::unique_lock<std::mutex> lock(mu);
-  while (done_count < n) {
+ private:
+  // Walks the table in order: skips up-to-date stages, starts ready ones up to `jobs`. Holds mu_.
+  bool LaunchReady() {
     bool launched = false;
-    for (size_t i = 0; i < n && !failure; ++i) {
-      if (!ready(i)) continue;
-      const Stage& s = stages[i];
-      // Up to date, and no input was rebuilt in this invocation (a rebuilt
-      // input, e.g. after its folder was deleted, may differ in bytes).
-      bool input_rebuilt = false;
-      for (const auto& in : s.inputs) input_rebuilt |= results[index_of[in]].status == StageStatus::kDone;
-      if (!input_rebuilt && StageUpToDate(opts.out, s, hashes[i])) {
-        started[i] = finished[i] = true;
-        results[i].status = StageStatus::kSkipped;
-        ++done_count;
-        line(i, "skipped (up to date)");
+    for (size_t i = 0; i < n_ && !failure_; ++i) {
+      if (!Ready(i)) continue;
+      if (Skippable(i)) {
+        started_[i] = finished_[i] = true;
+        results_[i].status = StageStatus::kSkipped;
+        ++done_count_;
+        Line(i, "skipped (up to date)");
         launched = true;
         continue;
       }
-      if (running >= opts.jobs) break;
-      const int threads = opts.stage_threads;
-      started[i] = true;
-      ++running;
+      if (running_ >= opts_.jobs) break;
+      Start(i);
       launched = true;
-      StageContext ctx = PrepareStageDir(opts.out, s, hashes[i]);
-      ctx.threads = threads;
-      line(i, fmt::format("start{} ({} thread{}){}", ctx.resumed ? " (resuming)" : "", threads,
-                          threads == 1 ? "" : "s", s.cost.empty() ? "" : ": " + s.cost));
-      workers.emplace_back([&, i, ctx] {
-        const auto s0 = std::chrono::steady_clock::now();
-        std::exception_ptr err;
-        try {
-          stages[i].run(ctx);
-          double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count();
-          CommitStage(opts.out, stages[i], hashes[i], hash_of, secs);
-          results[i].seconds = secs;
-        } catch (...) {
-          err = std::current_exception();
-        }
-        std::lock_guard<std::mutex> g(mu);
-        --running;
-        finished[i] = true;
-        ++done_count;
-        if (err) {
-          results[i].status = StageStatus::kFailed;
-          if (!failure) failure = err;
-          try {
-            std::rethrow_exception(err);
-          } catch (const Error& e) {
-            results[i].error = e.what();
-          } catch (const std::exception& e) {
-            results[i].error = e.what();
-          }
-          line(i, "FAILED: " + results[i].error);
-        } else {
-          results[i].status = StageStatus::kDone;
-          line(i, fmt::format("done in {:.1f} s", results[i].seconds));
-        }
-        cv.notify_all();
-      });
     }
-    if (failure && running == 0) break;
-    if (!launched) {
-      if (running == 0) break;  // nothing can run (only possible after a failure)
-      cv.wait(lock);
+    return launched;
+  }
+
+  bool Ready(size_t i) const {
+    if (started_[i]) return false;
+    for (const auto& in : stages_[i].inputs)
+      if (!finished_[index_of_.at(in)]) return false;
+    return true;
+  }
+
+  // Up to date, and no input was rebuilt in this invocation (a rebuilt input,
+  // e.g. after its folder was deleted, may differ in bytes).
+  bool Skippable(size_t i) const {
+    for (const auto& in : stages_[i].inputs)
+      if (results_[index_of_.at(in)].status == StageStatus::kDone) return false;
+    return StageUpToDate(opts_.out, stages_[i], hashes_[i]);
+  }
+
+  void Start(size_t i) {
+    const Stage& s = stages_[i];
+    const int threads = opts_.stage_threads;
+    started_[i] = true;
+    ++running_;
+    StageContext ctx = PrepareStageDir(opts_.out, s, hashes_[i]);
+    ctx.threads = threads;
+    Line(i, fmt::format("start{} ({} thread{}){}", ctx.resumed ? " (resuming)" : "", threads, threads == 1 ? "" : "s",
+                        s.cost.empty() ? "" : ": " + s.cost));
+    workers_.emplace_back([this, i, ctx] { Finish(i, Execute(i, ctx)); });
+  }
+
+  // Runs stage i and commits its folder; returns the exception it threw, if any. No lock held.
+  std::exception_ptr Execute(size_t i, const StageContext& ctx) {
+    const auto s0 = std::chrono::steady_clock::now();
+    try {
+      stages_[i].run(ctx);
+      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count();
+      CommitStage(opts_.out, stages_[i], hashes_[i], hash_of_, secs);
+      results_[i].seconds = secs;
+    } catch (...) {
+      return std::current_exception();
+    }
+    return nullptr;
+  }
+
+  // Records stage i's end (on its worker thread) and wakes the scheduler.
+  void Finish(size_t i, std::exception_ptr err) {
+    std::lock_guard<std::mutex> g(mu_);
+    --running_;
+    finished_[i] = true;
+    ++done_count_;
+    if (err) {
+      results_[i].status = StageStatus::kFailed;
+      if (!failure_) failure_ = err;
+      results_[i].error = ErrorText(err);
+      Line(i, "FAILED: " + results_[i].error);
+    } else {
+      results_[i].status = StageStatus::kDone;
+      Line(i, fmt::format("done in {:.1f} s", results_[i].seconds));
+    }
+    cv_.notify_all();
+  }
+
+  static std::string ErrorText(std::exception_ptr err) {
+    try {
+      std::rethrow_exception(err);
+    } catch (const std::exception& e) {
+      return e.what();
+    } catch (...) {
+      return "unknown error";
     }
   }
-  lock.unlock();
-  for (auto& w : workers) w.join();
-  if (failure) std::rethrow_exception(failure);
-  return results;
+
+  void Line(size_t i, const std::string& what) const {
+    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+    std::printf("[%2zu/%zu %7.1fs] %-23s %s\n", done_count_, n_, elapsed, stages_[i].name.c_str(), what.c_str());
+    std::fflush(stdout);
+  }
+
+  const std::vector<Stage>& stages_;
+  const RunnerOptions& opts_;
+  const std::vector<std::string> hashes_;
+  const size_t n_;
+  std::vector<StageResult> results_;
+  std::map<std::string, std::string> hash_of_;
+  std::map<std::string, size_t> index_of_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<bool> started_, finished_;
+  int running_ = 0;
+  size_t done_count_ = 0;
+  std::exception_ptr failure_;
+  std::vector<std::thread> workers_;
+  const std::chrono::steady_clock::time_point t0_;
+};
+
+}  // namespace
+
+std::vector<StageResult> RunStages(const std::vector<Stage>& stages, const RunnerOptions& opts) {
+  CheckStageTable(stages);
+  return StageRunner(stages, opts).Run();
 }
 
 }  // namespace upt::pipeline
