@@ -21,6 +21,7 @@ void ValidateGenerate(const lm::GenerateJobOptions& o) {
     bad("--temperature", std::to_string(o.temperature), "must be >= 0 (0 = greedy; -1 = the benchmark's default)");
   if (o.top_p != -1 && !(o.top_p > 0 && o.top_p <= 1))
     bad("--top-p", std::to_string(o.top_p), "must be in (0, 1] (-1 = the benchmark's default)");
+  if (!(o.min_p >= 0 && o.min_p < 1)) bad("--min-p", std::to_string(o.min_p), "must be in [0, 1) (0 = off)");
   if (o.top_k < -1) bad("--top-k", std::to_string(o.top_k), "must be >= 1 (-1 or 0 = off)");
   if (o.max_new_tokens < 0)
     bad("--max-new-tokens", std::to_string(o.max_new_tokens), "must be >= 1 (0 = the benchmark's default)");

@@ -1,6 +1,7 @@
 #include "lm/generate/generate_job.h"
 
 #include <chrono>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -86,41 +87,22 @@ std::set<std::pair<std::string, long long>> DoneSamples(const std::string& path)
   return done;
 }
 
-}  // namespace
-
-void ParseShard(const std::string& text, int* index, int* count) {
-  auto parts = Split(text, '/');
-  long long i = -1, n = 0;
-  if (parts.size() != 2 || !ParseInt64(Trim(parts[0]), &i) || !ParseInt64(Trim(parts[1]), &n) || n < 1 || i < 0 ||
-      i >= n)
-    throw Error("invalid shard '" + text + "'", "--shard", "write i/N with 0 <= i < N, e.g. --shard 0/4");
-  *index = static_cast<int>(i);
-  *count = static_cast<int>(n);
-}
-
-int RunGenerateJob(const GenerateJobOptions& o) {
-  if (o.out.empty()) throw Error("missing --out", "--out", "name the output samples JSONL");
-  if (o.batch_size < 1) throw Error("must be positive", "--batch-size");
-  if (o.kv_block_size < 1) throw Error("must be positive", "--kv-block-size");
-  if (o.kv_budget_tokens < 0) throw Error("must be >= 0", "--kv-budget-tokens");
-  int shard_i = 0, shard_n = 1;
-  ParseShard(o.shard, &shard_i, &shard_n);
-  SetTorchThreads(o.threads);
-  auto bench = LoadData(o);
-  const auto& d = bench.defaults;
+// The command line's sampling settings over the benchmark's defaults.
+SamplingParams ResolveSampling(const GenerateJobOptions& o, const datasets::EvalDefaults& d) {
   SamplingParams sp;
   sp.temperature = o.temperature >= 0 ? o.temperature : d.temperature;
   sp.top_p = o.top_p >= 0 ? o.top_p : d.top_p;
   sp.top_k = o.top_k;
+  sp.min_p = o.min_p;
   sp.max_new_tokens = o.max_new_tokens > 0 ? o.max_new_tokens : d.max_new_tokens;
-  const int n = o.n > 0 ? o.n : d.samples_per_problem;
   if (sp.top_p <= 0 || sp.top_p > 1) throw Error("must be in (0, 1]", "--top-p");
-  const std::string template_name = ResolveChatTemplate(o.model, o.template_name);
-  auto tokenizer = Tokenizer::FromFile(o.model + "/tokenizer.json");
-  const StopSet stops = BuildStopSet(o.model, tokenizer, template_name, o.stop_token_ids, o.stop);
-  sp.stop = stops.strings;
-  sp.stop_token_ids = o.stop_token_ids;
+  if (!(sp.min_p >= 0 && sp.min_p < 1)) throw Error("must be in [0, 1)", "--min-p");
+  return sp;
+}
 
+// Writes <out>.meta.json; an existing output must have been written with the same settings.
+void WriteProvenance(const GenerateJobOptions& o, const datasets::Benchmark& bench, const SamplingParams& sp, int n,
+                     const std::string& template_name, const StopSet& stops) {
   const OrderedJson model_prov = io::ModelProvenance(o.model);
   const std::string weights_sha = model_prov["weights_sha256"];
   OrderedJson settings = Settings(o, bench, sp, n, weights_sha, template_name);
@@ -147,15 +129,11 @@ int RunGenerateJob(const GenerateJobOptions& o) {
   meta["kv_block_size"] = o.kv_block_size;
   meta["stop"] = stops.provenance;
   WriteFileAtomic(meta_path, DumpPretty(meta));
+}
 
-  auto model = LoadQwen2(o.model, ParseDevice(o.device));
-  const std::vector<int32_t> banned = BannedSpecialIds(o.model, stops.ids);
-  EngineOptions eo;
-  eo.block_size = o.kv_block_size;
-  eo.token_budget = o.kv_budget_tokens;
-  Generator gen(model.ptr(), &tokenizer, stops.ids, banned, eo);
-
-  // Canonical order: problems of this shard, then sample index; skip pairs already written.
+// Canonical order: problems of this shard, then sample index; pairs already in <out> skipped.
+std::vector<Pair> Todo(const GenerateJobOptions& o, const datasets::Benchmark& bench, int n, int shard_i,
+                       int shard_n) {
   auto done = DoneSamples(o.out);
   size_t problems = bench.problems.size();
   if (o.limit > 0) problems = std::min(problems, static_cast<size_t>(o.limit));
@@ -166,50 +144,112 @@ int RunGenerateJob(const GenerateJobOptions& o) {
       if (!done.count({bench.problems[k].id, s})) todo.push_back({k, s});
   }
   if (!done.empty()) LogInfo("resuming {}: {} samples present, {} to go", o.out, done.size(), todo.size());
-  std::vector<std::vector<int32_t>> prompt_ids(problems);
+  return todo;
+}
+
+// Each problem's prompt token ids, encoded on first use.
+struct PromptIds {
+  const GenerateJobOptions& o;
+  const datasets::Benchmark& bench;
+  const std::string& template_name;
+  const Tokenizer& tokenizer;
+  const io::Qwen2Config& config;
+  std::map<size_t, std::vector<int32_t>> ids;
+
+  const std::vector<int32_t>& Of(size_t problem) {
+    auto& p = ids[problem];
+    if (!p.empty()) return p;
+    const auto& prob = bench.problems[problem];
+    if (PrependsBos(config)) p.push_back(config.bos_token_id);
+    auto body = tokenizer.Encode(PromptText(prob, bench.kind, o, template_name));
+    p.insert(p.end(), body.begin(), body.end());
+    if (p.empty()) throw Error("prompt encodes to no tokens", "problem '" + prob.id + "'", "check the template and tokenizer");
+    return p;
+  }
+};
+
+std::vector<GenerationRequest> Requests(const std::vector<Pair>& part, const datasets::Benchmark& bench,
+                                        PromptIds* prompts) {
+  std::vector<GenerationRequest> reqs(part.size());
+  for (size_t j = 0; j < part.size(); ++j) {
+    reqs[j].prompt = prompts->Of(part[j].problem);
+    reqs[j].stream_id = StreamId(bench.problems[part[j].problem].id);
+    reqs[j].sample_index = static_cast<uint64_t>(part[j].sample);
+  }
+  return reqs;
+}
+
+void WriteSamples(const std::vector<Pair>& part, const datasets::Benchmark& bench,
+                  const std::vector<GenerationResult>& results, AppendWriter* writer) {
+  for (size_t j = 0; j < part.size(); ++j) {
+    OrderedJson line;
+    line["problem_id"] = bench.problems[part[j].problem].id;
+    line["sample_index"] = part[j].sample;
+    line["text"] = results[j].text;
+    line["finish_reason"] = results[j].finish_reason;
+    line["num_tokens"] = results[j].tokens.size();
+    writer->WriteLine(DumpLine(line));
+  }
+  writer->Flush();
+}
+
+}  // namespace
+
+void ParseShard(const std::string& text, int* index, int* count) {
+  auto parts = Split(text, '/');
+  long long i = -1, n = 0;
+  if (parts.size() != 2 || !ParseInt64(Trim(parts[0]), &i) || !ParseInt64(Trim(parts[1]), &n) || n < 1 || i < 0 ||
+      i >= n)
+    throw Error("invalid shard '" + text + "'", "--shard", "write i/N with 0 <= i < N, e.g. --shard 0/4");
+  *index = static_cast<int>(i);
+  *count = static_cast<int>(n);
+}
+
+int RunGenerateJob(const GenerateJobOptions& o) {
+  if (o.out.empty()) throw Error("missing --out", "--out", "name the output samples JSONL");
+  if (o.batch_size < 1) throw Error("must be positive", "--batch-size");
+  if (o.kv_block_size < 1) throw Error("must be positive", "--kv-block-size");
+  if (o.kv_budget_tokens < 0) throw Error("must be >= 0", "--kv-budget-tokens");
+  int shard_i = 0, shard_n = 1;
+  ParseShard(o.shard, &shard_i, &shard_n);
+  SetTorchThreads(o.threads);
+  auto bench = LoadData(o);
+  SamplingParams sp = ResolveSampling(o, bench.defaults);
+  const int n = o.n > 0 ? o.n : bench.defaults.samples_per_problem;
+  const std::string template_name = ResolveChatTemplate(o.model, o.template_name);
+  auto tokenizer = Tokenizer::FromFile(o.model + "/tokenizer.json");
+  const StopSet stops = BuildStopSet(o.model, tokenizer, template_name, o.stop_token_ids, o.stop);
+  sp.stop = stops.strings;
+  sp.stop_token_ids = o.stop_token_ids;
+  WriteProvenance(o, bench, sp, n, template_name, stops);
+
+  auto model = LoadQwen2(o.model, ParseDevice(o.device));
+  EngineOptions eo;
+  eo.block_size = o.kv_block_size;
+  eo.token_budget = o.kv_budget_tokens;
+  Generator gen(model.ptr(), &tokenizer, stops.ids, BannedSpecialIds(o.model, stops.ids), eo);
+  PromptIds prompts{o, bench, template_name, tokenizer, model->config(), {}};
+  const std::vector<Pair> todo = Todo(o, bench, n, shard_i, shard_n);
   AppendWriter writer(o.out);
   Progress bar("generate", static_cast<long long>(todo.size()), "samples");
   long long tokens = 0;
   auto t0 = std::chrono::steady_clock::now();
+  auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   // Chunks of several batches keep the engine's slots refilled; each chunk's lines
   // are written (in canonical order) when it completes.
   const size_t chunk = static_cast<size_t>(o.batch_size) * 8;
   for (size_t i = 0; i < todo.size(); i += chunk) {
-    size_t m = std::min(todo.size() - i, chunk);
-    std::vector<GenerationRequest> reqs(m);
-    for (size_t j = 0; j < m; ++j) {
-      const Pair& pr = todo[i + j];
-      const auto& prob = bench.problems[pr.problem];
-      if (prompt_ids[pr.problem].empty()) {
-        if (PrependsBos(model->config())) prompt_ids[pr.problem].push_back(model->config().bos_token_id);
-        auto ids = tokenizer.Encode(PromptText(prob, bench.kind, o, template_name));
-        prompt_ids[pr.problem].insert(prompt_ids[pr.problem].end(), ids.begin(), ids.end());
-        if (prompt_ids[pr.problem].empty())
-          throw Error("prompt encodes to no tokens", "problem '" + prob.id + "'", "check the template and tokenizer");
-      }
-      reqs[j].prompt = prompt_ids[pr.problem];
-      reqs[j].stream_id = StreamId(prob.id);
-      reqs[j].sample_index = static_cast<uint64_t>(pr.sample);
-    }
-    auto results = gen.Generate(reqs, sp, static_cast<uint64_t>(o.seed), o.batch_size, [&](int64_t k) {
-      tokens += k;
-      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      if (secs > 0) bar.SetPostfix(fmt::format("tok/s {:.0f}", tokens / secs));
-    });
-    for (size_t j = 0; j < m; ++j) {
-      OrderedJson line;
-      line["problem_id"] = bench.problems[todo[i + j].problem].id;
-      line["sample_index"] = todo[i + j].sample;
-      line["text"] = results[j].text;
-      line["finish_reason"] = results[j].finish_reason;
-      line["num_tokens"] = results[j].tokens.size();
-      writer.WriteLine(DumpLine(line));
-    }
-    writer.Flush();
-    bar.Add(static_cast<long long>(m));
+    const std::vector<Pair> part(todo.begin() + i, todo.begin() + std::min(todo.size(), i + chunk));
+    auto results = gen.Generate(Requests(part, bench, &prompts), sp, static_cast<uint64_t>(o.seed), o.batch_size,
+                                [&](int64_t k) {
+                                  tokens += k;
+                                  if (seconds() > 0) bar.SetPostfix(fmt::format("tok/s {:.0f}", tokens / seconds()));
+                                });
+    WriteSamples(part, bench, results, &writer);
+    bar.Add(static_cast<long long>(part.size()));
   }
   bar.Finish();
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double secs = seconds();
   LogInfo("generated {} samples, {} tokens in {:.1f} s ({:.0f} tok/s) -> {}", todo.size(), tokens, secs,
           secs > 0 ? tokens / secs : 0.0, o.out);
   return 0;

@@ -24,6 +24,7 @@ struct GenerateJobOptions {
   double temperature = -1;    // < 0 = the benchmark's default
   double top_p = -1;          // < 0 = the benchmark's default
   int top_k = -1;
+  double min_p = 0;           // 0 = off
   int max_new_tokens = 0;     // 0 = the benchmark's default
   std::vector<std::string> stop;  // extra stop strings
   std::vector<int> stop_token_ids;  // extra stop ids
@@ -47,6 +48,7 @@ struct GenerateJobOptions {
     v("temperature", temperature, "sampling temperature (<0 = benchmark default; 0 = greedy)");
     v("top_p", top_p, "nucleus mass (<0 = benchmark default)");
     v("top_k", top_k, "top-k (-1 = off)");
+    v("min_p", min_p, "drop tokens less likely than min_p times the most likely, in [0, 1) (0 = off)");
     v("max_new_tokens", max_new_tokens, "max new tokens (0 = benchmark default)");
     v("stop", stop, "extra stop strings (matched on text with special tokens)");
     v("stop_token_ids", stop_token_ids, "extra token ids that end a sample");

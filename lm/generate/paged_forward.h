@@ -1,17 +1,14 @@
-// The Qwen2 forward pass over a paged KV cache, for the generation engine.
+// The decoder forward over a paged KV cache, for the generation engine.
 //
-// Contract: numerically the computation of Qwen2ForCausalLMImpl::ForwardCached
-// (lm/model/qwen2.cpp: RMSNorm in float32, rotary with the model's inv_freq,
-// grouped-query attention, softmax in float32, SwiGLU), reading the model's
-// parameters by their Hugging Face names, but with per-sequence positions and
-// keys gathered from the block pool: the step's K/V are written to their slots,
-// then each layer gathers every sequence's slots into a contiguous
-// [B, Hkv, S, D] view (index_select on the slot table) and attends over it with
-// a per-row length mask. The same torch ops run on CUDA (the gather is one
-// index_select per layer on the device); no custom kernel.
-// Tested against model->forward (tests/lm/generate/engine_test.cpp), which keeps
-// it in step with the model file. Every bias the config declares (q/k/v, o_proj,
-// MLP: LLaMA's attention_bias / mlp_bias) is applied; absent ones are zero. Torch-free header.
+// Contract: the model's own per-layer pieces (Qwen2ForCausalLMImpl::Embed,
+// Rotary, LayerAttentionInputs, Attention, LayerOutput, FinalNorm in
+// lm/model/qwen2.cpp, which its dense forward is built from), with per-sequence
+// positions and keys gathered from the block pool: the step's K/V are written to
+// their slots, then each layer gathers every sequence's slots into a contiguous
+// [B, Hkv, S, D] view (index_select on the slot table) and attends over it with a
+// per-row length mask. The same torch ops run on CUDA (the gather is one
+// index_select per layer on the device); no custom kernel. Tested against
+// model->forward (tests/lm/generate/engine_test.cpp). Torch-free header.
 #pragma once
 
 #include <cstdint>
@@ -45,8 +42,6 @@ class PagedForward {
   at::Tensor Step(const std::vector<PagedSeq>& seqs, PagedKvCache* cache);
 
  private:
-  struct Weights;
-  std::unique_ptr<Weights> w_;
   Qwen2ForCausalLMImpl& model_;
 };
 

@@ -72,9 +72,28 @@ double MaskedScore(torch::ScalarType dtype) {
   return std::numeric_limits<float>::lowest();
 }
 
+// [B, Hkv, G*T, D] or [B, Hkv, G, T, D] (head h = kv head h / G) -> [B, T, H * D].
+torch::Tensor MergeHeads(const torch::Tensor& out, int64_t B, int64_t H, int64_t T, int64_t D) {
+  return out.reshape({B, H, T, D}).transpose(1, 2).reshape({B, T, H * D});
+}
+
+// Naive grouped-query attention: q [B, H, T, D], k/v [B, Hkv, S, D] (head h reads
+// kv head h / G; no K/V repeat), additive mask [B, 1, 1, T, S]; scores scaled by
+// 1/sqrt(D), softmax in float32. Returns [B, T, H * D] in q's dtype.
+torch::Tensor GroupedAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                               const torch::Tensor& mask) {
+  const int64_t B = q.size(0), H = q.size(1), T = q.size(2), D = q.size(3), Hkv = k.size(1), S = k.size(2);
+  const int64_t G = H / Hkv;
+  auto qg = q.reshape({B, Hkv, G * T, D});
+  auto scores = torch::matmul(qg, k.transpose(-1, -2)).view({B, Hkv, G, T, S});
+  scores = scores * (1.0 / std::sqrt(static_cast<double>(D))) + mask;
+  auto probs = torch::softmax(scores.to(torch::kFloat32), -1).to(q.scalar_type());
+  return MergeHeads(torch::matmul(probs.view({B, Hkv, G * T, S}), v), B, H, T, D);
+}
+
 // What every decoder layer of one forward shares.
 struct LayerInputs {
-  torch::Tensor cos, sin;    // [B, 1, T, D] rotary tables
+  RotaryTables rope;         // [B, 1, T, D] cos, sin
   torch::Tensor mask;        // [B, 1, 1, T, S] additive (naive attention only)
   torch::Tensor key_valid;   // [B, S] bool (block attention only)
   int64_t offset = 0;        // slot of the first query
@@ -95,33 +114,29 @@ class Qwen2AttentionImpl : public torch::nn::Module {
     o_proj = register_module("o_proj", lin(heads_ * head_dim_, d, c.o_proj_bias));
   }
 
-  // x [B, T, d] -> [B, T, d]. k_cache/v_cache [B, Hkv, cap, D] or null (then S = T).
-  torch::Tensor forward(const torch::Tensor& x, const LayerInputs& in, torch::Tensor* k_cache, torch::Tensor* v_cache) {
-    const int64_t B = x.size(0), T = x.size(1), G = heads_ / kv_heads_;
+  // x [B, T, d] (normed) -> q [B, H, T, D], k/v [B, Hkv, T, D], rotary on q and k.
+  LayerQkv Project(const torch::Tensor& x, const RotaryTables& rope) {
+    const int64_t B = x.size(0), T = x.size(1);
     auto q = q_proj(x).view({B, T, heads_, head_dim_}).transpose(1, 2);
     auto k = k_proj(x).view({B, T, kv_heads_, head_dim_}).transpose(1, 2);
     auto v = v_proj(x).view({B, T, kv_heads_, head_dim_}).transpose(1, 2);
-    q = ApplyRope(q, in.cos, in.sin);
-    k = ApplyRope(k, in.cos, in.sin);
+    return {ApplyRope(q, rope.cos, rope.sin), ApplyRope(k, rope.cos, rope.sin), v};
+  }
+
+  // Attention over the step's keys, or the cache's when given: k_cache/v_cache
+  // [B, Hkv, cap, D] (the step's K/V written at in.offset). Returns [B, T, H * D].
+  torch::Tensor Attend(const LayerQkv& qkv, const LayerInputs& in, torch::Tensor* k_cache, torch::Tensor* v_cache) {
+    const int64_t B = qkv.q.size(0), T = qkv.q.size(2), G = heads_ / kv_heads_;
+    auto k = qkv.k, v = qkv.v;
     if (k_cache) {
       k_cache->narrow(2, in.offset, T).copy_(k);
       v_cache->narrow(2, in.offset, T).copy_(v);
       k = k_cache->narrow(2, 0, in.offset + T);
       v = v_cache->narrow(2, 0, in.offset + T);
     }
-    torch::Tensor out;  // [B, Hkv, G*T, D]; head h reads kv head h / G (no K/V repeat)
-    if (in.block > 0) {
-      out = BlockAttention(q.view({B, kv_heads_, G, T, head_dim_}), k, v, in.key_valid, in.offset, in.block);
-    } else {
-      const int64_t S = k.size(2);
-      auto qg = q.reshape({B, kv_heads_, G * T, head_dim_});
-      auto scores = torch::matmul(qg, k.transpose(-1, -2)).view({B, kv_heads_, G, T, S});
-      scores = scores * (1.0 / std::sqrt(static_cast<double>(head_dim_))) + in.mask;
-      auto probs = torch::softmax(scores.to(torch::kFloat32), -1).to(q.scalar_type());
-      out = torch::matmul(probs.view({B, kv_heads_, G * T, S}), v);
-    }
-    out = out.reshape({B, heads_, T, head_dim_}).transpose(1, 2).reshape({B, T, heads_ * head_dim_});
-    return o_proj(out);
+    if (in.block == 0) return GroupedAttention(qkv.q, k, v, in.mask);
+    auto out = BlockAttention(qkv.q.view({B, kv_heads_, G, T, head_dim_}), k, v, in.key_valid, in.offset, in.block);
+    return MergeHeads(out, B, heads_, T, head_dim_);
   }
 
   torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
@@ -153,8 +168,16 @@ class Qwen2LayerImpl : public torch::nn::Module {
     WeightHolder(*this, "input_layernorm", torch::ones({c.hidden_size}), &input_layernorm.weight);
     WeightHolder(*this, "post_attention_layernorm", torch::ones({c.hidden_size}), &post_attention_layernorm.weight);
   }
-  torch::Tensor forward(torch::Tensor x, const LayerInputs& in, torch::Tensor* k_cache, torch::Tensor* v_cache) {
-    x = x + self_attn->forward(input_layernorm(x), in, k_cache, v_cache);
+  torch::Tensor forward(const torch::Tensor& x, const LayerInputs& in, torch::Tensor* k_cache,
+                        torch::Tensor* v_cache) {
+    return Output(x, self_attn->Attend(AttentionInputs(x, in.rope), in, k_cache, v_cache));
+  }
+  LayerQkv AttentionInputs(const torch::Tensor& x, const RotaryTables& rope) {
+    return self_attn->Project(input_layernorm(x), rope);
+  }
+  // x [B, T, d], attn [B, T, H * D]: both residual branches after attention.
+  torch::Tensor Output(torch::Tensor x, const torch::Tensor& attn) {
+    x = x + self_attn->o_proj(attn);
     return x + mlp->forward(post_attention_layernorm(x));
   }
   Qwen2Attention self_attn{nullptr};
@@ -311,30 +334,23 @@ at::Tensor Qwen2ForCausalLMImpl::Run(const at::Tensor& tokens_in, const at::Tens
   pos = pos.clamp_min(0);
   LayerInputs in;
   in.offset = offset;
-  const auto dtype = lm_head_.scalar_type();
   if (!cache && memory_.attention_block > 0) {
     in.block = memory_.attention_block;
     in.key_valid = key_valid;
   } else {
     const int64_t S = key_valid.size(1);
-    // Additive mask [B, 1, 1, T, S]: query i (slot offset + i) sees valid slots j <= offset + i,
-    // and always itself, so fully padded rows stay finite.
+    // Query i (slot offset + i) sees valid slots j <= offset + i, and always itself,
+    // so fully padded rows stay finite.
     auto q_slot = torch::arange(offset, offset + T, torch::TensorOptions().dtype(torch::kInt64).device(device()));
     auto k_slot = torch::arange(0, S, torch::TensorOptions().dtype(torch::kInt64).device(device()));
     auto causal = k_slot.unsqueeze(0) <= q_slot.unsqueeze(1);                            // [T, S]
     auto self = k_slot.unsqueeze(0) == q_slot.unsqueeze(1);                              // [T, S]
     auto allowed = (causal.unsqueeze(0) & key_valid.unsqueeze(1)) | self.unsqueeze(0);  // [B, T, S]
-    in.mask = torch::zeros({B, T, S}, torch::TensorOptions().dtype(dtype).device(device()))
-                  .masked_fill(allowed.logical_not(), MaskedScore(dtype))
-                  .view({B, 1, 1, T, S});
+    in.mask = AdditiveMask(allowed);
   }
-  // Rotary tables [B, 1, T, D].
-  auto freqs = pos.to(torch::kFloat32).unsqueeze(-1) * inv_freq_;  // [B, T, D/2]
-  auto emb = torch::cat({freqs, freqs}, -1);
-  in.cos = emb.cos().to(dtype).unsqueeze(1);
-  in.sin = emb.sin().to(dtype).unsqueeze(1);
+  in.rope = Rotary(pos);
 
-  auto x = model_->embed_tokens(tokens);
+  auto x = Embed(tokens);
   const bool checkpoint = memory_.gradient_checkpointing && !cache && torch::GradMode::is_enabled();
   for (size_t l = 0; l < model_->layers.size(); ++l) {
     if (checkpoint) {
@@ -346,7 +362,41 @@ at::Tensor Qwen2ForCausalLMImpl::Run(const at::Tensor& tokens_in, const at::Tens
     x = model_->layers[l]->forward(x, in, kc, vc);
   }
   if (cache) cache->length += T;
-  return model_->norm(x);
+  return FinalNorm(x);
 }
+
+int64_t Qwen2ForCausalLMImpl::num_layers() const { return static_cast<int64_t>(model_->layers.size()); }
+
+at::Tensor Qwen2ForCausalLMImpl::Embed(const at::Tensor& tokens) { return model_->embed_tokens(tokens); }
+
+RotaryTables Qwen2ForCausalLMImpl::Rotary(const at::Tensor& positions) {
+  auto freqs = positions.to(torch::kFloat32).unsqueeze(-1) * inv_freq_;  // [B, T, D/2]
+  auto emb = torch::cat({freqs, freqs}, -1);
+  const auto dtype = lm_head_.scalar_type();
+  return {emb.cos().to(dtype).unsqueeze(1), emb.sin().to(dtype).unsqueeze(1)};
+}
+
+at::Tensor Qwen2ForCausalLMImpl::AdditiveMask(const at::Tensor& allowed) {
+  const auto dtype = lm_head_.scalar_type();
+  return torch::zeros(allowed.sizes(), torch::TensorOptions().dtype(dtype).device(allowed.device()))
+      .masked_fill(allowed.logical_not(), MaskedScore(dtype))
+      .unsqueeze(1)
+      .unsqueeze(1);
+}
+
+LayerQkv Qwen2ForCausalLMImpl::LayerAttentionInputs(int64_t layer, const at::Tensor& x, const RotaryTables& rope) {
+  return model_->layers.at(static_cast<size_t>(layer))->AttentionInputs(x, rope);
+}
+
+at::Tensor Qwen2ForCausalLMImpl::Attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                                           const at::Tensor& mask) const {
+  return GroupedAttention(q, k, v, mask);
+}
+
+at::Tensor Qwen2ForCausalLMImpl::LayerOutput(int64_t layer, const at::Tensor& x, const at::Tensor& attn) {
+  return model_->layers.at(static_cast<size_t>(layer))->Output(x, attn);
+}
+
+at::Tensor Qwen2ForCausalLMImpl::FinalNorm(const at::Tensor& x) { return model_->norm(x); }
 
 }  // namespace upt::lm

@@ -44,6 +44,17 @@ struct MemoryOptions {
                                         // positions at a time, recomputing them in backward; 0: whole batch
 };
 
+// Rotary tables for a batch of positions: cos, sin [B, 1, T, D] in the model's dtype.
+struct RotaryTables {
+  at::Tensor cos, sin;
+};
+
+// One decoder layer's attention inputs: q [B, H, T, D], k and v [B, Hkv, T, D],
+// rotary applied to q and k.
+struct LayerQkv {
+  at::Tensor q, k, v;
+};
+
 class Qwen2BackboneImpl;  // "model.*" (embed_tokens, layers, norm), defined in qwen2.cpp
 
 class Qwen2ForCausalLMImpl : public torch::nn::Module {
@@ -69,6 +80,25 @@ class Qwen2ForCausalLMImpl : public torch::nn::Module {
   // Needs cache->length + T <= capacity. Use under NoGradGuard.
   at::Tensor ForwardCached(const at::Tensor& tokens, KvCache* cache, const at::Tensor& attention_mask = {},
                            bool last_only = false);
+
+  // The decoder's pieces, for forwards that keep K/V elsewhere (the generation
+  // engine's paged cache, lm/generate/paged_forward.cpp). Run() is built from the
+  // same calls, so the arithmetic lives once. Layer l of a forward is
+  //   qkv = LayerAttentionInputs(l, x, rope); attn = Attention(qkv.q, K, V, mask);
+  //   x = LayerOutput(l, x, attn)
+  // with K/V [B, Hkv, S, D] the layer's cached keys/values including qkv.k/qkv.v.
+  int64_t num_layers() const;
+  at::Tensor Embed(const at::Tensor& tokens);            // [B, T] int64 on the device -> [B, T, d]
+  RotaryTables Rotary(const at::Tensor& positions);      // [B, T] int64 position ids
+  at::Tensor AdditiveMask(const at::Tensor& allowed);    // [B, T, S] bool -> [B, 1, 1, T, S], 0 or the dtype's lowest
+  // Input RMSNorm, q/k/v projections (with the config's biases), rotary. x [B, T, d].
+  LayerQkv LayerAttentionInputs(int64_t layer, const at::Tensor& x, const RotaryTables& rope);
+  // Grouped-query softmax attention (float32 softmax). q [B, H, T, D], k/v [B, Hkv, S, D],
+  // mask [B, 1, 1, T, S] additive -> [B, T, H * D].
+  at::Tensor Attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask) const;
+  // x + o_proj(attn), then + MLP(post-attention RMSNorm). x [B, T, d], attn [B, T, H * D].
+  at::Tensor LayerOutput(int64_t layer, const at::Tensor& x, const at::Tensor& attn);
+  at::Tensor FinalNorm(const at::Tensor& x);             // [.., d] -> [.., d]
 
   const io::Qwen2Config& config() const { return config_; }
   at::Device device() const;

@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
   const double c0 = CpuSeconds();
   std::vector<GenerationResult> out;
   double kv_peak_bytes = 0;
-  long long preemptions = 0;
+  long long preemptions = 0, decode_steps = 0, prefill_tokens = 0;
   const auto& cfg = model->config();
   const double bytes_per_token = 2.0 * cfg.num_hidden_layers * cfg.num_key_value_heads * cfg.HeadDim() * 4;
   if (mode == "static") {
@@ -137,6 +137,8 @@ int main(int argc, char** argv) {
     out = g.Generate(reqs, sp, 3, batch);
     kv_peak_bytes = static_cast<double>(g.last_stats().peak_kv_blocks) * g.last_stats().kv_bytes_per_block;
     preemptions = g.last_stats().preemptions;
+    decode_steps = g.last_stats().decode_steps;
+    prefill_tokens = g.last_stats().prefill_tokens;
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double cpu = CpuSeconds() - c0;
@@ -148,8 +150,8 @@ int main(int argc, char** argv) {
   std::printf(
       "{\"mode\":\"%s\",\"init\":%.2f,\"cap\":%d,\"samples\":%zu,\"batch\":%d,\"threads\":%d,\"tokens\":%ld,\"at_cap\":%ld,"
       "\"wall_s\":%.2f,\"cpu_s\":%.2f,\"tok_per_s\":%.1f,\"tok_per_cpu_s\":%.1f,\"kv_peak_mb\":%.1f,"
-      "\"peak_rss_mb\":%.1f,\"preemptions\":%lld}\n",
+      "\"peak_rss_mb\":%.1f,\"preemptions\":%lld,\"decode_steps\":%lld,\"prefill_tokens\":%lld}\n",
       mode.c_str(), init_range, cap, out.size(), batch, threads, tokens, at_cap, wall, cpu, tokens / wall, tokens / cpu,
-      kv_peak_bytes / 1e6, PeakRssKb() / 1024.0, preemptions);
+      kv_peak_bytes / 1e6, PeakRssKb() / 1024.0, preemptions, decode_steps, prefill_tokens);
   return 0;
 }

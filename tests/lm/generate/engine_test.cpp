@@ -111,6 +111,19 @@ TEST(EngineTest, PrefixSharingGivesTheSameTokensWithFewerBlocks) {
   EXPECT_LT(a.last_stats().prefill_tokens, b.last_stats().prefill_tokens);
 }
 
+TEST(EngineTest, DefaultOptionsPrefillEachDistinctPromptOnceEvenWhenSamplesOutnumberTheBatch) {
+  auto model = Model(4);
+  auto reqs = Requests(3, 8);
+  int64_t distinct = 0;
+  for (size_t r = 0; r < reqs.size(); r += 8) distinct += static_cast<int64_t>(reqs[r].prompt.size());
+  Generator g(model.ptr(), nullptr, {2}, {0, 1});  // what `upt generate`, rollouts and validation construct
+  auto got = Tokens(g.Generate(reqs, Sampled(6), 5, 3));
+  EXPECT_EQ(g.last_stats().prefill_tokens, distinct);
+  EXPECT_EQ(g.last_stats().preemptions, 0);
+  EXPECT_EQ(got, Tokens(Generator(model.ptr(), nullptr, {2}, {0, 1}, EngineOptions{16, 0, false})
+                            .Generate(reqs, Sampled(6), 5, 3)));
+}
+
 // The paged forward equals model->forward, prompt then decode steps.
 void ExpectPagedForwardEqualsModel(Qwen2ForCausalLM& model) {
   torch::NoGradGuard ng;
