@@ -19,6 +19,7 @@
 #include "reports/report.h"
 #include "train/loop/checkpoint.h"
 #include "train/loop/config/config.h"
+#include "train/loop/config/memory_plan.h"
 #include "train/loop/config/plan.h"
 #include "train/loop/trainer.h"
 #include "train/toy/toy_base.h"
@@ -55,6 +56,7 @@ constexpr double kTrainSecondsPerRollout = 0.008;     // RL step: per rollout (g
 constexpr double kTrainSecondsPerDemo = 0.003;        // SFT step: per demonstration
 constexpr double kGenerateSecondsPerSample = 0.00065; // per sample of <= 48 tokens, batch 512
 constexpr double kScoreSecondsPerSample = 0.000015;
+constexpr double kPaperGpuBytes = 80.0 * 1024 * 1024 * 1024;  // the paper's 8 x 80 GB GPUs (memory plan)
 
 std::string RunDir(const std::string& out, const std::string& run) { return out + "/runs/" + run; }
 
@@ -439,7 +441,9 @@ int RunReproduce(const ReproduceOptions& in, ReproduceResult* result) {
                   cfg.actor.optim.lr, warn, plan.ok() ? "" : " and ERRORS");
       for (const auto& c : plan.checks)
         if (c.error) std::printf("    error %s: %s\n", c.what.c_str(), c.message.c_str());
+      std::printf("    %s\n", train::MemoryPlanSummary(cfg, 0, kPaperGpuBytes).c_str());
     }
+    std::printf("\n%s", train::MemoryPlanSection(PaperTrainConfig(p, p.methods.front()), 0, kPaperGpuBytes, 0).c_str());
     if (o.dry_run) {
       std::printf("\ndry run: %s\n", errors ? "FAILED" : "OK");
       return errors ? 2 : 0;

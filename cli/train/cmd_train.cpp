@@ -27,7 +27,7 @@ struct TrainCli {
   bool dry_run = false, resume = false, list_presets = false, print_json = false;
   std::string out;
   std::string gpu_memory = "80GiB";  // --dry-run memory plan
-  int world_size = 0;                // 0 = WORLD_SIZE or 1
+  int world_size = 0;                // 0 = WORLD_SIZE, else the config's (memory_plan.h PlanWorldSize)
   long long micro_batch_rows = 0;    // 0 = this rank's share of a mini-batch
   long long rollout_rows = 0;        // 0 = this rank's share of a rollout batch
 };
@@ -72,7 +72,7 @@ int RunTrain(const TrainCli& cli) {
     const double gpu = upt::train::ParseByteSize(cli.gpu_memory);
     if (gpu < 0) throw upt::Error("not a size: '" + cli.gpu_memory + "'", "--gpu-memory", "e.g. 80GiB or 24GB");
     const char* ws = std::getenv("WORLD_SIZE");
-    const int world = cli.world_size > 0 ? cli.world_size : (ws ? std::max(1, std::atoi(ws)) : 1);
+    const int world = cli.world_size > 0 ? cli.world_size : (ws ? std::max(1, std::atoi(ws)) : 0);  // 0: the config's
     std::printf("\n%s", upt::train::MemoryPlanSection(cfg, world, gpu, cli.micro_batch_rows, cli.rollout_rows).c_str());
     std::printf("\n%s\n", plan.ok() ? "dry run: OK" : "dry run: FAILED");
     return plan.ok() ? 0 : 2;
@@ -102,7 +102,7 @@ upt::cli::RunFn SetupTrain(CLI::App& app) {
   app.add_flag("--resume", cli->resume, "continue from OUT/latest");
   app.add_option("--gpu-memory", cli->gpu_memory, "--dry-run: device memory the plan must fit (e.g. 80GiB)")
       ->capture_default_str();
-  app.add_option("--world-size", cli->world_size, "--dry-run: ranks to plan for (default: WORLD_SIZE or 1)");
+  app.add_option("--world-size", cli->world_size, "--dry-run: ranks to plan for (default: WORLD_SIZE, else actor.virtual_world_size under loss_norm upstream, else 1)");
   app.add_option("--micro-batch-rows", cli->micro_batch_rows,
                  "--dry-run: rows per forward/backward (default: this rank's share of a mini-batch)");
   app.add_option("--rollout-rows", cli->rollout_rows,

@@ -18,6 +18,7 @@ struct ShardedAdamW::Impl {
   struct Bucket {
     int64_t begin = 0, size = 0, n = 0;
     torch::Tensor master, exp_avg, exp_avg_sq;  // [n] float32: this rank's slice
+    torch::Tensor grad;                          // [n] float32: summed gradient slice (ReduceGradients)
   };
   std::vector<torch::Tensor> params;
   std::vector<int64_t> offset;  // flat offset of each parameter
@@ -28,6 +29,7 @@ struct ShardedAdamW::Impl {
   int64_t total = 0;
   std::vector<Bucket> buckets;
   int64_t step = 0;
+  bool pending = false;  // buckets hold reduced gradient slices
 
   int Slices() const { return shard ? world : 1; }
   int64_t Own(const Bucket& b) const { return shard ? rank * b.n : 0; }  // slice start inside the bucket
@@ -56,6 +58,18 @@ struct ShardedAdamW::Impl {
   torch::Tensor Padded(const Bucket& b, bool grads) const {
     auto flat = torch::zeros({Slices() * b.n}, Options());
     Read(grads, b.begin, b.size, flat);
+    return flat;
+  }
+
+  // This rank's slice [n] of bucket b's gradient summed over ranks (already summed in
+  // .grad when grads_reduced): reduce-scatter when sharded, else all-reduce (the
+  // identity on one rank).
+  torch::Tensor SummedSlice(const Bucket& b, bool grads_reduced) const {
+    auto flat = Padded(b, /*grads=*/true);
+    if (grads_reduced) return flat.narrow(0, Own(b), b.n);
+    if (shard) return dist->ReduceScatterSum(flat);
+    std::vector<at::Tensor> one{flat};
+    dist->AllReduceSum(one);
     return flat;
   }
 
@@ -139,21 +153,45 @@ void ShardedAdamW::Step(bool grads_reduced) {
   torch::NoGradGuard ng;
   ++im.step;
   for (auto& b : im.buckets) {
-    auto flat = im.Padded(b, /*grads=*/true);
-    torch::Tensor g;
-    if (grads_reduced) {
-      g = flat.narrow(0, im.Own(b), b.n);
-    } else if (im.shard) {
-      g = im.dist->ReduceScatterSum(flat);  // [n]: this rank's slice, summed over ranks
-    } else {
-      std::vector<at::Tensor> one{flat};
-      im.dist->AllReduceSum(one);  // plain data parallel; the identity on one rank
-      g = flat;
-    }
-    im.Update(b, g);
+    im.Update(b, im.pending ? b.grad : im.SummedSlice(b, grads_reduced));
+    b.grad = torch::Tensor();
     im.Write(b.begin, b.size, im.shard ? im.dist->AllGatherShards(b.master) : b.master);
   }
+  im.pending = false;
 }
+
+double ShardedAdamW::ReduceGradients() {
+  auto& im = *impl_;
+  torch::NoGradGuard ng;
+  double sumsq = 0;
+  size_t released = 0;
+  for (auto& b : im.buckets) {
+    b.grad = im.SummedSlice(b, /*grads_reduced=*/false);
+    if (im.shard) b.grad = b.grad.clone();  // Gloo's slice is a view of the whole bucket
+    const double norm = b.grad.norm().item<double>();
+    sumsq += norm * norm;
+    // The slices hold the gradient now: release every .grad the buckets so far cover,
+    // so the float32 slices replace the gradients instead of adding to them.
+    for (; released < im.params.size() && im.offset[released] + im.params[released].numel() <= b.begin + b.size;
+         ++released)
+      im.params[released].mutable_grad().reset();
+  }
+  if (im.shard) sumsq = im.dist->AllReduceSum(std::vector<double>{sumsq})[0];
+  im.pending = true;
+  return std::sqrt(sumsq);
+}
+
+void ShardedAdamW::ScaleGradients(double factor) {
+  UPT_CHECK(impl_->pending, "ShardedAdamW::ScaleGradients before ReduceGradients");
+  for (auto& b : impl_->buckets) b.grad.mul_(factor);
+}
+
+void ShardedAdamW::DropGradients() {
+  for (auto& b : impl_->buckets) b.grad = torch::Tensor();
+  impl_->pending = false;
+}
+
+bool ShardedAdamW::has_reduced_gradients() const { return impl_->pending; }
 
 namespace {
 
@@ -251,6 +289,7 @@ class ZeroAdamW : public torch::optim::Optimizer {
     }
   }
   void load(torch::serialize::InputArchive& ar) override { impl_.LoadArchive(ar, "optimizer state"); }
+  ShardedAdamW& sharded_adamw() { return impl_; }
 
  private:
   ShardedAdamW impl_;
@@ -263,6 +302,11 @@ class ZeroAdamW : public torch::optim::Optimizer {
 std::unique_ptr<torch::optim::Optimizer> MakeZeroAdamW(const std::vector<at::Tensor>& params, const AdamWConfig& config,
                                                        DistContext* dist, bool shard, bool grads_reduced) {
   return std::make_unique<ZeroAdamW>(params, config, dist, shard, grads_reduced);
+}
+
+ShardedAdamW* ZeroOptimizerOf(torch::optim::Optimizer& optimizer) {
+  auto* z = dynamic_cast<ZeroAdamW*>(&optimizer);
+  return z ? &z->sharded_adamw() : nullptr;
 }
 
 void GatherOptimizerForSave(torch::optim::Optimizer& optimizer) {

@@ -13,6 +13,12 @@
 // the single-process mixed-precision optimizer. Results do not depend on world_size
 // beyond float rounding of the gradient sum (tests/train/dist/zero_test.cpp).
 //
+// Clipping by the global norm without whole gradients (the trainer's path,
+// train/loop/update.cpp): ReduceGradients() does step 1 for every bucket, keeps the
+// float32 slices, releases the parameters' .grad and returns the global L2 norm
+// (squared slice norms summed over ranks); ScaleGradients() clips the slices;
+// Step() then runs steps 2-3 on them, or DropGradients() skips the update.
+//
 // Gradient contract: as DistContext::AllReduceGradients(kSum): each rank's loss is
 // already divided by the GLOBAL normaliser.
 #pragma once
@@ -57,7 +63,16 @@ class ShardedAdamW {
   void ZeroGrad();  // sets every parameter's .grad to zero (defined, so ranks line up)
   // Collective: every rank calls it. grads_reduced = the caller already summed .grad
   // over ranks (e.g. all-reduced to clip by the global norm): no gradient collective.
+  // With slices from ReduceGradients() pending, Step uses them (and ignores grads_reduced).
   void Step(bool grads_reduced = false);
+
+  // Collective: sums .grad over ranks into this rank's float32 slices (reduce-scatter
+  // per bucket; an undefined .grad counts as zeros), releases every .grad and returns
+  // the L2 norm of the whole summed gradient (equal on every rank).
+  double ReduceGradients();
+  void ScaleGradients(double factor);  // multiplies the pending slices (clipping)
+  void DropGradients();                // discards the pending slices (a skipped update)
+  bool has_reduced_gradients() const;
 
   // Whole state in one file, independent of world size: collective (rank 0 gathers and
   // writes atomically). LoadWhole: every rank reads the file and keeps its slice, so a
@@ -88,6 +103,8 @@ class ShardedAdamW {
 // GatherOptimizerForSave right before rank 0 saves.
 std::unique_ptr<torch::optim::Optimizer> MakeZeroAdamW(const std::vector<at::Tensor>& params, const AdamWConfig& config,
                                                        DistContext* dist, bool shard, bool grads_reduced);
+// The ShardedAdamW behind a MakeZeroAdamW optimizer; nullptr for any other optimizer.
+ShardedAdamW* ZeroOptimizerOf(torch::optim::Optimizer& optimizer);
 // Collective for MakeZeroAdamW optimizers (caches the whole state on rank 0); a no-op
 // for any other optimizer.
 void GatherOptimizerForSave(torch::optim::Optimizer& optimizer);

@@ -25,7 +25,7 @@ std::unique_ptr<torch::optim::Optimizer> MakeTrainOptimizer(lm::Qwen2ForCausalLM
         model->parameters(),
         torch::optim::AdamWOptions(o.lr).betas(std::make_tuple(o.beta1, o.beta2)).eps(o.eps).weight_decay(o.weight_decay));
   dist::AdamWConfig a{o.lr, o.beta1, o.beta2, o.eps, o.weight_decay};
-  return dist::MakeZeroAdamW(model->parameters(), a, dist, zero2, /*grads_reduced=*/true);
+  return dist::MakeZeroAdamW(model->parameters(), a, dist, zero2, /*grads_reduced=*/false);
 }
 
 }  // namespace upt::train

@@ -21,8 +21,9 @@ namespace upt::train {
 void ConfigureModelMemory(lm::Qwen2ForCausalLM& model, const TrainConfig& cfg);
 
 // torch::optim::AdamW for fp32 without ZeRO (the reference path), else
-// train/dist's ShardedAdamW (fp32 master weights; state sharded when zero_stage 2).
-// Gradients reach step() already all-reduced (the loop clips by the global norm).
+// train/dist's ShardedAdamW (fp32 master weights; state and reduced gradients sharded
+// when zero_stage 2). The loop reduces and clips through dist::ZeroOptimizerOf
+// (update.cpp ReduceAndClip) before step().
 std::unique_ptr<torch::optim::Optimizer> MakeTrainOptimizer(lm::Qwen2ForCausalLM& model, const TrainConfig& cfg,
                                                             dist::DistContext* dist);
 

@@ -157,7 +157,7 @@ StepBatch SampleAndRoute(Run& run, const Preset& preset, const std::vector<int>&
                                        {StreamId("train/rollout"), static_cast<uint64_t>(step)}).NextU64();
   std::vector<lm::GenerationResult> results;
   if (!reqs.empty())
-    results = run.generator->Generate(reqs, sp, step_seed, static_cast<int>(std::min<size_t>(reqs.size(), 512)));
+    results = run.generator->Generate(reqs, sp, step_seed, static_cast<int>(std::min<size_t>(reqs.size(), cfg.rollout.max_num_seqs)));
   const verifiers::GradeOptions g =
       verifiers::RewardGradeOptions(verifiers::ParseRewardPolicy(cfg.reward.policy));
   std::vector<StepRow> rollouts(static_cast<size_t>(Q) * n_roll);  // [q * n_roll + j]; owned questions filled

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "core/log.h"
+#include "train/dist/zero.h"
 #include "train/loop/config/config.h"
 
 namespace upt::train {
@@ -184,13 +185,29 @@ NormaliserReducer GlobalNormalisers(const PolicyUpdater& u, const StepInputs& in
   return [g](const std::vector<double>&) { return g; };
 }
 
-// Clip and step (or skip) after the gradients of one optimizer step are in.
-void ApplyStep(const PolicyUpdater& u, const TrainConfig& cfg, int step, UpdateStats& st) {
+// Sums the step's gradients over ranks, clips them to actor.grad_clip by their global
+// L2 norm (torch::nn::utils::clip_grad_norm_'s rule: × grad_clip / (norm + 1e-6) when
+// that is < 1) and returns the pre-clip norm. A ZeRO optimizer (train/dist/zero.h)
+// keeps only this rank's float32 gradient slices and takes the norm from them; torch's
+// AdamW gets whole all-reduced gradients.
+double ReduceAndClip(const PolicyUpdater& u, const TrainConfig& cfg) {
+  if (dist::ShardedAdamW* zero = dist::ZeroOptimizerOf(*u.optimizer)) {
+    const double norm = zero->ReduceGradients();
+    const double coef = cfg.actor.grad_clip / (norm + 1e-6);
+    if (std::isfinite(norm) && coef < 1) zero->ScaleGradients(coef);
+    return norm;
+  }
   std::vector<at::Tensor> params = (*u.model)->parameters();
   if (u.dist->distributed()) u.dist->AllReduceGradients(params, dist::GradReduction::kSum);
-  const double norm = torch::nn::utils::clip_grad_norm_(params, cfg.actor.grad_clip);
+  return torch::nn::utils::clip_grad_norm_(params, cfg.actor.grad_clip);
+}
+
+// Clip and step (or skip) after the gradients of one optimizer step are in.
+void ApplyStep(const PolicyUpdater& u, const TrainConfig& cfg, int step, UpdateStats& st) {
+  const double norm = ReduceAndClip(u, cfg);
   const bool skip = !std::isfinite(norm) || norm > cfg.actor.max_grad_norm;
   if (skip) {
+    if (dist::ShardedAdamW* zero = dist::ZeroOptimizerOf(*u.optimizer)) zero->DropGradients();
     u.optimizer->zero_grad();
     st.skipped += 1;
     if (u.dist->is_main())

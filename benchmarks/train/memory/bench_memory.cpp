@@ -2,6 +2,9 @@
 // prediction (CPU). One configuration per process, so VmHWM is that run's peak:
 //   bench_train_memory SIZE DTYPE CKPT [ROWS SEQ ATTN_BLOCK LOGITS_CHUNK STEPS]
 //   SIZE 5m | 50m | 200m (Qwen2-shaped), DTYPE fp32 | bf16, CKPT 0 | 1.
+// The optimizer step is the trainer's (train/loop/update.cpp): ShardedAdamW's
+// ReduceGradients, clip to 1.0, Step. Under RANK/WORLD_SIZE/UPT_DIST_FILESTORE
+// (benchmarks/train/memory/run.sh) the ranks are ZeRO-2 shards and each reports its own peak.
 // The runtime baseline (libtorch, OpenMP/BLAS threads, this binary) is measured after
 // a warm-up matmul, before the model exists, and enters the plan as baseline_bytes.
 // Prints one JSON line: measured and planned peak, in total and above the baseline.
@@ -19,39 +22,10 @@
 #include "lm/model/token_logprobs.h"
 #include "train/dist/zero.h"
 #include "train/loop/config/memory_plan.h"
+#include "benchmarks/train/memory/bench_sizes.h"
 
-namespace {
 
-double StatusBytes(const char* key) {  // /proc/self/status "VmRSS:" / "VmHWM:" in bytes
-  std::ifstream f("/proc/self/status");
-  std::string line;
-  while (std::getline(f, line))
-    if (line.rfind(key, 0) == 0) return std::atof(line.c_str() + std::string(key).size()) * 1024.0;
-  return -1;
-}
-
-upt::lm::io::DecoderConfig Size(const std::string& name) {
-  upt::lm::io::DecoderConfig c;
-  c.family = upt::lm::io::ModelFamily::kQwen2;
-  c.max_position_embeddings = 4096;
-  c.initializer_range = 0.02;
-  if (name == "5m") {
-    c.vocab_size = 8000, c.hidden_size = 256, c.num_hidden_layers = 4, c.num_attention_heads = 4;
-    c.num_key_value_heads = 2, c.intermediate_size = 704, c.tie_word_embeddings = true;
-  } else if (name == "50m") {
-    c.vocab_size = 32000, c.hidden_size = 512, c.num_hidden_layers = 12, c.num_attention_heads = 8;
-    c.num_key_value_heads = 4, c.intermediate_size = 1408, c.tie_word_embeddings = true;
-  } else if (name == "200m") {
-    c.vocab_size = 32000, c.hidden_size = 1024, c.num_hidden_layers = 12, c.num_attention_heads = 16;
-    c.num_key_value_heads = 4, c.intermediate_size = 2816, c.tie_word_embeddings = false;
-  } else {
-    std::fprintf(stderr, "unknown size %s (5m, 50m, 200m)\n", name.c_str());
-    std::exit(2);
-  }
-  return c;
-}
-
-}  // namespace
+using namespace bench;  // NOLINT: benchmark helpers
 
 int main(int argc, char** argv) {
   if (argc < 4) {
@@ -64,6 +38,7 @@ int main(int argc, char** argv) {
   const int64_t block = argc > 6 ? std::atoll(argv[6]) : 0, chunk = argc > 7 ? std::atoll(argv[7]) : 0;
   const int steps = argc > 8 ? std::atoi(argv[8]) : 2;
   torch::set_num_threads(1);
+  upt::train::dist::DistContext ctx = upt::train::dist::DistContext::FromEnvironment();  // Gloo is in the baseline
   {
     auto w = torch::randn({256, 256});
     (void)torch::matmul(w, w).sum().item<float>();
@@ -79,35 +54,39 @@ int main(int argc, char** argv) {
   in.micro_batch_rows = rows;
   in.seq_len = seq;
   in.baseline_bytes = baseline;
+  in.world_size = ctx.world_size();
+  in.zero2 = ctx.distributed();
   const auto plan = upt::train::PlanMemory(in);
 
   upt::lm::Qwen2ForCausalLM model(in.model);
   upt::lm::InitQwen2Weights(model, 1);
   model->set_memory_options({ckpt, block, chunk});
   if (bf16) model->to(torch::kBFloat16);
-  upt::train::dist::DistContext one;
-  upt::train::dist::ShardedAdamW opt(model->parameters(), {1e-4, 0.9, 0.999, 1e-8, 0.01}, &one, false);
+  upt::train::dist::ShardedAdamW opt(model->parameters(), {1e-4, 0.9, 0.999, 1e-8, 0.01}, &ctx, in.zero2);
   auto g = torch::make_generator<at::CPUGeneratorImpl>(3);
   auto tokens = torch::randint(0, in.model.vocab_size, {rows, seq}, g, torch::kInt64);
   const auto t0 = std::chrono::steady_clock::now();
+  const double cpu0 = CpuSeconds();
   for (int s = 0; s < steps; ++s) {
-    opt.ZeroGrad();
     auto st = upt::lm::TokenLogProbs(model, tokens, {}, 1.0, true);
-    (-(st.logprobs.sum() + 0.01 * st.entropy.sum()) / st.logprobs.numel()).backward();
+    (-(st.logprobs.sum() + 0.01 * st.entropy.sum()) / st.logprobs.numel() / ctx.world_size()).backward();
+    const double norm = opt.ReduceGradients();
+    if (norm > 1.0) opt.ScaleGradients(1.0 / (norm + 1e-6));
     opt.Step();
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / steps;
+  const double cpu = (CpuSeconds() - cpu0) / steps;
   const double peak = StatusBytes("VmHWM:");
   const double above = peak - baseline, plan_above = plan.peak - baseline;
   std::printf(
       "{\"size\":\"%s\",\"params\":%lld,\"dtype\":\"%s\",\"ckpt\":%d,\"rows\":%lld,\"seq\":%lld,\"attn_block\":%lld,"
       "\"logits_chunk\":%lld,\"baseline_mib\":%.1f,\"measured_mib\":%.1f,\"plan_mib\":%.1f,\"err_total\":%.3f,"
       "\"measured_above_mib\":%.1f,\"plan_above_mib\":%.1f,\"err_above\":%.3f,\"plan_static_mib\":%.1f,"
-      "\"plan_train_mib\":%.1f,\"step_s\":%.2f}\n",
+      "\"plan_train_mib\":%.1f,\"step_s\":%.2f,\"step_cpu_s\":%.2f,\"world\":%d,\"rank\":%d}\n",
       size.c_str(), static_cast<long long>(in.model.NumParameters()), bf16 ? "bf16" : "fp32", ckpt ? 1 : 0,
       static_cast<long long>(rows), static_cast<long long>(seq), static_cast<long long>(block),
       static_cast<long long>(chunk), baseline / 1048576, peak / 1048576, plan.peak / 1048576,
       plan.peak / peak - 1, above / 1048576, plan_above / 1048576, plan_above / above - 1,
-      plan.static_bytes / 1048576, plan.train_bytes / 1048576, secs);
+      plan.static_bytes / 1048576, plan.train_bytes / 1048576, secs, cpu, ctx.world_size(), ctx.rank());
   return 0;
 }

@@ -1,11 +1,15 @@
 // The memory plan's arithmetic: paper model sizes, what each switch removes, the
-// paper's three models on 8 x 80 GiB, byte-size parsing.
+// paper's three models on 8 x 80 GiB, byte-size parsing, the micro-batch / rollout
+// rows and rank count a config implies, and every configs/paper file fitting 8 x 80 GB.
 #include "train/loop/config/memory_plan.h"
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "core/error.h"
 #include "lm/io/known_configs.h"
+#include "train/loop/config/config.h"
 
 namespace upt::train {
 namespace {
@@ -87,6 +91,58 @@ TEST(MemoryPlanTest, ConfigKeysFeedThePlan) {
   EXPECT_FALSE(UsesBf16(cfg));
   cfg.actor.fsdp_config.param_dtype = "fp8";
   EXPECT_THROW(ValidateMemoryOptions(cfg), Error);
+}
+
+TEST(MemoryPlanTest, MicroBatchAndRolloutRowsFollowTheConfig) {
+  TrainConfig cfg;  // 64 x 8 rows per mini-batch, 128 x 8 rollouts, rows of 1024 + 8192 tokens
+  cfg.data.max_prompt_length = 1024;
+  cfg.data.max_response_length = 8192;
+  cfg.data.train_batch_size = 128;
+  cfg.actor.ppo_mini_batch_size = 64;
+  const auto model = *lm::io::KnownConfig("Qwen2.5-Math-7B");
+  EXPECT_EQ(MemoryPlanFromConfig(cfg, model, 8).micro_batch_rows, 64);  // the rank's share
+  cfg.actor.ppo_micro_batch_size_per_gpu = 4;
+  EXPECT_EQ(MemoryPlanFromConfig(cfg, model, 8).micro_batch_rows, 4);
+  cfg.actor.use_dynamic_bsz = true;
+  cfg.actor.ppo_max_token_len_per_gpu = 32768;  // 3 full rows of 9216 tokens
+  EXPECT_EQ(MemoryPlanFromConfig(cfg, model, 8).micro_batch_rows, 3);
+  cfg.actor.ppo_max_token_len_per_gpu = 4096;   // a longer row still runs, alone
+  EXPECT_EQ(MemoryPlanFromConfig(cfg, model, 8).micro_batch_rows, 1);
+  EXPECT_EQ(MemoryPlanFromConfig(cfg, model, 8, 2).micro_batch_rows, 2);  // --micro-batch-rows wins
+  EXPECT_EQ(MemoryPlanFromConfig(cfg, model, 8).rollout_rows, 128);
+  cfg.rollout.max_num_seqs = 16;
+  EXPECT_EQ(MemoryPlanFromConfig(cfg, model, 8).rollout_rows, 16);
+  EXPECT_EQ(MemoryPlanFromConfig(cfg, model, 8, 0, 4).rollout_rows, 4);
+  cfg.rollout.max_num_seqs = 0;
+  EXPECT_THROW(ValidateMemoryOptions(cfg), Error);
+}
+
+TEST(MemoryPlanTest, RankCountDefaultsToTheReproducedRun) {
+  TrainConfig cfg;
+  EXPECT_EQ(PlanWorldSize(cfg, 0), 1);
+  EXPECT_EQ(PlanWorldSize(cfg, 4), 4);
+  cfg.actor.loss_norm = "upstream";
+  cfg.actor.virtual_world_size = 8;
+  EXPECT_EQ(PlanWorldSize(cfg, 0), 8);
+  EXPECT_EQ(PlanWorldSize(cfg, 2), 2);
+}
+
+TEST(MemoryPlanTest, EveryPaperConfigFitsEightGpusOf80GiB) {
+  const std::string dir = std::string(UPT_SOURCE_DIR) + "/configs/paper";
+  int n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".yaml") continue;
+    TrainConfig cfg;
+    LoadConfigFile(entry.path().string(), &cfg);
+    const std::string line = MemoryPlanSummary(cfg, 0, 80 * kGiB);
+    EXPECT_NE(line.find("on 8 ranks"), std::string::npos) << entry.path() << ": " << line;
+    EXPECT_NE(line.find("fits 80.00 GiB: yes"), std::string::npos) << entry.path() << ": " << line;
+    if (entry.path().string().find("1.5b") == std::string::npos) {  // 7B / 8B need the ZeRO-2 shards
+      EXPECT_NE(MemoryPlanSummary(cfg, 1, 80 * kGiB).find("NO"), std::string::npos) << entry.path() << " on one GPU";
+    }
+    ++n;
+  }
+  EXPECT_GE(n, 15);
 }
 
 }  // namespace

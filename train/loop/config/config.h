@@ -65,6 +65,7 @@ struct RolloutOptions {
   double val_top_p = 1.0;      // HPT's mix rollout ignores val_top_p=0.95 (hpt_spec §8.4)
   int val_max_new_tokens = 0;  // 0 = max_new_tokens
   std::vector<std::string> stop;  // stop strings besides the EOS tokens (upstream: none)
+  int max_num_seqs = 512;      // rollout rows in flight per rank (vLLM's max_num_seqs): bounds the KV cache
   template <class V>
   void ForEach(V&& v) {
     v("n", n, "rollouts per prompt (group size)");
@@ -77,6 +78,7 @@ struct RolloutOptions {
     v("val_top_p", val_top_p, "validation nucleus p");
     v("val_max_new_tokens", val_max_new_tokens, "validation max new tokens; 0 = rollout.max_new_tokens");
     v("stop", stop, "stop strings for rollouts and validation besides the EOS tokens (upstream vLLM: none; e.g. [\"\\nQuestion:\"] for llama-qa run-ons)");
+    v("max_num_seqs", max_num_seqs, "rollout rows generated at once per rank (vLLM's max_num_seqs); the KV cache holds this many rows (upt train --dry-run)");
   }
 };
 

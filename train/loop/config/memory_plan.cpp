@@ -83,7 +83,9 @@ MemoryPlan PlanMemory(const MemoryPlanInput& in) {
   };
   add("runtime baseline", in.baseline_bytes, "CUDA context / libtorch resident memory");
   const double weights = add("weights", P * a, fmt::format("{:.3f} B params x {} B", P / 1e9, a));
-  const double grads = add("gradients", P * a, "full on every rank (reduce-scattered per bucket at the step)");
+  const double grads = add("gradients", P * a,
+                           in.torch_adamw ? "full on every rank (all-reduced at the step)"
+                                          : "full during backward; at the step reduce-scattered into fp32 slices");
   const double optim =
       in.torch_adamw
           ? add("optimizer state", 8 * P, "torch AdamW: exp_avg + exp_avg_sq = 8 B/param (fp32, unsharded)")
@@ -113,15 +115,23 @@ MemoryPlan PlanMemory(const MemoryPlanInput& in) {
   p.train_bytes = acts + bwd + head;
 
   const double bucket = static_cast<double>(std::min<int64_t>(in.bucket_values, c.NumParameters()));
-  p.optimizer_transient =
-      add("optimizer transients", bucket * kF32 * 3, "one bucket: flat fp32 gradient, slice, gathered values");
+  // ShardedAdamW::ReduceGradients: the fp32 gradient slices (4 P / shard) replace the
+  // .grad they cover bucket by bucket, so they add (4 / shard - a) P when positive.
+  const double slices = in.torch_adamw ? 0.0 : std::max(0.0, kF32 / shard - a) * P;
+  p.optimizer_transient = add("optimizer transients", slices + bucket * kF32 * 3,
+                              in.torch_adamw ? "one bucket: flat fp32 gradient, slice, gathered values"
+                                             : "fp32 gradient slices beyond the released .grad; one bucket x 3");
 
   const double kv_token = 2.0 * L * c.num_key_value_heads * c.HeadDim() * a;
-  p.rollout_bytes = add("KV cache (rollouts)",
-                        static_cast<double>(in.rollout_rows) * static_cast<double>(in.rollout_len) * kv_token +
-                            static_cast<double>(in.rollout_rows) * V * kF32,
+  const double live = static_cast<double>(in.rollout_rows) * static_cast<double>(in.rollout_len);
+  const double kv = add("KV cache (rollouts)", live * kv_token + static_cast<double>(in.rollout_rows) * V * kF32,
                         fmt::format("{} rows x {} tokens x {} per token", in.rollout_rows, in.rollout_len,
                                     Human(kv_token)));
+  // lm/generate/paged_forward.cpp, one layer at a time: K and V of every live token
+  // gathered from the pool (index_select) and made contiguous for the batched matmuls.
+  const double gather = add("decode transients", live * 4.0 * c.num_key_value_heads * c.HeadDim() * a,
+                            "one layer's K and V of all rows, gathered and copied");
+  p.rollout_bytes = kv + gather;
   p.peak = in.baseline_bytes + p.static_bytes + std::max({p.train_bytes, p.optimizer_transient, p.rollout_bytes});
   return p;
 }
@@ -162,6 +172,12 @@ void ValidateMemoryOptions(const TrainConfig& cfg) {
                 "actor.fsdp_config.zero_stage", "2 shards the fp32 master weights and AdamW state over ranks");
   if (cfg.actor.logits_chunk_size < 0) throw Error("must be >= 0", "actor.logits_chunk_size");
   if (cfg.model.attention_block_size < 0) throw Error("must be >= 0", "model.attention_block_size");
+  if (cfg.rollout.max_num_seqs < 1) throw Error("must be >= 1", "rollout.max_num_seqs");
+}
+
+int PlanWorldSize(const TrainConfig& cfg, int world_size) {
+  if (world_size > 0) return world_size;
+  return cfg.actor.loss_norm == "upstream" ? std::max(1, cfg.actor.virtual_world_size) : 1;
 }
 
 MemoryPlanInput MemoryPlanFromConfig(const TrainConfig& cfg, const lm::io::DecoderConfig& model, int world_size,
@@ -176,11 +192,20 @@ MemoryPlanInput MemoryPlanFromConfig(const TrainConfig& cfg, const lm::io::Decod
   in.attention_block = cfg.model.attention_block_size;
   in.logits_chunk = cfg.actor.logits_chunk_size;
   in.entropy = cfg.actor.entropy_coeff != 0.0;
-  const int64_t rows = static_cast<int64_t>(cfg.actor.ppo_mini_batch_size) * cfg.rollout.n;
-  in.micro_batch_rows = micro_batch_rows > 0 ? micro_batch_rows : (rows + in.world_size - 1) / in.world_size;
   in.seq_len = static_cast<int64_t>(cfg.data.max_prompt_length) + cfg.data.max_response_length;
+  // Micro-batch rows (update.cpp PlanGlobalSteps / PlanUpstreamSteps): this rank's share
+  // of a mini-batch, at most ppo_micro_batch_size_per_gpu rows, or with use_dynamic_bsz
+  // as many full-length rows as the token budget holds (a longer row runs alone).
+  const int64_t rows = static_cast<int64_t>(cfg.actor.ppo_mini_batch_size) * cfg.rollout.n;
+  in.micro_batch_rows = (rows + in.world_size - 1) / in.world_size;
+  if (cfg.actor.use_dynamic_bsz)
+    in.micro_batch_rows = std::max<int64_t>(1, cfg.actor.ppo_max_token_len_per_gpu / std::max<int64_t>(1, in.seq_len));
+  else if (cfg.actor.ppo_micro_batch_size_per_gpu > 0)
+    in.micro_batch_rows = std::min<int64_t>(in.micro_batch_rows, cfg.actor.ppo_micro_batch_size_per_gpu);
+  if (micro_batch_rows > 0) in.micro_batch_rows = micro_batch_rows;
   in.rollout_rows =
       (static_cast<int64_t>(cfg.data.train_batch_size) * cfg.rollout.n + in.world_size - 1) / in.world_size;
+  in.rollout_rows = std::min<int64_t>(in.rollout_rows, cfg.rollout.max_num_seqs);
   if (rollout_rows > 0) in.rollout_rows = std::min(in.rollout_rows, rollout_rows);
   in.rollout_len = static_cast<int64_t>(cfg.data.max_prompt_length) + cfg.rollout.max_new_tokens;
   return in;
@@ -207,23 +232,48 @@ std::string FormatMemoryPlan(const MemoryPlanInput& in, const MemoryPlan& plan, 
 
 namespace upt::train {
 
+namespace {
+
+// model.path's config.json, else a paper model by name; false when neither.
+bool ResolvePlanModel(const TrainConfig& cfg, lm::io::DecoderConfig* model, std::string* source) {
+  if (FileExists(cfg.model.path + "/config.json")) {
+    *model = lm::io::LoadDecoderConfig(cfg.model.path + "/config.json");
+    *source = cfg.model.path + "/config.json";
+    return true;
+  }
+  if (auto known = lm::io::KnownConfig(cfg.model.path)) {
+    *model = *known;
+    *source = "built-in config of " + cfg.model.path + " (not on this machine)";
+    return true;
+  }
+  return false;
+}
+
+constexpr double kCudaBaseline = 1024.0 * 1024 * 1024;  // CUDA context and allocator slack
+
+}  // namespace
+
 std::string MemoryPlanSection(const TrainConfig& cfg, int world_size, double gpu_bytes, int64_t micro_batch_rows,
                               int64_t rollout_rows) {
   lm::io::DecoderConfig model;
   std::string source;
-  if (FileExists(cfg.model.path + "/config.json")) {
-    model = lm::io::LoadDecoderConfig(cfg.model.path + "/config.json");
-    source = cfg.model.path + "/config.json";
-  } else if (auto known = lm::io::KnownConfig(cfg.model.path)) {
-    model = *known;
-    source = "built-in config of " + cfg.model.path + " (not on this machine)";
-  } else {
+  if (!ResolvePlanModel(cfg, &model, &source))
     return "== memory plan ==\n  skipped: no config.json under model.path and not a known model (" +
            Join(lm::io::KnownConfigNames(), ", ") + ")\n";
-  }
-  auto in = MemoryPlanFromConfig(cfg, model, world_size, micro_batch_rows, rollout_rows);
-  in.baseline_bytes = 1024.0 * 1024 * 1024;
+  auto in = MemoryPlanFromConfig(cfg, model, PlanWorldSize(cfg, world_size), micro_batch_rows, rollout_rows);
+  in.baseline_bytes = kCudaBaseline;
   return FormatMemoryPlan(in, PlanMemory(in), gpu_bytes) + "  model: " + source + "\n";
+}
+
+std::string MemoryPlanSummary(const TrainConfig& cfg, int world_size, double gpu_bytes) {
+  lm::io::DecoderConfig model;
+  std::string source;
+  if (!ResolvePlanModel(cfg, &model, &source)) return "memory plan skipped (unknown model)";
+  auto in = MemoryPlanFromConfig(cfg, model, PlanWorldSize(cfg, world_size));
+  in.baseline_bytes = kCudaBaseline;
+  const MemoryPlan plan = PlanMemory(in);
+  return fmt::format("memory per rank on {} ranks: peak {}; fits {}: {}", in.world_size, Human(plan.peak),
+                     Human(gpu_bytes), plan.peak <= gpu_bytes ? "yes" : "NO");
 }
 
 }  // namespace upt::train

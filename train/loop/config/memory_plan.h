@@ -11,7 +11,10 @@
 //            [B, H, T, S] unless block attention, the head's [N, V] float32 logits unless
 //            chunked, and the backward transients of one layer;
 //   rollout  KV cache 2 * L * Hkv * D * a per token of every concurrent row, plus the
-//            last-position logits;
+//            last-position logits and one layer's gathered K and V (4 * Hkv * D * a per
+//            token: the decode step's transients);
+//   optimizer transients  ShardedAdamW's fp32 gradient slices where they outgrow the
+//            .grad they replace (bf16 on one rank), plus one bucket's buffers;
 //   baseline the runtime's own resident memory (CUDA context or libtorch on CPU).
 // Peak = baseline + static + max(training activations, optimizer transients, rollout).
 #pragma once
@@ -74,18 +77,27 @@ bool UsesBf16(const TrainConfig& cfg);
 void ValidateMemoryOptions(const TrainConfig& cfg);
 
 // The plan's input from a training config: micro-batch = this rank's share of one
-// mini-batch (ppo_mini_batch_size * rollout.n rows / world_size) unless
-// `micro_batch_rows` > 0; rows of max_prompt_length + max_response_length tokens; the
-// rollout KV cache for this rank's share of train_batch_size * n rows.
+// mini-batch (ppo_mini_batch_size * rollout.n rows / world_size), capped by
+// actor.ppo_micro_batch_size_per_gpu, or ppo_max_token_len_per_gpu / row length rows
+// with actor.use_dynamic_bsz, unless `micro_batch_rows` > 0; rows of max_prompt_length +
+// max_response_length tokens; the rollout KV cache for this rank's share of
+// train_batch_size * n rows, at most rollout.max_num_seqs (and `rollout_rows` when > 0).
 MemoryPlanInput MemoryPlanFromConfig(const TrainConfig& cfg, const lm::io::DecoderConfig& model, int world_size,
                                      int64_t micro_batch_rows = 0, int64_t rollout_rows = 0);
 
+// The rank count a plan is for: `world_size` when > 0, else the reproduced run's
+// actor.virtual_world_size under loss_norm upstream, else 1.
+int PlanWorldSize(const TrainConfig& cfg, int world_size);
+
 // `upt train --dry-run` section: resolves model.path (its config.json, else a paper
-// model by name: lm/io/known_configs.h), plans for `world_size` ranks and says whether
+// model by name: lm/io/known_configs.h), plans for PlanWorldSize ranks and says whether
 // the peak fits `gpu_bytes` (baseline: 1 GiB for a CUDA context and allocator slack).
 // rollout_rows > 0 caps the concurrent generation rows (vLLM's max_num_seqs).
 std::string MemoryPlanSection(const TrainConfig& cfg, int world_size, double gpu_bytes, int64_t micro_batch_rows,
                               int64_t rollout_rows = 0);
+
+// One line for `upt reproduce --dry-run`: the peak per rank and whether it fits gpu_bytes.
+std::string MemoryPlanSummary(const TrainConfig& cfg, int world_size, double gpu_bytes);
 
 // Table of the plan; with gpu_bytes > 0 a last line says whether it fits.
 std::string FormatMemoryPlan(const MemoryPlanInput& in, const MemoryPlan& plan, double gpu_bytes);
