@@ -137,7 +137,7 @@ void WriteScoreOutputs(const datasets::Benchmark& bench, const std::vector<Probl
       csv += ",,,0,,,\n";
       continue;
     }
-    Proportion w = WilsonInterval(c, n, opts.level);
+    Proportion w = WilsonInterval(c, n, opts.boot.level);
     Votes votes = CollectVotes(vs);
     const bool m = MajorityInRange(votes, 0, vs.size());
     csv += Num(w.estimate) + "," + Num(w.low) + "," + Num(w.high) + "," + std::to_string(tr) + "," +
@@ -155,10 +155,7 @@ void WriteScoreOutputs(const datasets::Benchmark& bench, const std::vector<Probl
   }
   WriteFileAtomic((std::filesystem::path(out_dir) / "problems.csv").string(), csv);
 
-  BootstrapOptions bo;
-  bo.replicates = opts.bootstrap;
-  bo.seed = static_cast<uint64_t>(opts.seed);
-  bo.level = opts.level;
+  const BootstrapOptions& bo = opts.boot;
   OrderedJson metrics = OrderedJson::object();
   if (!counts.empty()) {
     std::vector<long long> ks = PowersOfTwoUpTo(n_min);
@@ -199,7 +196,7 @@ void WriteScoreOutputs(const datasets::Benchmark& bench, const std::vector<Probl
     auto boot = BootstrapPassAtK(counts, ks, bo);
     OrderedJson bj = OrderedJson::object();
     bj["B"] = bo.replicates;
-    bj["seed"] = opts.seed;
+    bj["seed"] = opts.boot.seed;
     bj["k"] = ks;
     for (const char* f : {"mean", "ci_low", "ci_high"}) bj[f] = OrderedJson::array();
     for (const auto& iv : boot) {
@@ -224,9 +221,9 @@ void WriteScoreOutputs(const datasets::Benchmark& bench, const std::vector<Probl
   r["benchmark"] = b;
   r["metrics"] = metrics;
   r["ci"] = OrderedJson{{"method", "percentile bootstrap over problems"},
-                        {"B", opts.bootstrap},
-                        {"seed", opts.seed},
-                        {"level", opts.level},
+                        {"B", opts.boot.replicates},
+                        {"seed", opts.boot.seed},
+                        {"level", opts.boot.level},
                         {"per_problem", "wilson"}};
   OrderedJson t = OrderedJson::object();
   t["finish_reason_known"] = finish_known;
