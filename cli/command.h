@@ -5,7 +5,7 @@
 //
 //   static upt::cli::RunFn SetupVerify(CLI::App& app) {
 //     auto opts = std::make_shared<VerifyCliOptions>();
-//     app.add_option("--gold", opts->gold, "gold answer");
+//     AddOptions(app, *opts);   // cli/options_cli.h: one flag per field of the struct
 //     return [opts] { return RunVerify(*opts); };   // returns the exit code
 //   }
 //   UPT_COMMAND(verify, "Check answers against gold answers", SetupVerify);

@@ -6,12 +6,23 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/command.h"
+#include "cli/options_cli.h"
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/log.h"
 #include "core/version.h"
 
 namespace {
+
+struct GlobalFlags {
+  bool version = false, quiet = false, verbose = false;
+  template <class V>
+  void ForEach(V&& v) {
+    v("version", version, "Print version and git revision");
+    v("quiet", quiet, "Only warnings and errors; no progress bars", upt::kOptShortName);
+    v("verbose", verbose, "Debug logging", upt::kOptShortName);
+  }
+};
 
 // Runs a command and turns every failure into a message and an exit code
 // (docs/failure.md): upt::Error -> 2, out of memory -> 2, other exceptions -> 3.
@@ -42,10 +53,9 @@ int RunCommand(const upt::cli::RunFn& run) {
 int main(int argc, char** argv) {
   CLI::App app{"upt: Unified Post-Training evaluation and training suite"};
   app.require_subcommand(0, 1);
-  bool version = false, quiet = false, verbose = false;
-  app.add_flag("--version", version, "Print version and git revision");
-  app.add_flag("-q,--quiet", quiet, "Only warnings and errors; no progress bars");
-  app.add_flag("-v,--verbose", verbose, "Debug logging");
+  GlobalFlags g;
+  upt::cli::AddOptions(app, g);
+  const bool &version = g.version, &quiet = g.quiet, &verbose = g.verbose;
   std::vector<std::pair<CLI::App*, upt::cli::RunFn>> runs;
   upt::cli::AddRegisteredCommands(app, &runs);
   try {

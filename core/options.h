@@ -13,7 +13,16 @@
 //
 // Supported field types: bool, int, long long, double, float, std::string,
 // std::vector<int|long long|double|std::string>, and nested option structs
-// (keys become "outer.inner", as in verl's `actor.clip_ratio_low`).
+// (keys become "outer.inner", as in verl's `actor.clip_ratio_low`). A nested
+// struct visited with the name "" is inlined: its keys join the outer level
+// (a shared group such as eval::BootstrapOptions keeps the flat keys
+// --bootstrap/--seed/--level of every command using it).
+//
+// A field may carry OptionAttr bits as a fourth argument,
+//   v("runs", runs, "run directories", kOptRequired | kOptCommaList);
+// the CLI binder reads them; serialisation and parsing ignore them.
+// Command-line-only structs may also hold std::optional<std::string> fields
+// (absent = not given); they are bound but never serialised.
 #pragma once
 
 #include <cmath>
@@ -28,6 +37,17 @@
 #include "core/strings.h"
 
 namespace upt {
+
+// How a field is bound on the command line (cli/options_cli.h).
+enum OptionAttr : unsigned {
+  kOptRequired = 1u << 0,    // must be given
+  kOptPositional = 1u << 1,  // a positional argument named by the key, not a --flag
+  kOptCommaList = 1u << 2,   // a list flag also splits a,b,c
+  kOptNegated = 1u << 3,     // a bool bound as --no-<key>, which sets it to false
+  kOptNoDefault = 1u << 4,   // help shows no default (sentinels explained in the help)
+  kOptShortName = 1u << 5,   // also -<first letter of the key> (`-q` for --quiet)
+};
+
 namespace options_detail {
 
 template <class T, class = void>
@@ -45,10 +65,12 @@ struct LeafVisitor {
   const std::string& prefix;
   F& f;
   template <class U>
-  void operator()(const char* name, U& field, const char* help) const {
-    std::string key = prefix.empty() ? std::string(name) : prefix + "." + name;
+  void operator()(const char* name, U& field, const char* help, unsigned attrs = 0) const {
+    std::string key = prefix.empty() || !*name ? prefix + name : prefix + "." + name;
     if constexpr (IsOptions<U>::value) {
       VisitLeaves(field, key, f);
+    } else if constexpr (std::is_invocable_v<F&, const std::string&, U&, const char*, unsigned>) {
+      f(key, field, help, attrs);
     } else {
       f(key, field, help);
     }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/json.h"
+#include "core/options.h"
 #include "datasets/problem.h"
 
 namespace upt::datasets {
@@ -32,16 +33,16 @@ struct LoadOptions {
   std::string choices_sep;              // "" => the cell is a JSON array string; else a separator, e.g. "|"
   template <class V>
   void ForEach(V&& v) {
-    v("format", format, "input format: auto | jsonl | csv | parquet | verl");
+    v("format", format, "jsonl | csv | parquet | verl | auto (by extension / PAR1 magic)");
     v("kind", kind, "auto | math | multiple_choice");
-    v("skip_bad_lines", skip_bad_lines, "skip (and count) bad lines instead of failing");
-    v("name", name, "benchmark name (default: file stem)");
-    v("id_col", id_col, "CSV column with the problem id (absent => <stem>-<row>)");
-    v("problem_col", problem_col, "CSV column with the problem text");
-    v("answer_col", answer_col, "CSV column with the gold answer");
-    v("target_col", target_col, "Parquet column with the demonstration (optional)");
-    v("choices_col", choices_col, "CSV column with the choices (multiple choice)");
-    v("choices_sep", choices_sep, "separator inside the choices cell; empty = JSON array string");
+    v("skip_bad_lines", skip_bad_lines, "skip (and report) bad lines instead of failing");
+    v("name", name, "benchmark name (default: file stem; also the id prefix)", kOptNoDefault);
+    v("id_col", id_col, "id column (absent => <stem>-<row>)");
+    v("problem_col", problem_col, "problem column (Parquet: dotted path; verl default: prompt's user message)");
+    v("answer_col", answer_col, "answer column (Parquet: dotted path; verl default: reward_model.ground_truth)");
+    v("target_col", target_col, "Parquet demonstration column (verl: target[0].content)");
+    v("choices_col", choices_col, "CSV choices column (optional)");
+    v("choices_sep", choices_sep, "separator in the choices cell; default: a JSON array", kOptNoDefault);
   }
 };
 

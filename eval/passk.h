@@ -60,10 +60,18 @@ struct Interval {
   double high = 0;     // percentile (1+level)/2
 };
 
+// The bootstrap settings of every command and report (score, passk, compare,
+// report, reproduce); flat keys bootstrap/seed/level when inlined (core/options.h).
 struct BootstrapOptions {
   int replicates = 1000;   // B
   uint64_t seed = 0;
   double level = 0.95;     // interval coverage
+  template <class V>
+  void ForEach(V&& v) {
+    v("bootstrap", replicates, "bootstrap replicates B");
+    v("seed", seed, "bootstrap seed");
+    v("level", level, "confidence level of intervals");
+  }
 };
 
 // Bootstrap pass@k per k (see header comment). Result i matches ks[i].

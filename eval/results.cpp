@@ -167,12 +167,11 @@ OrderedJson PerKJson(const std::vector<long long>& ks, const std::vector<Interva
   return j;
 }
 
-OrderedJson BootstrapPassAtKJson(const ScoredProblems& s, const std::vector<long long>& ks, const BootstrapOptions& bo,
-                                 long long seed) {
+OrderedJson BootstrapPassAtKJson(const ScoredProblems& s, const std::vector<long long>& ks, const BootstrapOptions& bo) {
   auto boot = BootstrapPassAtK(s.counts, ks, bo);
   OrderedJson bj = OrderedJson::object();
   bj["B"] = bo.replicates;
-  bj["seed"] = seed;
+  bj["seed"] = bo.seed;
   bj["k"] = ks;
   for (const char* f : {"mean", "ci_low", "ci_high"}) bj[f] = OrderedJson::array();
   for (const auto& iv : boot) {
@@ -188,10 +187,7 @@ OrderedJson BootstrapPassAtKJson(const ScoredProblems& s, const std::vector<long
 OrderedJson MetricsJson(const ScoredProblems& s, const ScoreOptions& opts) {
   OrderedJson metrics = OrderedJson::object();
   if (s.counts.empty()) return metrics;
-  BootstrapOptions bo;
-  bo.replicates = opts.bootstrap;
-  bo.seed = static_cast<uint64_t>(opts.seed);
-  bo.level = opts.level;
+  const BootstrapOptions& bo = opts.boot;
   std::vector<long long> ks = PowersOfTwoUpTo(s.n_min);
   std::vector<std::vector<double>> per_metric{s.pass1, s.maj};
   for (long long k : ks) {
@@ -210,7 +206,7 @@ OrderedJson MetricsJson(const ScoredProblems& s, const ScoreOptions& opts) {
   metrics["maj_at_n"] = IntervalJson(cis[1]);
   metrics["pass_at_k"] = PerKJson(ks, cis, 2);
   metrics["maj_at_k"] = PerKJson(ks, cis, 2 + ks.size());
-  metrics["bootstrap_pass_at_k"] = BootstrapPassAtKJson(s, ks, bo, opts.seed);
+  metrics["bootstrap_pass_at_k"] = BootstrapPassAtKJson(s, ks, bo);
   return metrics;
 }
 
@@ -247,7 +243,7 @@ void WriteScoreOutputs(const datasets::Benchmark& bench, const std::vector<Probl
                        const OrderedJson& ingestion, const OrderedJson& provenance, const ScoreOptions& opts,
                        const std::string& out_dir) {
   ScoredProblems s;
-  for (size_t p = 0; p < bench.problems.size(); ++p) ScoreProblem(bench.problems[p].id, verdicts[p], opts.level, &s);
+  for (size_t p = 0; p < bench.problems.size(); ++p) ScoreProblem(bench.problems[p].id, verdicts[p], opts.boot.level, &s);
   WriteFileAtomic((std::filesystem::path(out_dir) / "problems.csv").string(), s.csv);
 
   OrderedJson r = OrderedJson::object();
@@ -255,9 +251,9 @@ void WriteScoreOutputs(const datasets::Benchmark& bench, const std::vector<Probl
   r["benchmark"] = BenchmarkJson(bench, s, provenance);
   r["metrics"] = MetricsJson(s, opts);
   r["ci"] = OrderedJson{{"method", "percentile bootstrap over problems"},
-                        {"B", opts.bootstrap},
-                        {"seed", opts.seed},
-                        {"level", opts.level},
+                        {"B", opts.boot.replicates},
+                        {"seed", opts.boot.seed},
+                        {"level", opts.boot.level},
                         {"per_problem", "wilson"}};
   r["truncation"] = TruncationJson(s);
   r["length"] = OrderedJson{{"tokens", Stats(std::move(s.tokens))}, {"chars", Stats(std::move(s.chars))}};

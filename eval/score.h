@@ -16,6 +16,7 @@
 
 #include "core/json.h"
 #include "datasets/problem.h"
+#include "eval/passk.h"
 #include "eval/samples.h"
 #include "verifiers/verify.h"
 
@@ -28,9 +29,7 @@ struct ScoreOptions {
   std::string index_field;
   int threads = 0;              // 0 = all cores
   bool strict = false;          // any ingestion issue is an error
-  int bootstrap = 1000;         // B for CIs and bootstrap pass@k
-  long long seed = 0;           // bootstrap seed
-  double level = 0.95;          // CI coverage
+  BootstrapOptions boot;        // B, seed and level of CIs and bootstrap pass@k
   int batch = 4096;             // records read and verified per batch
   // A declared subset (both may be combined: the first `limit` of the listed ids).
   // Problems outside it are neither missing nor scored; samples for them are counted.
@@ -44,9 +43,7 @@ struct ScoreOptions {
     v("index_field", index_field, "field holding the sample index (optional)");
     v("threads", threads, "worker threads; 0 = all cores");
     v("strict", strict, "treat any ingestion issue as an error");
-    v("bootstrap", bootstrap, "bootstrap replicates B for CIs and bootstrap pass@k");
-    v("seed", seed, "bootstrap seed");
-    v("level", level, "confidence level of intervals");
+    v("", boot, "");
     v("batch", batch, "records per batch");
     v("limit", limit, "score only the first N problems (0 = all)");
     v("problems", problems, "score only these problem ids (FILE or id,id,...)");

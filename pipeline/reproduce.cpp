@@ -189,8 +189,8 @@ Stage ScoreStage(const ReproducePreset& p, const std::string& out, const std::st
       auto grader = eval::MakeVerifierGrader(bench.kind, g);
       eval::ScoreOptions so;
       so.threads = ctx.threads;
-      so.bootstrap = p.bootstrap;
-      so.seed = p.seed;
+      so.boot.replicates = p.bootstrap;
+      so.boot.seed = static_cast<uint64_t>(p.seed);
       eval::Score(bench, {samples_dir + "/" + e.benchmark + ".jsonl"}, ctx.dir + "/" + e.benchmark,
                   verifiers::PolicyName(g), grader, so);
     }
@@ -206,8 +206,8 @@ Stage ReportStage(const ReproducePreset& p, const std::string& out, const std::v
   reports::ReportOptions r;
   r.title = "upt reproduce --preset " + p.name;
   r.max_k = p.max_k;
-  r.bootstrap = p.bootstrap;
-  r.seed = static_cast<uint64_t>(p.seed);
+  r.boot.replicates = p.bootstrap;
+  r.boot.seed = static_cast<uint64_t>(p.seed);
   r.compare_paper = !p.toy;
   if (!p.toy) r.paper_model = p.paper_model;
   for (const auto& e : p.evals)

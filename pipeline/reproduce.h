@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "core/options.h"
 #include "pipeline/presets.h"
 #include "pipeline/stages.h"
 
@@ -34,14 +35,16 @@ struct ReproduceOptions {
   int seeds = 0;              // replicates K; 0 = the preset's (toy 1, toy-full 5)
   template <class V>
   void ForEach(V&& v) {
-    v("preset", preset, "toy | toy-smoke | paper-qwen25-math-7b | paper-qwen25-math-1.5b | paper-llama31-8b");
-    v("out", out, "output folder (default runs/reproduce/<preset>)");
-    v("resume", resume, "continue an existing output folder, skipping up-to-date stages");
-    v("dry_run", dry_run, "print the plan and check the configs; run nothing");
-    v("threads", threads, "threads (stages run side by side, one thread each); 0 = all cores");
-    v("device", device, "cpu | cuda (paper presets need cuda)");
-    v("seed", seed, "seed for base init, training, sampling and bootstrap; -1 = the preset's");
-    v("seeds", seeds, "replicates K (replicate r uses seed + r); 0 = the preset's");
+    v("preset", preset, "study preset (upt reproduce --list-presets)");
+    v("out", out, "output folder (default runs/reproduce/<preset>)", kOptNoDefault);
+    v("resume", resume, "continue an existing output folder; up-to-date stages are skipped");
+    v("dry_run", dry_run, "print the plan (stages, sizes, estimated cost) and check configs");
+    v("threads", threads, "threads: stages run side by side, one thread each; 0 = all cores");
+    v("device", device, "cpu | cuda (paper presets)");
+    v("seed", seed, "seed for base init, training, sampling, bootstrap (-1 = preset's); "
+      "compare seeds before reading an ordering into the table");
+    v("seeds", seeds, "replicates K (replicate r uses seed + r; report pooled over seeds); "
+      "0 = the preset's (toy 1, toy-full 5)");
   }
 };
 

@@ -350,7 +350,7 @@ ReportResult WriteReport(const ReportOptions& opts) {
   if (opts.out.empty()) throw Error("no output folder", "--out", "pass --out DIR");
   CiStyle ci = ParseCi(opts.ci);
   if (opts.compare_paper) GetPaperTable(opts.paper_model);  // fail early on a bad key
-  StatsOptions stats{opts.bootstrap, opts.seed, opts.level};
+  const StatsOptions& stats = opts.boot;
   std::vector<RunData> runs = LoadRuns(opts);
   auto benches = ReportBenchmarks(runs, opts.ood);
   MakeDirs(opts.out + "/tables");
@@ -377,7 +377,7 @@ ReportResult WriteReport(const ReportOptions& opts) {
       cs.text = "The paper's statements tested one by one (rules in docs/reports.md): paired differences on the same "
                 "seeds and problems with a hierarchical bootstrap interval, p-values Holm-adjusted over the claims; "
                 "supported = the interval lies on the claimed side of 0 and p (Holm) <= " +
-                fmt::format("{:g}", 1 - opts.level) + ", not supported = it lies on the other side, else inconclusive.";
+                fmt::format("{:g}", 1 - opts.boot.level) + ", not supported = it lies on the other side, else inconclusive.";
       cs.text_tables.push_back(ClaimsTextTable(claims));
       doc.sections.push_back(std::move(cs));
       claims_csv = ClaimsCsv(claims);

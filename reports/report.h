@@ -11,6 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "core/options.h"
+#include "eval/passk.h"
+
 namespace upt::reports {
 
 struct ReportOptions {
@@ -21,9 +24,7 @@ struct ReportOptions {
   bool compare_paper = false;       // add the paper's Table 2/3 rows
   std::string paper_model = "qwen2.5-math-7b";
   std::string ci = "pm";            // pm | interval | none
-  int bootstrap = 1000;             // bootstrap replicates for intervals
-  uint64_t seed = 0;
-  double level = 0.95;
+  eval::BootstrapOptions boot;      // replicates, seed and level of intervals
   long long max_k = 1024;           // largest k in Pass@k tables and curves
   std::vector<std::string> ood;     // further benchmarks to average as out-of-distribution
   std::string diff;                 // "A,B": labels for the difference heatmap (default: first two with logs)
@@ -39,17 +40,17 @@ struct ReportOptions {
     v("compare_paper", compare_paper, "add the paper's reported numbers beside yours");
     v("paper_model", paper_model, "paper table: qwen2.5-math-7b | qwen2.5-math-1.5b | llama3.1-8b");
     v("ci", ci, "interval display: pm (± half-width) | interval ([low, high] on a second line) | none");
-    v("bootstrap", bootstrap, "bootstrap replicates for confidence intervals");
-    v("seed", seed, "bootstrap seed");
-    v("level", level, "confidence level");
+    v("", boot, "");
     v("max_k", max_k, "largest k for Pass@k");
-    v("ood", ood, "extra benchmark names treated as out-of-distribution");
+    v("ood", ood, "extra benchmarks averaged as out-of-distribution: a,b", kOptCommaList);
     v("diff", diff, "two run labels A,B for the difference heatmap A - B");
-    v("render", render, "run gnuplot to render PNG and SVG");
+    v("render", render, "run gnuplot to render PNG and SVG (--no-render: write figure data and gnuplot scripts only)",
+      kOptNegated);
     v("decimals", decimals, "decimals in tables");
     v("unique_ref", unique_ref, "Table 4 (solved by one method only): reference run label (default HPT, else the first)");
     v("unique_k", unique_k, "Table 4: k for Pass@k (0 = the smallest n of the runs per benchmark)");
-    v("unseen", unseen, "benchmarks unseen in pre-training, for the claim HPT >= GRPO at large k (claims table)");
+    v("unseen", unseen, "benchmarks unseen in pre-training, for the claim HPT >= GRPO at large k (claims table): a,b",
+      kOptCommaList);
   }
 };
 

@@ -22,19 +22,9 @@
 
 namespace upt::reports {
 
-struct StatsOptions {
-  int replicates = 1000;  // bootstrap replicates B
-  uint64_t seed = 0;
-  double level = 0.95;
-};
+using StatsOptions = eval::BootstrapOptions;  // bootstrap replicates B, seed, level
 
-inline eval::BootstrapOptions Boot(const StatsOptions& s) {
-  eval::BootstrapOptions b;
-  b.replicates = s.replicates;
-  b.seed = s.seed;
-  b.level = s.level;
-  return b;
-}
+inline const eval::BootstrapOptions& Boot(const StatsOptions& s) { return s; }
 
 struct Pass1 {
   bool present = false;

@@ -23,10 +23,59 @@ struct DataCliOptions {
   int n = 3;
   std::string target;  // name or file
   std::string out;
-  bool skip_bad_lines = false;
   ds::LoadOptions load;
   ds::toy::ToyWorldOptions toy;
 };
+
+// The flags of each subcommand: views onto DataCliOptions.
+struct ListFlags {
+  DataCliOptions& o;
+  template <class V>
+  void ForEach(V&& v) {
+    v("json", o.json, "JSON output");
+  }
+};
+struct ShowFlags {
+  DataCliOptions& o;
+  template <class V>
+  void ForEach(V&& v) {
+    v("name", o.target, "benchmark name or JSONL/CSV file", kOptPositional | kOptRequired);
+    v("n", o.n, "problems to print (-1 = all)");
+    v("json", o.json, "print canonical JSONL lines");
+    v("", o.load, "");
+  }
+};
+struct ValidateFlags {
+  DataCliOptions& o;
+  template <class V>
+  void ForEach(V&& v) {
+    v("file", o.target, "file to check", kOptPositional | kOptRequired);
+    v("", o.load, "");
+  }
+};
+struct ImportFlags {
+  DataCliOptions& o;
+  template <class V>
+  void ForEach(V&& v) {
+    v("file", o.target, "input file", kOptPositional | kOptRequired);
+    v("out", o.out, "output JSONL", kOptRequired);
+    v("", o.load, "");
+  }
+};
+struct ToyFlags {
+  DataCliOptions& o;
+  template <class V>
+  void ForEach(V&& v) {
+    v("out", o.out, "output directory", kOptRequired);
+    v("", o.toy, "");
+  }
+};
+
+template <class Flags>
+void AddFlags(CLI::App* sub, DataCliOptions* o) {
+  Flags flags{*o};
+  AddOptions(*sub, flags);
+}
 
 int RunList(const DataCliOptions& o) {
   auto list = ds::ListBenchmarks();
@@ -88,7 +137,7 @@ int RunValidate(const DataCliOptions& o) {
     fmt::print("OK\n");
     return 0;
   }
-  return o.skip_bad_lines ? 0 : 1;
+  return o.load.skip_bad_lines ? 0 : 1;
 }
 
 // Parquet streams row group by row group into the output; other formats load whole.
@@ -113,7 +162,6 @@ int RunImportParquet(const DataCliOptions& o, ds::LoadOptions opts) {
 
 int RunImport(const DataCliOptions& o) {
   ds::LoadOptions opts = o.load;
-  opts.skip_bad_lines = o.skip_bad_lines;
   std::string format = ds::ResolveFormat(o.target, opts.format);
   if (format == "parquet" || format == "verl") return RunImportParquet(o, opts);
   ds::LoadReport report;
@@ -144,54 +192,30 @@ int RunToy(const DataCliOptions& o) {
   return 0;
 }
 
-void AddCsvFlags(CLI::App* sub, DataCliOptions* o) {
-  sub->add_option("--format", o->load.format, "jsonl | csv | parquet | verl | auto (by extension / PAR1 magic)")
-      ->capture_default_str();
-  sub->add_option("--kind", o->load.kind, "auto | math | multiple_choice")->capture_default_str();
-  sub->add_option("--name", o->load.name, "benchmark name (default: file stem; also the id prefix)");
-  sub->add_option("--id-col", o->load.id_col, "id column (absent => <stem>-<row>)")->capture_default_str();
-  sub->add_option("--problem-col", o->load.problem_col,
-                  "problem column (Parquet: dotted path; verl default: prompt's user message)")->capture_default_str();
-  sub->add_option("--answer-col", o->load.answer_col,
-                  "answer column (Parquet: dotted path; verl default: reward_model.ground_truth)")->capture_default_str();
-  sub->add_option("--target-col", o->load.target_col, "Parquet demonstration column (verl: target[0].content)")
-      ->capture_default_str();
-  sub->add_option("--choices-col", o->load.choices_col, "CSV choices column (optional)")->capture_default_str();
-  sub->add_option("--choices-sep", o->load.choices_sep, "separator in the choices cell; default: a JSON array");
-}
-
 RunFn SetupData(CLI::App& app) {
   auto o = std::make_shared<DataCliOptions>();
   app.require_subcommand(0, 1);
   std::vector<std::pair<CLI::App*, RunFn>> subs;
 
   auto* list = app.add_subcommand("list", "List the registered benchmarks and suites");
-  list->add_flag("--json", o->json, "JSON output");
+  AddFlags<ListFlags>(list, o.get());
   subs.emplace_back(list, [o] { return RunList(*o); });
 
   auto* show = app.add_subcommand("show", "Show a benchmark (registered name or file) and its first problems");
-  show->add_option("name", o->target, "benchmark name or JSONL/CSV file")->required();
-  show->add_option("--n", o->n, "problems to print (-1 = all)")->capture_default_str();
-  show->add_flag("--json", o->json, "print canonical JSONL lines");
-  AddCsvFlags(show, o.get());
+  AddFlags<ShowFlags>(show, o.get());
   subs.emplace_back(show, [o] { return RunShow(*o); });
 
   auto* validate = app.add_subcommand("validate", "Check a JSONL/CSV/Parquet benchmark file; report every bad line");
-  validate->add_option("file", o->target, "file to check")->required();
-  validate->add_flag("--skip-bad-lines", o->skip_bad_lines, "exit 0 when the file loads with bad lines skipped");
-  AddCsvFlags(validate, o.get());
+  AddFlags<ValidateFlags>(validate, o.get());
+  validate->get_option("--skip-bad-lines")->description("exit 0 when the file loads with bad lines skipped");
   subs.emplace_back(validate, [o] { return RunValidate(*o); });
 
   auto* import = app.add_subcommand("import", "Convert a CSV/JSONL/Parquet (verl) file to canonical JSONL (atomic write)");
-  import->add_option("file", o->target, "input file")->required();
-  import->add_option("--out", o->out, "output JSONL")->required();
-  import->add_flag("--skip-bad-lines", o->skip_bad_lines, "skip (and report) bad lines instead of failing");
-  AddCsvFlags(import, o.get());
+  AddFlags<ImportFlags>(import, o.get());
   subs.emplace_back(import, [o] { return RunImport(*o); });
 
   auto* toy = app.add_subcommand("toy", "Write the toy world: benchmarks, train.jsonl, pretrain.txt, world.json");
-  toy->add_option("--out", o->out, "output directory")->required();
-  AddOptions(*toy, o->toy);
+  AddFlags<ToyFlags>(toy, o.get());
   subs.emplace_back(toy, [o] { return RunToy(*o); });
 
   return [&app, subs] { return DispatchNested(app, subs); };

@@ -15,19 +15,21 @@ namespace {
 
 struct CompareCli {
   std::string a, b, format = "md", out;
-  int bootstrap = 1000;
-  long long seed = 0;
-  double level = 0.95;
+  eval::BootstrapOptions boot;
+  template <class V>
+  void ForEach(V&& v) {
+    v("RUN_A", a, "score directory A", kOptPositional | kOptRequired);
+    v("RUN_B", b, "score directory B", kOptPositional | kOptRequired);
+    v("", boot, "");
+    v("format", format, "csv | json | md");
+    v("out", out, "also write the table to this file");
+  }
 };
 
 int RunCompare(const CompareCli& c) {
-  eval::BootstrapOptions bo;
-  CheckBootstrapFlags(c.level, c.bootstrap);
-  bo.replicates = c.bootstrap;
-  bo.seed = static_cast<uint64_t>(c.seed);
-  bo.level = c.level;
+  CheckBootstrapFlags(c.boot);
   auto ra = eval::LoadScoredRun(c.a), rb = eval::LoadScoredRun(c.b);
-  auto cmp = eval::CompareRuns(ra, rb, bo);
+  auto cmp = eval::CompareRuns(ra, rb, c.boot);
   std::string text = eval::RenderComparison(cmp, c.a, c.b, c.format);
   WriteStdout(text);
   if (!c.out.empty()) WriteFileAtomic(c.out, text);
@@ -36,13 +38,7 @@ int RunCompare(const CompareCli& c) {
 
 RunFn SetupCompare(CLI::App& app) {
   auto c = std::make_shared<CompareCli>();
-  app.add_option("RUN_A", c->a, "score directory A")->required();
-  app.add_option("RUN_B", c->b, "score directory B")->required();
-  app.add_option("--bootstrap", c->bootstrap, "bootstrap replicates B")->capture_default_str();
-  app.add_option("--seed", c->seed, "bootstrap seed")->capture_default_str();
-  app.add_option("--level", c->level, "confidence level")->capture_default_str();
-  app.add_option("--format", c->format, "csv | json | md")->capture_default_str();
-  app.add_option("--out", c->out, "also write the table to this file");
+  AddOptions(app, *c);
   return [c] { return RunCompare(*c); };
 }
 

@@ -20,13 +20,21 @@ namespace {
 struct PassKCli {
   std::vector<std::string> scores, counts;
   std::string k = "pow2", bootstrap_k = "same", format = "md", out;
-  int bootstrap = 1000;
-  long long seed = 0;
-  double level = 0.95;
+  eval::BootstrapOptions boot;
+  template <class V>
+  void ForEach(V&& v) {
+    v("scores", scores, "score directories written by `upt score`");
+    v("counts", counts, "CSV files of per-problem counts with header id,n,c");
+    v("k", k, "k values: 1,2,4,... | pow2 (up to the smallest n) | all");
+    v("bootstrap_k", bootstrap_k, "ks at which CIs and bootstrap pass@k are computed: same (as --k) | pow2 | 1,2,4,...");
+    v("", boot, "");
+    v("format", format, "csv | json | md");
+    v("out", out, "also write the table to this file");
+  }
 };
 
 int RunPassK(const PassKCli& c) {
-  CheckBootstrapFlags(c.level, c.bootstrap);
+  CheckBootstrapFlags(c.boot);
   if (c.scores.empty() && c.counts.empty())
     throw Error("nothing to read", "upt passk", "pass --scores DIR... or --counts FILE.csv");
   std::vector<eval::ScoredRun> runs;
@@ -44,10 +52,7 @@ int RunPassK(const PassKCli& c) {
     for (const auto& o : runs) same += o.benchmark == r.benchmark;
     if (same > 1 && r.benchmark != r.dir) r.benchmark += " [" + r.dir + "]";
   }
-  eval::BootstrapOptions bo;
-  bo.replicates = c.bootstrap;
-  bo.seed = static_cast<uint64_t>(c.seed);
-  bo.level = c.level;
+  const eval::BootstrapOptions& bo = c.boot;
   std::vector<eval::PassKTable> tables;
   for (const auto& r : runs) {
     if (r.counts.empty()) throw Error("no scored problems", r.dir, "check that the run has samples");
@@ -72,17 +77,7 @@ int RunPassK(const PassKCli& c) {
 
 RunFn SetupPassK(CLI::App& app) {
   auto c = std::make_shared<PassKCli>();
-  app.add_option("--scores", c->scores, "score directories written by `upt score`")->expected(1, -1);
-  app.add_option("--counts", c->counts, "CSV files of per-problem counts with header id,n,c")->expected(1, -1);
-  app.add_option("--k", c->k, "k values: 1,2,4,... | pow2 (up to the smallest n) | all")->capture_default_str();
-  app.add_option("--bootstrap-k", c->bootstrap_k,
-                 "ks at which CIs and bootstrap pass@k are computed: same (as --k) | pow2 | 1,2,4,...")
-      ->capture_default_str();
-  app.add_option("--bootstrap", c->bootstrap, "bootstrap replicates B")->capture_default_str();
-  app.add_option("--seed", c->seed, "bootstrap seed")->capture_default_str();
-  app.add_option("--level", c->level, "confidence level")->capture_default_str();
-  app.add_option("--format", c->format, "csv | json | md")->capture_default_str();
-  app.add_option("--out", c->out, "also write the table to this file");
+  AddOptions(app, *c);
   return [c] { return RunPassK(*c); };
 }
 

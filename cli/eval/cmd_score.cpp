@@ -29,6 +29,15 @@ struct ScoreCli {
   std::string dataset, dataset_file, out, policy = "default";
   std::vector<std::string> samples;
   eval::ScoreOptions opts;
+  template <class V>
+  void ForEach(V&& v) {
+    v("dataset", dataset, "registered benchmark name (see `upt data list`)");
+    v("dataset_file", dataset_file, "your own benchmark file (canonical JSONL, CSV or Parquet)");
+    v("samples", samples, "sample files (any supported format)", kOptRequired);
+    v("out", out, "output directory (resumable)", kOptRequired);
+    v("policy", policy, "verifier extraction policy: default | strict | boxed");
+    v("", opts, "");
+  }
 };
 
 datasets::Benchmark LoadDataset(const ScoreCli& c) {
@@ -82,7 +91,7 @@ void PrintSummary(const std::string& results_path) {
 // Checked before any grading, so a bad flag never costs a scoring run.
 void ValidateScore(const ScoreCli& c) {
   const auto& o = c.opts;
-  CheckBootstrapFlags(o.level, o.bootstrap);
+  CheckBootstrapFlags(o.boot);
   if (o.batch < 1) throw Error("must be >= 1, got " + std::to_string(o.batch), "--batch", "e.g. 4096");
   if (o.threads < 0) throw Error("must be >= 0 (0 = all cores)", "--threads");
 }
@@ -106,25 +115,8 @@ int RunScore(const ScoreCli& c) {
 
 RunFn SetupScore(CLI::App& app) {
   auto c = std::make_shared<ScoreCli>();
-  app.add_option("--dataset", c->dataset, "registered benchmark name (see `upt data list`)");
-  app.add_option("--dataset-file", c->dataset_file, "your own benchmark file (canonical JSONL, CSV or Parquet)");
-  app.add_option("--samples", c->samples, "sample files (any supported format)")->required()->expected(1, -1);
-  app.add_option("--out", c->out, "output directory (resumable)")->required();
-  app.add_option("--policy", c->policy, "verifier extraction policy: default | strict | boxed")->capture_default_str();
-  app.add_option("--format", c->opts.format,
-                 "sample format: auto | " + Join(eval::SampleFormats().Names(), " | "))
-      ->capture_default_str();
-  app.add_option("--id-field", c->opts.id_field, "field (dotted path) or CSV column holding the problem id");
-  app.add_option("--text-field", c->opts.text_field, "field or CSV column holding the completion(s)");
-  app.add_option("--index-field", c->opts.index_field, "field or CSV column holding the sample index");
-  app.add_option("--threads", c->opts.threads, "worker threads; 0 = all cores")->capture_default_str();
-  app.add_flag("--strict", c->opts.strict, "any ingestion issue (unknown id, duplicate, ...) is an error");
-  app.add_option("--bootstrap", c->opts.bootstrap, "bootstrap replicates B")->capture_default_str();
-  app.add_option("--seed", c->opts.seed, "bootstrap seed")->capture_default_str();
-  app.add_option("--level", c->opts.level, "confidence level")->capture_default_str();
-  app.add_option("--batch", c->opts.batch, "records per batch (memory bound)")->capture_default_str();
-  app.add_option("--limit", c->opts.limit, "score only the first N problems (a declared subset; others are not missing)");
-  app.add_option("--problems", c->opts.problems, "score only these problem ids: FILE (one per line, or JSONL) or id,id,...");
+  AddOptions(app, *c);
+  app.get_option("--format")->description("sample format: auto | " + Join(eval::SampleFormats().Names(), " | "));
   return [c] { return RunScore(*c); };
 }
 

@@ -15,6 +15,14 @@ struct ModelCliOptions {
   std::string dir;
 };
 
+struct InfoFlags {
+  std::string& dir;
+  template <class V>
+  void ForEach(V&& v) {
+    v("dir", dir, "checkpoint directory", kOptPositional | kOptRequired);
+  }
+};
+
 RunFn SetupModel(CLI::App& app) {
   auto o = std::make_shared<ModelCliOptions>();
   app.require_subcommand(0, 1);
@@ -28,7 +36,8 @@ RunFn SetupModel(CLI::App& app) {
   });
 
   auto* info = app.add_subcommand("info", "Print a checkpoint's architecture, parameter count, dtype and tokenizer");
-  info->add_option("dir", o->dir, "checkpoint directory")->required();
+  InfoFlags info_flags{o->dir};
+  AddOptions(*info, info_flags);
   subs.emplace_back(info, [o] {
     std::fputs(lm::ModelInfoText(o->dir).c_str(), stdout);
     return 0;

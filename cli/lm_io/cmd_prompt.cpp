@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "cli/command.h"
+#include "cli/options_cli.h"
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/json.h"
@@ -26,6 +27,15 @@ struct PromptCliOptions {
   std::optional<std::string> problem;
   std::string in;
   std::string out;
+  template <class V>
+  void ForEach(V&& v) {
+    v("list", list, "list the chat templates");
+    v("template", chat_template, "chat template name");
+    v("system", system, "system prompt (default: the template's)");
+    v("problem", problem, "one problem text (prints the raw prompt)");
+    v("in", in, "JSONL of problems (strings or {\"problem\", \"choices\"})");
+    v("out", out, "output JSONL of {\"prompt\": ...} (default: stdout)");
+  }
 };
 
 std::string UserText(const JsonlRecord& rec, const std::string& file) {
@@ -76,12 +86,7 @@ int RunPrompt(const PromptCliOptions& o) {
 
 RunFn SetupPrompt(CLI::App& app) {
   auto o = std::make_shared<PromptCliOptions>();
-  app.add_flag("--list", o->list, "list the chat templates");
-  app.add_option("--template", o->chat_template, "chat template name")->capture_default_str();
-  app.add_option("--system", o->system, "system prompt (default: the template's)");
-  app.add_option("--problem", o->problem, "one problem text (prints the raw prompt)");
-  app.add_option("--in", o->in, "JSONL of problems (strings or {\"problem\", \"choices\"})");
-  app.add_option("--out", o->out, "output JSONL of {\"prompt\": ...} (default: stdout)");
+  AddOptions(app, *o);
   return [o] { return RunPrompt(*o); };
 }
 

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "cli/command.h"
+#include "cli/options_cli.h"
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/json.h"
@@ -35,6 +36,20 @@ struct TokenizeCliOptions {
   bool skip_special = false;  // decode: drop special tokens
   std::string chat_template;  // encode: render each text with this template first
   std::optional<std::string> system;
+  template <class V>
+  void ForEach(V&& v) {
+    v("tokenizer", tokenizer, "tokenizer.json, or a model directory containing one", kOptRequired);
+    v("in", in, "input JSONL (texts, or ids with --decode)", kOptRequired);
+    v("out", out, "output JSONL (default: stdout)");
+    v("decode", decode, "decode {\"ids\": [...]} lines to {\"text\": ...}");
+    v("no_special", no_special, "encode special/added tokens in the text as plain text");
+    v("no_special_tokens", no_special_tokens,
+      "encode: do not add tokenizer.json's post_processor tokens (LLaMA-3's <|begin_of_text|>); "
+      "HF add_special_tokens=False");
+    v("skip_special", skip_special, "decode: drop special tokens");
+    v("template", chat_template, "encode: render each text with a chat template first (see `upt prompt --list`)");
+    v("system", system, "system prompt for --template (default: the template's)");
+  }
 };
 
 std::string TokenizerPath(const std::string& p) {
@@ -142,19 +157,9 @@ int RunTokenize(const TokenizeCliOptions& o) {
 
 RunFn SetupTokenize(CLI::App& app) {
   auto o = std::make_shared<TokenizeCliOptions>();
-  app.add_option("--tokenizer", o->tokenizer, "tokenizer.json, or a model directory containing one")
-      ->required();
-  app.add_option("--in", o->in, "input JSONL (texts, or ids with --decode)")->required();
-  app.add_option("--out", o->out, "output JSONL (default: stdout)");
-  app.add_flag("--decode", o->decode, "decode {\"ids\": [...]} lines to {\"text\": ...}");
-  app.add_flag("--no-special", o->no_special, "encode special/added tokens in the text as plain text");
-  app.add_flag("--no-special-tokens", o->no_special_tokens,
-               "encode: do not add tokenizer.json's post_processor tokens (LLaMA-3's <|begin_of_text|>); "
-               "HF add_special_tokens=False");
-  app.add_flag("--skip-special", o->skip_special, "decode: drop special tokens");
-  app.add_option("--template", o->chat_template,
-                 "encode: render each text with a chat template first (" + Join(lm::ChatTemplateNames(), ", ") + ")");
-  app.add_option("--system", o->system, "system prompt for --template (default: the template's)");
+  AddOptions(app, *o);
+  app.get_option("--template")->description(
+      "encode: render each text with a chat template first (" + Join(lm::ChatTemplateNames(), ", ") + ")");
   return [o] { return RunTokenize(*o); };
 }
 

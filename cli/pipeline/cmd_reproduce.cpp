@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/options_cli.h"
 #include "core/lock.h"
 #include "core/strings.h"
 #include "pipeline/presets.h"
@@ -20,26 +21,23 @@ int ListPresets() {
   return 0;
 }
 
+struct ReproduceCli {
+  pipeline::ReproduceOptions o;
+  bool list_presets = false;
+  template <class V>
+  void ForEach(V&& v) {
+    v("", o, "");
+    v("list_presets", list_presets, "list the presets");
+  }
+};
+
 RunFn SetupReproduce(CLI::App& app) {
-  auto o = std::make_shared<pipeline::ReproduceOptions>();
-  auto list = std::make_shared<bool>(false);
-  app.add_option("--preset", o->preset, "study preset: " + Join(pipeline::PresetNames(), " | "))
-      ->capture_default_str();
-  app.add_option("--out", o->out, "output folder (default runs/reproduce/<preset>)");
-  app.add_flag("--resume", o->resume, "continue an existing output folder; up-to-date stages are skipped");
-  app.add_flag("--dry-run", o->dry_run, "print the plan (stages, sizes, estimated cost) and check configs");
-  app.add_option("--threads", o->threads, "threads: stages run side by side, one thread each; 0 = all cores")
-      ->capture_default_str();
-  app.add_option("--device", o->device, "cpu | cuda (paper presets)")->capture_default_str();
-  app.add_option("--seed", o->seed, "seed for base init, training, sampling, bootstrap (-1 = preset's); "
-                 "compare seeds before reading an ordering into the table")
-      ->capture_default_str();
-  app.add_option("--seeds", o->seeds, "replicates K (replicate r uses seed + r; report pooled over seeds); "
-                 "0 = the preset's (toy 1, toy-full 5)")
-      ->capture_default_str();
-  app.add_flag("--list-presets", *list, "list the presets");
-  return [o, list] {
-    if (*list) return ListPresets();
+  auto c = std::make_shared<ReproduceCli>();
+  AddOptions(app, *c);
+  app.get_option("--preset")->description("study preset: " + Join(pipeline::PresetNames(), " | "));
+  return [c] {
+    const pipeline::ReproduceOptions* o = &c->o;
+    if (c->list_presets) return ListPresets();
     OutputLock lock;  // one writer per study folder
     const auto names = pipeline::PresetNames();
     if (!o->dry_run && std::find(names.begin(), names.end(), o->preset) != names.end())

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/options_cli.h"
 #include "core/error.h"
 #include "train/dist/launcher.h"
 
@@ -14,6 +15,11 @@ namespace {
 struct LaunchCli {
   upt::train::dist::LaunchOptions opts;
   std::vector<std::string> cmd;
+  template <class V>
+  void ForEach(V&& v) {
+    v("", opts, "");
+    v("cmd", cmd, "Command run by every rank (after --)", upt::kOptPositional | upt::kOptRequired);
+  }
 };
 
 int RunLaunch(LaunchCli cli) {
@@ -30,14 +36,8 @@ int RunLaunch(LaunchCli cli) {
 
 upt::cli::RunFn SetupLaunch(CLI::App& app) {
   auto cli = std::make_shared<LaunchCli>();
-  app.add_option("--nproc", cli->opts.nproc, "Number of local ranks (processes)")->required()->check(CLI::Range(1, 1024));
-  app.add_option("--master-port", cli->opts.master_port, "Rendezvous TCP port (default: a free port)");
-  app.add_option("--master-addr", cli->opts.master_addr, "Rendezvous address exported as MASTER_ADDR")
-      ->capture_default_str();
-  app.add_option("--kill-grace", cli->opts.kill_grace_seconds,
-                 "Seconds between SIGTERM and SIGKILL for the other ranks after one fails")
-      ->capture_default_str();
-  app.add_option("cmd", cli->cmd, "Command run by every rank (after --)")->required();
+  upt::cli::AddOptions(app, *cli);
+  app.get_option("--nproc")->check(CLI::Range(1, 1024));
   app.footer(
       "Each rank gets RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR, MASTER_PORT;\n"
       "output lines are prefixed with [rank i]. If a rank fails, the others are stopped and\n"

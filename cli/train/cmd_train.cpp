@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/options_cli.h"
 #include "core/error.h"
 #include "core/lock.h"
 #include "core/log.h"
@@ -24,12 +25,44 @@ namespace {
 struct TrainCli {
   std::string config;
   std::vector<std::string> sets;
-  bool dry_run = false, resume = false, list_presets = false, print_json = false;
+  bool dry_run = false, resume = false, list_presets = false;
   std::string out;
   std::string gpu_memory = "80GiB";  // --dry-run memory plan
   int world_size = 0;                // 0 = WORLD_SIZE, else the config's (memory_plan.h PlanWorldSize)
   long long micro_batch_rows = 0;    // 0 = this rank's share of a mini-batch
   long long rollout_rows = 0;        // 0 = this rank's share of a rollout batch
+  template <class V>
+  void ForEach(V&& v) {
+    using upt::kOptNoDefault;
+    v("config", config, "YAML config (see configs/paper, configs/toy)");
+    v("set", sets, "override: key=value (repeatable), e.g. --set rollout.n=4");
+    v("dry_run", dry_run, "print the resolved plan and check files; do not train");
+    v("resume", resume, "continue from OUT/latest");
+    v("gpu_memory", gpu_memory, "--dry-run: device memory the plan must fit (e.g. 80GiB)");
+    v("world_size", world_size, "--dry-run: ranks to plan for (default: WORLD_SIZE, else actor.virtual_world_size under loss_norm upstream, else 1)",
+      kOptNoDefault);
+    v("micro_batch_rows", micro_batch_rows,
+      "--dry-run: rows per forward/backward (default: this rank's share of a mini-batch)", kOptNoDefault);
+    v("rollout_rows", rollout_rows,
+      "--dry-run: concurrent generation rows per rank (KV cache; default: this rank's share of a batch)",
+      kOptNoDefault);
+    v("out", out, "run directory (overrides trainer.out_dir)");
+    v("list_presets", list_presets, "list the algorithm presets");
+  }
+};
+
+// `upt pretrain`: --out and --steps bind fields of the toy options; --set reaches every other one.
+struct PretrainCli {
+  upt::train::toy::ToyPretrainOptions opts;
+  std::vector<std::string> sets;
+  bool print_options = false;
+  template <class V>
+  void ForEach(V&& v) {
+    v("out", opts.out_dir, "output HF directory");
+    v("steps", opts.steps, "optimizer steps");
+    v("set", sets, "override key=value (keys: upt pretrain --print-options)");
+    v("print_options", print_options, "print every option with its default");
+  }
 };
 
 int ListPresets() {
@@ -96,33 +129,17 @@ int RunTrain(const TrainCli& cli) {
 
 upt::cli::RunFn SetupTrain(CLI::App& app) {
   auto cli = std::make_shared<TrainCli>();
-  app.add_option("--config", cli->config, "YAML config (see configs/paper, configs/toy)");
-  app.add_option("--set", cli->sets, "override: key=value (repeatable), e.g. --set rollout.n=4");
-  app.add_flag("--dry-run", cli->dry_run, "print the resolved plan and check files; do not train");
-  app.add_flag("--resume", cli->resume, "continue from OUT/latest");
-  app.add_option("--gpu-memory", cli->gpu_memory, "--dry-run: device memory the plan must fit (e.g. 80GiB)")
-      ->capture_default_str();
-  app.add_option("--world-size", cli->world_size, "--dry-run: ranks to plan for (default: WORLD_SIZE, else actor.virtual_world_size under loss_norm upstream, else 1)");
-  app.add_option("--micro-batch-rows", cli->micro_batch_rows,
-                 "--dry-run: rows per forward/backward (default: this rank's share of a mini-batch)");
-  app.add_option("--rollout-rows", cli->rollout_rows,
-                 "--dry-run: concurrent generation rows per rank (KV cache; default: this rank's share of a batch)");
-  app.add_option("--out", cli->out, "run directory (overrides trainer.out_dir)");
-  app.add_flag("--list-presets", cli->list_presets, "list the algorithm presets");
+  upt::cli::AddOptions(app, *cli);
   return [cli] { return RunTrain(*cli); };
 }
 
 upt::cli::RunFn SetupToyPretrain(CLI::App& app) {
-  auto opts = std::make_shared<upt::train::toy::ToyPretrainOptions>();
-  auto sets = std::make_shared<std::vector<std::string>>();
-  app.add_option("--out", opts->out_dir, "output HF directory")->capture_default_str();
-  app.add_option("--steps", opts->steps, "optimizer steps")->capture_default_str();
-  app.add_option("--set", *sets, "override key=value (keys: upt pretrain --print-options)");
-  auto print = std::make_shared<bool>(false);
-  app.add_flag("--print-options", *print, "print every option with its default");
-  return [opts, sets, print] {
-    for (const auto& s : *sets) upt::ApplyOverride(*opts, s);
-    if (*print) {
+  auto c = std::make_shared<PretrainCli>();
+  upt::cli::AddOptions(app, *c);
+  return [c] {
+    auto* opts = &c->opts;
+    for (const auto& s : c->sets) upt::ApplyOverride(*opts, s);
+    if (c->print_options) {
       std::printf("%s", upt::OptionsToText(*opts).c_str());
       return 0;
     }

@@ -21,6 +21,7 @@
 #include <tbb/parallel_for.h>
 
 #include "cli/command.h"
+#include "cli/options_cli.h"
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/json.h"
@@ -42,6 +43,20 @@ struct VerifyCli {
   int threads = 0;
   double rel_tol = 1e-4;
   long long step_budget = 200000;
+  template <class V>
+  void ForEach(V&& v) {
+    v("gold", gold, "gold answer (bare, $..$ LaTeX, or a solution with \\boxed{})");
+    v("pred", pred, "model completion (or a bare answer)");
+    v("mc", mc, "multiple choice: gold is a letter");
+    v("choices_json", choices_json, "options as a JSON array (implies --mc)");
+    v("explain", explain, "print extraction candidates and the deciding rule");
+    v("policy", policy, "extraction policy: default, strict, boxed");
+    v("rel_tol", rel_tol, "relative tolerance for decimals");
+    v("step_budget", step_budget, "work units per comparison");
+    v("cases", cases, "JSONL file of {gold, pred[, mc, choices]} lines; - reads stdin, one flushed verdict per line");
+    v("threads", threads, "worker threads for --cases (0 = all cores)", kOptNoDefault);
+    v("out", out, "write --cases output here instead of stdout");
+  }
 };
 
 constexpr size_t kChunkLines = 8192;
@@ -211,18 +226,7 @@ int RunVerify(const VerifyCli& o) {
 
 RunFn SetupVerify(CLI::App& app) {
   auto o = std::make_shared<VerifyCli>();
-  app.add_option("--gold", o->gold, "gold answer (bare, $..$ LaTeX, or a solution with \\boxed{})");
-  app.add_option("--pred", o->pred, "model completion (or a bare answer)");
-  app.add_flag("--mc", o->mc, "multiple choice: gold is a letter");
-  app.add_option("--choices-json", o->choices_json, "options as a JSON array (implies --mc)");
-  app.add_flag("--explain", o->explain, "print extraction candidates and the deciding rule");
-  app.add_option("--policy", o->policy, "extraction policy: default, strict, boxed")
-      ->capture_default_str();
-  app.add_option("--rel-tol", o->rel_tol, "relative tolerance for decimals")->capture_default_str();
-  app.add_option("--step-budget", o->step_budget, "work units per comparison")->capture_default_str();
-  app.add_option("--cases", o->cases, "JSONL file of {gold, pred[, mc, choices]} lines; - reads stdin, one flushed verdict per line");
-  app.add_option("--threads", o->threads, "worker threads for --cases (0 = all cores)");
-  app.add_option("--out", o->out, "write --cases output here instead of stdout");
+  AddOptions(app, *o);
   return [o] { return RunVerify(*o); };
 }
 

@@ -26,7 +26,7 @@ TEST(ScoreParquetTest, VerlGenerationParquetScoresByPrompt) {
   ASSERT_EQ(code, 0) << out << datasets::parquet::testing::MissingReferenceMessage();
   EXPECT_EQ(DetectFormat(dir.file("gen.parquet"), {}), "verl_parquet");
   ScoreOptions o;
-  o.bootstrap = 50;
+  o.boot.replicates = 50;
   o.threads = 1;
   auto rep = Score(testing::TinyBenchmark(), {dir.file("gen.parquet")}, dir.file("out"), "t", testing::BoxedGrade, o);
   EXPECT_EQ(rep.issues, 0);

@@ -17,7 +17,7 @@ using testing::TinyBenchmark;
 // A quick scoring run (few bootstrap replicates) over the subset given by limit / problems.
 ScoreOptions Subset(long long limit = 0, std::string problems = {}) {
   ScoreOptions o;
-  o.bootstrap = 100;
+  o.boot.replicates = 100;
   o.threads = 1;
   o.limit = limit;
   o.problems = std::move(problems);

@@ -24,7 +24,7 @@ using testing::TinyBenchmark;
 
 ScoreOptions Quiet() {
   ScoreOptions o;
-  o.bootstrap = 200;
+  o.boot.replicates = 200;
   o.threads = 2;
   return o;
 }

@@ -39,7 +39,7 @@ TEST(ManifestTest, ReportRerunDeletesStaleFiguresAndTablesButNotUserFiles) {
   ReportOptions o;
   o.runs = {tmp.file("runs/grpo"), tmp.file("runs/hpt")};
   o.out = tmp.file("report");
-  o.bootstrap = 50;
+  o.boot.replicates = 50;
   o.render = false;
   o.compare_paper = true;
   WriteReport(o);

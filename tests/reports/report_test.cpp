@@ -28,7 +28,7 @@ ReportOptions Fixture(const TempDir& tmp) {
   ReportOptions o;
   o.runs = {tmp.file("runs/grpo"), tmp.file("runs/hpt"), "Qwen base=" + tmp.file("runs/base")};
   o.out = tmp.file("report");
-  o.bootstrap = 100;
+  o.boot.replicates = 100;
   o.compare_paper = true;
   return o;
 }
@@ -171,7 +171,7 @@ TEST(ReportTest, MissingInputsBecomeNotesNotFigures) {
   ReportOptions o;
   o.runs = {tmp.file("a")};
   o.out = tmp.file("out");
-  o.bootstrap = 50;
+  o.boot.replicates = 50;
   o.render = false;
   ReportResult r = WriteReport(o);
   auto has = [&](const std::string& s) {
@@ -216,7 +216,7 @@ TEST(ReportTest, LabelsOverrideByPositionAndDuplicatesAreNumbered) {
   o.runs = {tmp.file("a"), "x=" + tmp.file("a"), tmp.file("a")};
   o.labels = {"first"};
   o.out = tmp.file("out");
-  o.bootstrap = 20;
+  o.boot.replicates = 20;
   o.render = false;
   WriteReport(o);
   std::string csv = ReadFile(o.out + "/tables/results.csv");

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "core/options.h"
+
 namespace upt::train::dist {
 
 struct LaunchOptions {
@@ -21,6 +23,13 @@ struct LaunchOptions {
   std::string master_addr = "127.0.0.1";
   int master_port = 0;            // 0: a free local port
   double kill_grace_seconds = 5;  // SIGTERM -> SIGKILL delay for the surviving ranks
+  template <class V>
+  void ForEach(V&& v) {
+    v("nproc", nproc, "Number of local ranks (processes)", kOptRequired);
+    v("master_port", master_port, "Rendezvous TCP port (default: a free port)", kOptNoDefault);
+    v("master_addr", master_addr, "Rendezvous address exported as MASTER_ADDR");
+    v("kill_grace", kill_grace_seconds, "Seconds between SIGTERM and SIGKILL for the other ranks after one fails");
+  }
 };
 
 struct LaunchResult {
