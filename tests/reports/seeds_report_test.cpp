@@ -62,7 +62,7 @@ TEST(SeedsReportTest, ReportWithSeedLabelsWritesSeedTablesAndClaims) {
     ++i;
   }
   o.out = tmp.file("report");
-  o.bootstrap = 100;
+  o.boot.replicates = 100;
   o.render = false;
   WriteReport(o);
   for (const char* f : {"tables/seeds_pass1.md", "tables/seeds_pairs.csv", "tables/claims.csv"})
