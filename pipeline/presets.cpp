@@ -44,13 +44,14 @@ ReproducePreset Toy() {
   return p;
 }
 
-// The toy study with statistical power: 5 replicates and toy_world.md's full
-// 64 problems per benchmark.
+// The toy study with statistical power: 5 replicates and 40 problems per
+// benchmark (toy uses 32), sized so the plan is about 50 min on 2 idle cores
+// (training dominates: about 12 of each replicate's 19 CPU-minutes).
 ReproducePreset ToyFull() {
   ReproducePreset p = Toy();
   p.name = "toy-full";
-  p.description = "the toy study over 5 seeds (base + 5 methods each), 64 problems x 256 samples per benchmark";
-  p.evals = ToyEvals(256, 64);
+  p.description = "the toy study over 5 seeds (base + 5 methods each), 40 problems x 256 samples per benchmark";
+  p.evals = ToyEvals(256, 40);
   p.seeds = 5;
   return p;
 }

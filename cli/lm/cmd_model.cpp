@@ -5,6 +5,7 @@
 #include "cli/command.h"
 #include "cli/options_cli.h"
 #include "lm/model/model_tools.h"
+#include "train/toy/model/toy_model.h"
 
 namespace upt::cli {
 namespace {
@@ -31,6 +32,7 @@ RunFn SetupModel(CLI::App& app) {
   auto* init = app.add_subcommand("init", "Write a randomly initialised Qwen2 checkpoint (deterministic per seed)");
   AddOptions(*init, o->init);
   subs.emplace_back(init, [o] {
+    train::toy::RegisterToyModelPreset();  // --config toy
     lm::RunModelInit(o->init);
     return 0;
   });

@@ -12,7 +12,7 @@
 #include "core/jsonl.h"
 #include "core/log.h"
 #include "core/strings.h"
-#include "datasets/toy/toy_world.h"
+#include "core/registry.h"
 #include "lm/io/safetensors.h"
 #include "lm/model/checkpoint.h"
 #include "lm/model/token_logprobs.h"
@@ -21,23 +21,6 @@
 
 namespace upt::lm {
 namespace {
-
-io::Qwen2Config ToyPreset() {
-  io::Qwen2Config c;
-  c.vocab_size = 48;
-  c.hidden_size = 96;
-  c.intermediate_size = 256;
-  c.num_hidden_layers = 2;
-  c.num_attention_heads = 4;
-  c.num_key_value_heads = 2;
-  c.max_position_embeddings = 256;
-  c.rope_theta = 10000.0;
-  c.tie_word_embeddings = true;
-  c.pad_token_id = 0;
-  c.bos_token_id = 1;
-  c.eos_token_ids = {2};
-  return c;
-}
 
 io::Qwen2Config Bench100mPreset() {
   io::Qwen2Config c;
@@ -54,9 +37,20 @@ io::Qwen2Config Bench100mPreset() {
   return c;
 }
 
+Registry<ModelConfigPreset>& ConfigPresets() {
+  static Registry<ModelConfigPreset> reg = [] {
+    Registry<ModelConfigPreset> r("model config preset");
+    r.Add("bench-100m", {Bench100mPreset(), ""}, "about 100M parameters, Qwen2-shaped, vocab 50000 (benchmarks)");
+    return r;
+  }();
+  return reg;
+}
+
+// "none" | "" -> no tokenizer; a preset name with a tokenizer -> its tokenizer.json; else a file path.
 std::string TokenizerJsonFor(const std::string& spec) {
   if (spec == "none" || spec.empty()) return {};
-  if (spec == "toy") return MakeCharLevelTokenizerJson(datasets::toy::ToyVocabularySymbols());
+  if (ConfigPresets().Has(spec) && !ConfigPresets().Get(spec).tokenizer_json.empty())
+    return ConfigPresets().Get(spec).tokenizer_json;
   return ReadFile(spec);
 }
 
@@ -66,12 +60,15 @@ void SetTorchThreads(int n) {
   if (n > 0) torch::set_num_threads(n);
 }
 
+void RegisterModelConfigPreset(const std::string& name, ModelConfigPreset preset, const std::string& help) {
+  if (!ConfigPresets().Has(name)) ConfigPresets().Add(name, std::move(preset), help);
+}
+
 io::Qwen2Config ConfigPresetOrFile(const std::string& name_or_path) {
-  if (name_or_path == "toy") return ToyPreset();
-  if (name_or_path == "bench-100m") return Bench100mPreset();
+  if (ConfigPresets().Has(name_or_path)) return ConfigPresets().Get(name_or_path).config;
   if (!FileExists(name_or_path))
     throw Error("no config preset or file '" + name_or_path + "'", "--config",
-                "use a preset (toy, bench-100m) or a Hugging Face config.json path");
+                "use a preset (" + Join(ConfigPresets().Names(), ", ") + ") or a Hugging Face config.json path");
   return io::LoadQwen2Config(name_or_path);
 }
 
@@ -79,7 +76,7 @@ void RunModelInit(const ModelInitOptions& opts) {
   if (opts.out.empty()) throw Error("missing --out", "--out", "name the checkpoint directory to create");
   auto cfg = ConfigPresetOrFile(opts.config);
   std::string tok_spec = opts.tokenizer;
-  if (tok_spec == "auto") tok_spec = opts.config == "toy" ? "toy" : "none";
+  if (tok_spec == "auto") tok_spec = ConfigPresets().Has(opts.config) ? opts.config : "none";
   std::string tok_json = TokenizerJsonFor(tok_spec);
   if (!tok_json.empty()) {
     auto tok = Tokenizer::FromJsonText(tok_json, tok_spec);

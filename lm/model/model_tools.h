@@ -9,24 +9,31 @@
 
 namespace upt::lm {
 
-// Built-in configs: "toy" (toy_world.md: d_model 96, 2 layers, 4 heads, 2 KV heads,
-// SwiGLU 256, 48 symbols, context 96+) and "bench-100m" (about 100M parameters,
-// Qwen2-shaped, vocab 50000). Anything else is read as a config.json path.
+// Named model configs: "bench-100m" (about 100M parameters, Qwen2-shaped, vocab
+// 50000) is built in; other modules register theirs (the toy world's "toy":
+// train/toy/model/toy_model.h). A preset may carry its tokenizer.json.
+struct ModelConfigPreset {
+  io::Qwen2Config config;
+  std::string tokenizer_json;  // "" = none
+};
+// Adds `name` (a second registration of the same name is ignored).
+void RegisterModelConfigPreset(const std::string& name, ModelConfigPreset preset, const std::string& help);
+// A registered preset's config, else the config.json at `name_or_path` (throws listing the presets).
 io::Qwen2Config ConfigPresetOrFile(const std::string& name_or_path);
 
 struct ModelInitOptions {
   std::string config;             // preset name or config.json path
   std::string out;                // checkpoint directory to create
   long long seed = 0;
-  std::string tokenizer = "auto";  // tokenizer.json path, "toy" (character-level toy vocabulary), "none", or
-                                   // "auto" (= toy for the toy preset, else none)
+  std::string tokenizer = "auto";  // tokenizer.json path, a preset name (its tokenizer), "none", or
+                                   // "auto" (= the config preset's tokenizer, else none)
   std::string dtype = "F32";      // F32 | BF16 | F16
   template <class V>
   void ForEach(V&& v) {
     v("config", config, "config preset (toy, bench-100m) or config.json path");
     v("out", out, "output checkpoint directory");
     v("seed", seed, "init seed (weights ~ N(0, initializer_range) from Philox streams)");
-    v("tokenizer", tokenizer, "tokenizer.json path, 'toy', 'none' or 'auto' (toy for --config toy)");
+    v("tokenizer", tokenizer, "tokenizer.json path, a preset's name (e.g. toy), 'none' or 'auto' (the preset's own)");
     v("dtype", dtype, "storage dtype: F32, BF16 or F16");
   }
 };

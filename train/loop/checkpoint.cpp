@@ -128,15 +128,18 @@ void RequireFiniteWeights(lm::Qwen2ForCausalLM& model, int step, const std::stri
 }  // namespace
 
 std::string SaveCheckpoint(const std::string& out_dir, const TrainerState& state, lm::Qwen2ForCausalLM& model,
-                           const std::string& tokenizer_json, torch::optim::Optimizer& optimizer, int keep) {
+                           const std::string& base_dir, const HfExportOptions& export_opts,
+                           torch::optim::Optimizer& optimizer, int keep) {
   RequireFiniteWeights(model, state.step, out_dir);
   const std::string name = "checkpoint-" + std::to_string(state.step);
   const std::string final_dir = out_dir + "/" + name;
   const std::string tmp = final_dir + ".tmp";
   try {
     fs::remove_all(tmp);
-    MakeDirs(tmp);
-    lm::SaveQwen2(model, tmp, tokenizer_json, lm::SaveOptions{"F32", 0});
+    ExportHfModel(model, base_dir, tmp, export_opts);
+    const std::string dtype = export_opts.dtype == "base" ? DtypeOfBaseModel(base_dir) : export_opts.dtype;
+    if (dtype != "F32" && model->parameters().front().scalar_type() == torch::kFloat32)
+      lm::SaveQwen2(model, tmp + "/fp32", "", lm::SaveOptions{"F32", 0});
     SaveOptimizerState(optimizer, tmp + "/optimizer.pt");
     WriteFileAtomic(tmp + "/trainer_state.json", DumpPretty(TrainerStateToJson(state)));
   } catch (const std::exception& e) {
@@ -160,6 +163,10 @@ std::string SaveCheckpoint(const std::string& out_dir, const TrainerState& state
 void RequireFiniteLosses(const std::map<std::string, double>& losses, int step, const std::string& out_dir) {
   for (const auto& [name, v] : losses)
     if (!std::isfinite(v)) ThrowDiverged("'" + name + "' is " + std::to_string(v), step, out_dir);
+}
+
+std::string CheckpointWeightsDir(const std::string& checkpoint_dir) {
+  return FileExists(checkpoint_dir + "/fp32/config.json") ? checkpoint_dir + "/fp32" : checkpoint_dir;
 }
 
 std::string LatestCheckpoint(const std::string& out_dir) {

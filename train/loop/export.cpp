@@ -6,6 +6,7 @@
 #include "core/fs.h"
 #include "core/json.h"
 #include "lm/model/checkpoint.h"
+#include "train/loop/config/config.h"
 
 namespace upt::train {
 namespace {
@@ -33,6 +34,13 @@ std::string DtypeOfBaseModel(const std::string& base_dir) {
   if (t == "bfloat16") return "BF16";
   if (t == "float16") return "F16";
   return "F32";
+}
+
+HfExportOptions ExportOptions(const TrainConfig& cfg) {
+  HfExportOptions eo;
+  eo.dtype = cfg.trainer.export_dtype;
+  eo.max_shard_bytes = static_cast<uint64_t>(cfg.trainer.export_max_shard_gb * 1e9);
+  return eo;
 }
 
 void ExportHfModel(lm::Qwen2ForCausalLM& model, const std::string& base_dir, const std::string& dir,

@@ -24,6 +24,10 @@ struct HfExportOptions {
 // The safetensors dtype name of a config.json torch_dtype ("bfloat16" -> BF16); F32 when absent.
 std::string DtypeOfBaseModel(const std::string& base_dir);
 
+struct TrainConfig;
+// trainer.export_dtype and trainer.export_max_shard_gb.
+HfExportOptions ExportOptions(const TrainConfig& cfg);
+
 void ExportHfModel(lm::Qwen2ForCausalLM& model, const std::string& base_dir, const std::string& dir,
                    const HfExportOptions& opts = {});
 

@@ -17,25 +17,26 @@ int PresetPhases(const TrainConfig& cfg) { return PhaseCount(cfg); }
 
 Preset ConfiguredPreset(const TrainConfig& cfg, int phase) {
   const TrainConfig pc = PhaseConfig(cfg, phase);
-  Preset p = PresetRegistry().Get(PhasePreset(cfg, phase));
-  p.opts.clip_ratio_low = pc.actor.clip_ratio_low;
-  p.opts.clip_ratio_high = pc.actor.clip_ratio_high;
-  p.opts.shaping_gamma = pc.algorithm.shaping_gamma;
-  p.opts.norm_adv_by_std = pc.algorithm.norm_adv_by_std_in_grpo;
-  p.opts.entropy_coeff = pc.actor.entropy_coeff;
+  // The phase config's effective values (preset_knobs: the preset's unless set) into its settings.
+  PresetSettings s = PresetSettingsRegistry().Get(PhasePreset(cfg, phase));
+  s.clip_ratio_low = pc.actor.clip_ratio_low;
+  s.clip_ratio_high = pc.actor.clip_ratio_high;
+  s.shaping_gamma = pc.algorithm.shaping_gamma;
+  s.norm_adv_by_std = pc.algorithm.norm_adv_by_std_in_grpo;
+  s.entropy_coeff = pc.actor.entropy_coeff;
   const int n = pc.rollout.n;
-  if (p.layout == "mixed") {
-    p.n_demos = pc.algorithm.n_prefix;
-    p.n_rollouts = n - pc.algorithm.n_prefix;
-  } else if (p.layout != "demos") {
-    p.n_rollouts = n;
+  if (s.layout == "mixed") {
+    s.n_demos = pc.algorithm.n_prefix;
+    s.n_rollouts = n - pc.algorithm.n_prefix;
+  } else if (s.layout != "demos") {
+    s.n_rollouts = n;
   }
-  if (p.layout == "hpt") {
-    p.route.n = n;
-    p.route.switch_gate = pc.algorithm.switch_gate;
-    p.route.switch_gate_off = pc.algorithm.switch_gate_off;
-    p.route = ResolveHptRouteOptions(p.route);
+  if (s.layout == "hpt") {
+    s.switch_gate = pc.algorithm.switch_gate;
+    s.switch_gate_off = pc.algorithm.switch_gate_off;
   }
+  Preset p = BuildPreset(s);
+  if (s.layout == "hpt") p.route = ResolveHptRouteOptions(p.route);
   for (auto& t : p.terms) {
     if (IsPureSftTerm(t)) {
       t.coef = pc.algorithm.sft_loss_coef;
@@ -49,7 +50,7 @@ Preset ConfiguredPreset(const TrainConfig& cfg, int phase) {
 }
 
 OrderedJson DescribeConfiguredPreset(const TrainConfig& cfg, std::vector<std::string>* notes) {
-  const Preset& named = PresetRegistry().Get(cfg.algorithm.preset);
+  const PresetSettings& named = PresetSettingsRegistry().Get(cfg.algorithm.preset);
   const TrainConfig last = PhaseConfig(cfg, PresetPhases(cfg) - 1);
   OrderedJson j;
   j["preset"] = named.name;
@@ -62,13 +63,14 @@ OrderedJson DescribeConfiguredPreset(const TrainConfig& cfg, std::vector<std::st
   OrderedJson phases = OrderedJson::array();
   for (int ph = 0; ph < PresetPhases(cfg); ++ph) {
     Preset p = ConfiguredPreset(cfg, ph);
-    const Preset& ref = PresetRegistry().Get(p.name);
+    const PresetSettings& ps = p.settings;
+    const PresetSettings& ref = PresetSettingsRegistry().Get(ps.name);
     OrderedJson pj;
-    pj["preset"] = p.name;
-    pj["layout"] = p.layout;
-    pj["rollouts_per_question"] = p.layout == "demos" ? 0 : p.n_rollouts;
-    pj["demos_per_question"] = p.layout == "mixed" ? p.n_demos : (p.layout == "demos" ? 1 : 0);
-    if (p.layout == "hpt")
+    pj["preset"] = ps.name;
+    pj["layout"] = ps.layout;
+    pj["rollouts_per_question"] = ps.layout == "demos" ? 0 : ps.n_rollouts;
+    pj["demos_per_question"] = ps.layout == "mixed" ? ps.n_demos : (ps.layout == "demos" ? 1 : 0);
+    if (ps.layout == "hpt")
       pj["route"] = p.route.switch_gate_off > p.route.switch_gate
                         ? fmt::format("c <= {} -> 1 SFT demo row; {} < c <= {} -> 1 off-policy demo row; else {} GRPO rows",
                                       p.route.switch_gate, p.route.switch_gate, p.route.switch_gate_off, p.route.n)
@@ -82,9 +84,9 @@ OrderedJson DescribeConfiguredPreset(const TrainConfig& cfg, std::vector<std::st
     pj["norm_adv_by_std"] = p.opts.norm_adv_by_std;
     pj["clip_ratio"] = {p.opts.clip_ratio_low, p.opts.clip_ratio_high};
     pj["shaping_gamma"] = p.opts.shaping_gamma;
-    if (notes && ref.opts.entropy_coeff != p.opts.entropy_coeff)
-      notes->push_back(fmt::format("phase {} ({}): actor.entropy_coeff {} differs from the preset's {}", ph, p.name,
-                                   p.opts.entropy_coeff, ref.opts.entropy_coeff));
+    if (notes && ref.entropy_coeff != p.opts.entropy_coeff)
+      notes->push_back(fmt::format("phase {} ({}): actor.entropy_coeff {} differs from the preset's {}", ph, ps.name,
+                                   p.opts.entropy_coeff, ref.entropy_coeff));
     phases.push_back(pj);
   }
   j["phases"] = phases;

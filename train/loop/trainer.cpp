@@ -134,12 +134,12 @@ StepBatch SampleAndRoute(Run& run, const Preset& preset, const std::vector<int>&
   sb.correct.assign(Q, 0);
   sb.sampled.assign(Q, 0);
   const std::vector<bool> owned = OwnedMask(run, Q);
-  if (preset.layout == "demos") {
+  if (preset.settings.layout == "demos") {
     for (int q = 0; q < Q; ++q)
       if (owned[q]) sb.rows.push_back(DemoRow(run, q, batch[q], kDemoLossSft, false));
     return sb;
   }
-  const int n_roll = preset.n_rollouts;
+  const int n_roll = preset.settings.n_rollouts;
   std::vector<lm::GenerationRequest> reqs;
   std::vector<int> req_question;  // question of each request
   for (int q = 0; q < Q; ++q)
@@ -177,7 +177,7 @@ StepBatch SampleAndRoute(Run& run, const Preset& preset, const std::vector<int>&
     rollouts[static_cast<size_t>(q) * n_roll + j] = std::move(r);
   }
   sb.rollouts = static_cast<int>(results.size());
-  if (preset.layout == "hpt") {  // per-question routes: a not-owned question's count (0) is never used
+  if (preset.settings.layout == "hpt") {  // per-question routes: a not-owned question's count (0) is never used
     HptRouting routing = RouteHpt(sb.correct, preset.route);
     for (const auto& rr : routing.rows) {
       if (!owned[rr.question]) continue;
@@ -188,7 +188,7 @@ StepBatch SampleAndRoute(Run& run, const Preset& preset, const std::vector<int>&
     for (int q = 0; q < Q; ++q) {
       if (!owned[q]) continue;
       for (int j = 0; j < n_roll; ++j) sb.rows.push_back(rollouts[q * n_roll + j]);
-      for (int d = 0; d < preset.n_demos; ++d)
+      for (int d = 0; d < preset.settings.n_demos; ++d)
         sb.rows.push_back(DemoRow(run, q, batch[q], kDemoLossSft | kDemoLossOff, true));
     }
   }
@@ -287,11 +287,11 @@ void LoadPrompts(Run& run, const TrainConfig& pc, const Preset& preset) {
     LogWarn("dropped {} of {} training prompts longer than data.max_prompt_length = {} tokens",
             all.size() - run.data.size(), all.size(), pc.data.max_prompt_length);
   if (run.data.empty()) throw Error("no training prompts left", pc.data.train_files);
-  if (preset.layout != "on_policy")
+  if (preset.settings.layout != "on_policy")
     for (const auto& ex : run.data)
       if (ex.target.empty())
         throw Error("question '" + ex.id + "' has no demonstration ('target')", pc.data.train_files,
-                    "preset '" + preset.name + "' trains on demonstrations");
+                    "preset '" + preset.settings.name + "' trains on demonstrations");
 }
 
 // HPT maybe_save_best_hf: export when the mean validation score improves.
@@ -302,10 +302,7 @@ void MaybeSaveBest(Run& run, int step, double score, const OrderedJson& scores) 
     const Json old = Json::parse(ReadFile(meta), nullptr, false);
     if (old.is_object() && old.contains("score") && old["score"].get<double>() >= score) return;
   }
-  HfExportOptions eo;
-  eo.dtype = run.cfg.trainer.export_dtype;
-  eo.max_shard_bytes = static_cast<uint64_t>(run.cfg.trainer.export_max_shard_gb * 1e9);
-  ExportHfModel(run.model, run.cfg.model.path, dir, eo);
+  ExportHfModel(run.model, run.cfg.model.path, dir, ExportOptions(run.cfg));
   OrderedJson j;
   j["step"] = step;
   j["score"] = score;
@@ -335,7 +332,7 @@ void EnterPhase(Run& run, int phase) {
   const auto& o = run.pcfg.actor.optim;
   run.optimizer = MakeTrainOptimizer(run.model, run.pcfg, &run.dist);  // AdamW, or ZeRO/bf16 AdamW
   if (run.dist.is_main() && PhaseCount(run.cfg) > 1)
-    LogInfo("phase {} ({}): {} prompts from {}, lr {}, fresh optimizer", phase, preset.name, run.data.size(),
+    LogInfo("phase {} ({}): {} prompts from {}, lr {}, fresh optimizer", phase, preset.settings.name, run.data.size(),
             run.data_file, o.lr);
 }
 
@@ -383,7 +380,7 @@ TrainSummary RunTraining(const TrainConfig& config, const TrainRunOptions& opts)
   if (!opts.resume && !LatestCheckpoint(out).empty())
     throw Error("the run directory already holds checkpoints: " + out, "trainer.out_dir",
                 "pass --resume to continue it, or choose another --out");
-  Setup(run, resume_dir.empty() ? cfg.model.path : resume_dir);
+  Setup(run, resume_dir.empty() ? cfg.model.path : CheckpointWeightsDir(resume_dir));
   if (!resume_dir.empty()) {
     TrainerState saved = LoadTrainerState(resume_dir);
     state.step = saved.step;
@@ -453,7 +450,7 @@ TrainSummary RunTraining(const TrainConfig& config, const TrainRunOptions& opts)
     const double update_s = Since(t_update);
     // 7. logging
     state.step = step + 1;
-    auto m = StepMetrics(sb, us, state.step, epoch, preset.layout == "demos", lr);
+    auto m = StepMetrics(sb, us, state.step, epoch, preset.settings.layout == "demos", lr);
     const double step_s = Since(t_step);
     m["tokens"] = static_cast<double>(us.tokens + sb.rollout_tokens);
     m["tokens_per_s"] = (us.tokens + sb.rollout_tokens) / std::max(step_s, 1e-9);
@@ -474,7 +471,7 @@ TrainSummary RunTraining(const TrainConfig& config, const TrainRunOptions& opts)
       if (std::isfinite(v)) state.last_metrics[k] = v;
     if (opts.progress && main_rank)
       LogInfo("step {}/{} [{}] reward {:.3f} offline {:.2f} pg {:.4g} sft {:.4g} H {:.3f} |g| {:.3g} len {:.1f} {:.2f}s",
-              state.step, total, preset.name, m["reward_mean"], m["offline_ratio"], m["pg_loss"], m["sft_loss"],
+              state.step, total, preset.settings.name, m["reward_mean"], m["offline_ratio"], m["pg_loss"], m["sft_loss"],
               m["entropy"], m["grad_norm"], m["response_length_mean"], step_s);
     // 8. validation
     if (cfg.trainer.test_freq > 0 && state.step % cfg.trainer.test_freq == 0) RunValidation(run, log.get(), state.step);
@@ -483,8 +480,8 @@ TrainSummary RunTraining(const TrainConfig& config, const TrainRunOptions& opts)
     if (last || (cfg.trainer.save_freq > 0 && state.step % cfg.trainer.save_freq == 0)) {
       dist::GatherOptimizerForSave(*run.optimizer);  // collective under ZeRO-2
       if (main_rank)
-        summary.last_checkpoint = SaveCheckpoint(out, state, run.model, run.tokenizer.json_text(), *run.optimizer,
-                                                 cfg.trainer.keep_checkpoints);
+        summary.last_checkpoint = SaveCheckpoint(out, state, run.model, cfg.model.path, ExportOptions(cfg),
+                                                 *run.optimizer, cfg.trainer.keep_checkpoints);
       if (run.dist.distributed()) {  // a following --resume (on any rank) sees the complete checkpoint
         run.dist.Barrier();
         if (!main_rank) summary.last_checkpoint = LatestCheckpoint(out);

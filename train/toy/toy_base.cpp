@@ -12,31 +12,10 @@
 #include "core/rng.h"
 #include "lm/model/checkpoint.h"
 #include "lm/model/token_logprobs.h"
-#include "lm/tokenizer/char_level.h"
 #include "lm/tokenizer/tokenizer.h"
 #include "train/loop/trainer.h"
 
 namespace upt::train::toy {
-
-std::string ToyTokenizerJson() { return lm::MakeCharLevelTokenizerJson(datasets::toy::ToyVocabularySymbols()); }
-
-lm::io::Qwen2Config ToyQwen2Config(const ToyModelOptions& m, int vocab_size, int bos, int eos, int pad) {
-  lm::io::Qwen2Config c;
-  c.vocab_size = vocab_size;
-  c.hidden_size = m.hidden_size;
-  c.intermediate_size = m.intermediate_size;
-  c.num_hidden_layers = m.num_layers;
-  c.num_attention_heads = m.num_heads;
-  c.num_key_value_heads = m.num_kv_heads;
-  c.max_position_embeddings = m.context;
-  c.rope_theta = 10000.0;
-  c.tie_word_embeddings = true;
-  c.torch_dtype = "float32";
-  c.bos_token_id = bos;
-  c.eos_token_ids = {eos};
-  c.pad_token_id = pad;
-  return c;
-}
 
 std::vector<TrainExample> ToyTrainExamples(const datasets::toy::ToyWorldOptions& world) {
   std::vector<TrainExample> out;
@@ -77,7 +56,7 @@ ToyPretrainResult PretrainToyBase(const ToyPretrainOptions& o) {
   const std::string tok_json = ToyTokenizerJson();
   lm::Tokenizer tok = lm::Tokenizer::FromJsonText(tok_json, "toy tokenizer");
   const int pad = tok.TokenToId("<pad>"), bos = tok.TokenToId("<bos>"), eos = tok.TokenToId("<eos>");
-  lm::io::Qwen2Config cfg = ToyQwen2Config(o.model, tok.vocab_size(), bos, eos, pad);
+  lm::io::Qwen2Config cfg = ToyModelConfig(o.model);
   lm::Qwen2ForCausalLM model(cfg);
   lm::InitQwen2Weights(model, static_cast<uint64_t>(o.seed));
   torch::optim::AdamW opt(model->parameters(),

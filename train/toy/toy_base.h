@@ -1,6 +1,4 @@
-// The toy world's base model (toy_world.md): a character-level tokenizer over
-// ToyVocabularySymbols(), a Qwen2-shaped model (d_model 96, 2 layers, 4 heads,
-// 2 KV heads, SwiGLU 256, context 96, tied embeddings; ~0.2 M parameters)
+// The toy world's base model (toy_world.md): the toy model (train/toy/model/toy_model.h)
 // pre-trained from scratch on the noisy-teacher corpus (tiers 1-3/4 with a 10%
 // slip rate), so the base is weak but not hopeless.
 #pragma once
@@ -9,28 +7,10 @@
 #include <vector>
 
 #include "datasets/toy/toy_world.h"
-#include "lm/io/qwen2_config.h"
+#include "train/toy/model/toy_model.h"
 #include "train/loop/config/train_data.h"
 
 namespace upt::train::toy {
-
-struct ToyModelOptions {
-  int hidden_size = 96;
-  int num_layers = 2;
-  int num_heads = 4;
-  int num_kv_heads = 2;
-  int intermediate_size = 256;
-  int context = 96;
-  template <class V>
-  void ForEach(V&& v) {
-    v("hidden_size", hidden_size, "d_model");
-    v("num_layers", num_layers, "decoder layers");
-    v("num_heads", num_heads, "attention heads");
-    v("num_kv_heads", num_kv_heads, "key/value heads (GQA)");
-    v("intermediate_size", intermediate_size, "SwiGLU width");
-    v("context", context, "max_position_embeddings (tokens)");
-  }
-};
 
 struct ToyPretrainOptions {
   std::string out_dir = "runs/toy/base";
@@ -61,11 +41,6 @@ struct ToyPretrainOptions {
     v("world", world, "");
   }
 };
-
-// The toy tokenizer.json (<pad> <bos> <eos> + the toy symbols).
-std::string ToyTokenizerJson();
-// The base model's config for a vocabulary of `vocab_size`.
-lm::io::Qwen2Config ToyQwen2Config(const ToyModelOptions& m, int vocab_size, int bos, int eos, int pad);
 
 struct ToyPretrainResult {
   double seconds = 0;

@@ -49,37 +49,30 @@ std::vector<UpgeTerm> FamilyTerms(const PresetSettings& s) {
   throw Error("unknown preset family '" + s.family + "'", "preset '" + s.name + "'");
 }
 
-Preset FromSettings(const PresetSettings& s) {
+}  // namespace
+
+Preset BuildPreset(const PresetSettings& s) {
   Preset p;
-  p.name = s.name;
-  p.baseline = s.baseline;
-  p.delta = s.delta;
+  p.settings = s;
   p.terms = FamilyTerms(s);
   p.opts.clip_ratio_low = s.clip_ratio_low;
   p.opts.clip_ratio_high = s.clip_ratio_high;
   p.opts.norm_adv_by_std = s.norm_adv_by_std;
   p.opts.entropy_coeff = s.entropy_coeff;
   p.opts.shaping_gamma = s.shaping_gamma;
-  p.layout = s.layout;
-  p.n_rollouts = s.n_rollouts;
-  p.n_demos = s.n_demos;
   p.route.n = s.n_rollouts;
   p.route.switch_gate = s.switch_gate;
   p.route.switch_gate_off = s.switch_gate_off;
   p.route.offline_learner = s.offline_learner;
-  p.lr = s.lr;
-  p.phases = s.phases;
+  ValidateTerms(p.terms);
   return p;
 }
-
-}  // namespace
 
 void RegisterPresets(Registry<Preset>& r) {
   const auto& table = PresetSettingsRegistry();
   for (const auto& name : table.Names()) {
-    Preset p = FromSettings(table.Get(name));
-    ValidateTerms(p.terms);
-    std::string help = p.delta;
+    Preset p = BuildPreset(table.Get(name));
+    std::string help = p.settings.delta;
     r.Add(name, std::move(p), std::move(help));
   }
 }
@@ -111,7 +104,8 @@ std::string PresetTable() {
       "| preset | baseline | layout | term | rows | mask | 1/π_ref | Â | aggregation | coef | std | entropy | lr |\n"
       "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& name : PresetRegistry().Names()) {
-    const Preset& p = PresetRegistry().Get(name);
+    const Preset& pr = PresetRegistry().Get(name);
+    const PresetSettings& p = pr.settings;
     auto fmt = [](double x) {
       char buf[32];
       std::snprintf(buf, sizeof buf, "%g", x);
@@ -126,14 +120,14 @@ std::string PresetTable() {
     std::string layout = p.layout;
     if (p.layout == "on_policy") layout += " " + std::to_string(p.n_rollouts);
     if (p.layout == "mixed") layout += " " + std::to_string(p.n_rollouts) + "+" + std::to_string(p.n_demos);
-    if (p.layout == "hpt") layout += " n " + std::to_string(p.route.n) + ",";
+    if (p.layout == "hpt") layout += " n " + std::to_string(pr.route.n) + ",";
     if (p.layout == "hpt")
-      layout += " gate " + std::to_string(p.route.switch_gate) + ", " + p.route.offline_learner;
-    for (const auto& t : p.terms) {
+      layout += " gate " + std::to_string(pr.route.switch_gate) + ", " + pr.route.offline_learner;
+    for (const auto& t : pr.terms) {
       out += "| " + name + " | " + p.baseline + " | " + layout + " | " + t.metric.substr(t.metric.find('/') + 1) +
              " | " + t.rows + " | " + t.mask + " | " + t.denominator + " | " + t.advantage + " | " + t.aggregation +
-             " | " + fmt(t.coef) + " | " + (p.opts.norm_adv_by_std ? "yes" : "no") + " | " +
-             fmt(p.opts.entropy_coeff) + " | " + fmt(p.lr) + " |\n";
+             " | " + fmt(t.coef) + " | " + (pr.opts.norm_adv_by_std ? "yes" : "no") + " | " +
+             fmt(pr.opts.entropy_coeff) + " | " + fmt(p.lr) + " |\n";
     }
   }
   return out;
@@ -145,10 +139,10 @@ LossOutput PresetLoss(const Preset& p, const RolloutBatch& b, const std::vector<
 
 LossOutput PresetLoss(const Preset& p, const RolloutBatch& b, const std::vector<at::Tensor>* advantages,
                       const NormaliserReducer& to_global) {
-  if (!p.phases.empty()) {
+  if (!p.settings.phases.empty()) {
     std::string ph;
-    for (const auto& s : p.phases) ph += (ph.empty() ? "" : ", ") + s;
-    throw Error("preset '" + p.name + "' has phases (" + ph + ")", "PresetLoss",
+    for (const auto& s : p.settings.phases) ph += (ph.empty() ? "" : ", ") + s;
+    throw Error("preset '" + p.settings.name + "' has phases (" + ph + ")", "PresetLoss",
                 "run each phase with its own preset");
   }
   return ComputeUpgeLoss(p.terms, p.opts, b, advantages, to_global);

@@ -45,27 +45,27 @@
 #include "train/upge/hpt_route.h"
 #include "train/upge/loss.h"
 #include "train/upge/parts.h"
+#include "train/upge/settings/preset_settings.h"
 
 namespace upt::train {
 
+// A preset's settings (the numbers, PresetSettings: name, baseline, delta,
+// layout, n_rollouts, n_demos, lr, phases, ...) and what BuildPreset derives
+// from them for the loss: the terms, the estimator options and the HPT route.
+// Batch layout the loop builds per question (settings.layout):
+//   "demos"     demonstration rows only (SFT data)
+//   "on_policy" n_rollouts rollouts
+//   "mixed"     n_rollouts rollouts + n_demos demonstration rows (LUFFY, SRFT)
+//   "hpt"       n rollouts scored then routed by RouteHpt(route)
 struct Preset {
-  std::string name;
-  std::string baseline;          // the preset this one is a delta from ("" for sft)
-  std::string delta;             // one-line description of the delta
+  PresetSettings settings;
   std::vector<UpgeTerm> terms;   // empty for multi-phase presets
   UpgeOptions opts;
-  // Batch layout the loop must build per question:
-  //   "demos"     demonstration rows only (SFT data)
-  //   "on_policy" n_rollouts rollouts
-  //   "mixed"     n_rollouts rollouts + n_demos demonstration rows (LUFFY, SRFT)
-  //   "hpt"       n rollouts scored then routed by RouteHpt(route)
-  std::string layout = "on_policy";
-  int n_rollouts = 8;
-  int n_demos = 0;
-  HptRouteOptions route;         // used when layout == "hpt"
-  double lr = 1e-6;              // learning rate of the reference script
-  std::vector<std::string> phases;  // multi-phase presets: preset per phase
+  HptRouteOptions route;         // used when settings.layout == "hpt"
 };
+
+// The preset made from settings `s` (terms validated); the only way a Preset is made.
+Preset BuildPreset(const PresetSettings& s);
 
 // Command-line/config overrides of a preset's terms (`--set upge.pg_mask=ppo_clip`).
 // Empty strings and negative coefficients keep the preset's value.

@@ -28,12 +28,13 @@
 #include "lm/generate/static_generator.h"
 #include "lm/model/checkpoint.h"
 #include "lm/model/model_tools.h"
+#include "train/toy/model/toy_model.h"
 
 namespace upt::lm {
 namespace {
 
 io::Qwen2Config BenchConfig(int cap, double init_range) {
-  io::Qwen2Config c = ConfigPresetOrFile("toy");
+  io::Qwen2Config c = train::toy::ToyModelConfig();
   c.vocab_size = 32000;
   c.hidden_size = 512;
   c.intermediate_size = 1408;

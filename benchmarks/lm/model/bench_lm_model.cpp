@@ -16,6 +16,7 @@
 #include "lm/generate/generator.h"
 #include "lm/model/checkpoint.h"
 #include "lm/model/model_tools.h"
+#include "train/toy/model/toy_model.h"
 #include "lm/model/qwen2.h"
 
 namespace upt::lm {
@@ -26,7 +27,7 @@ Qwen2ForCausalLM& Model(int which) {
   if (!models[which]) {
     const char* t = std::getenv("UPT_BENCH_THREADS");
     torch::set_num_threads(t ? std::atoi(t) : 1);
-    auto cfg = ConfigPresetOrFile(which == 0 ? "toy" : "bench-100m");
+    auto cfg = which == 0 ? train::toy::ToyModelConfig() : ConfigPresetOrFile("bench-100m");
     cfg.max_position_embeddings = 1024;
     models[which] = Qwen2ForCausalLM(cfg);
     InitQwen2Weights(models[which], 1);

@@ -22,6 +22,7 @@
 #include "train/dist/dist.h"
 #include "train/dist/launcher.h"
 #include "train/dist/shard.h"
+#include "train/toy/model/toy_model.h"
 
 namespace {
 
@@ -58,7 +59,7 @@ void BM_AllReduceFlat(benchmark::State& state) {
 
 // The toy preset with a 512-symbol vocabulary (a larger output layer to all-reduce).
 upt::lm::io::Qwen2Config ToyConfig() {
-  upt::lm::io::Qwen2Config c = upt::lm::ConfigPresetOrFile("toy");
+  upt::lm::io::Qwen2Config c = upt::train::toy::ToyModelConfig();
   c.vocab_size = 512;
   return c;
 }

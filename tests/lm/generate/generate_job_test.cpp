@@ -21,6 +21,7 @@ namespace {
 std::string ToyCheckpoint() {
   static std::string dir = [] {
     std::string d = testing::TempDir() + "/toy";
+    testing::ToyConfig();  // registers "toy"
     ModelInitOptions o;
     o.config = "toy";
     o.out = d;

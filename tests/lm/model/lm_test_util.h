@@ -9,13 +9,18 @@
 
 #include "lm/io/qwen2_config.h"
 #include "lm/model/model_tools.h"
+#include "train/toy/model/toy_model.h"
 
 namespace upt::lm::testing {
 
-// The toy-world shape (d_model 96, 2 layers, 4 heads, 2 KV heads, SwiGLU 256) with a
-// 48-symbol vocabulary: 0 <pad>, 1 <bos>, 2 <eos>.
+// The toy world's model shape (train/toy/model/toy_model.h: d_model 96, 2 layers,
+// 4 heads, 2 KV heads, SwiGLU 256; 0 <pad>, 1 <bos>, 2 <eos>) with 48 vocabulary rows
+// (the tests' token statistics assume 48; the toy tokenizer uses the first 41).
+// Also registers the toy model as the named config "toy" for `RunModelInit`.
 inline io::Qwen2Config ToyConfig() {
-  io::Qwen2Config c = ConfigPresetOrFile("toy");
+  train::toy::RegisterToyModelPreset();
+  io::Qwen2Config c = train::toy::ToyModelConfig();
+  c.vocab_size = 48;
   c.max_position_embeddings = 128;
   c.initializer_range = 0.3;  // large enough that distributions are far from uniform
   return c;

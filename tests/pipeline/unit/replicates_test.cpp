@@ -54,7 +54,7 @@ TEST(ReplicatesTest, ToyFullPresetIsFiveSeedsWithLargerEvaluation) {
   EXPECT_EQ(f.seeds, 5);
   EXPECT_NO_THROW(ValidatePreset(f));
   for (const auto& e : f.evals) {
-    EXPECT_EQ(e.problems, 64) << e.benchmark;
+    EXPECT_EQ(e.problems, 40) << e.benchmark;
     EXPECT_GE(e.samples, 256);
   }
   EXPECT_GT(f.evals[0].problems, FindPreset("toy").evals[0].problems);

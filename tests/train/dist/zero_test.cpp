@@ -12,6 +12,7 @@
 #include "lm/model/token_logprobs.h"
 #include "tests/train/dist/rank_threads.h"
 #include "train/dist/shard.h"
+#include "train/toy/model/toy_model.h"
 
 namespace upt::train::dist {
 namespace {
@@ -116,7 +117,7 @@ TEST(ShardedAdamWTest, WholeCheckpointResumesOnAnyWorldSize) {
 // gradient it came from: relative L2 error of the gradients (bf16 has 8 mantissa bits)
 // and the fraction of update entries whose sign agrees.
 TEST(MixedPrecisionTest, Bf16StepAgreesWithFloat32) {
-  auto cfg = lm::ConfigPresetOrFile("toy");
+  auto cfg = toy::ToyModelConfig();
   cfg.initializer_range = 0.1;
   lm::Qwen2ForCausalLM f32(cfg), b16(cfg);
   lm::InitQwen2Weights(f32, 1);

@@ -12,6 +12,7 @@
 #include "core/json.h"
 #include "lm/model/checkpoint.h"
 #include "tests/train/loop/tiny_run.h"
+#include "train/loop/checkpoint.h"
 
 namespace upt::train {
 namespace {
@@ -34,6 +35,18 @@ std::string BaseWithExtras() {
   return base;
 }
 
+// `dir` is a complete HF directory made from BaseWithExtras(): its config keys,
+// bf16 dtype, and generation/tokenizer files.
+void ExpectCompleteHfDirectory(const std::string& dir, const std::string& base) {
+  const Json cfg = Json::parse(ReadFile(dir + "/config.json"));
+  EXPECT_EQ(cfg["custom_key_from_the_hub"], "kept");
+  EXPECT_EQ(cfg["torch_dtype"], "bfloat16");
+  EXPECT_EQ(ReadFile(dir + "/generation_config.json"), ReadFile(base + "/generation_config.json"));
+  EXPECT_EQ(ReadFile(dir + "/tokenizer_config.json"), ReadFile(base + "/tokenizer_config.json"));
+  EXPECT_TRUE(FileExists(dir + "/special_tokens_map.json"));
+  EXPECT_TRUE(FileExists(dir + "/tokenizer.json"));
+}
+
 TEST(HfExportTest, ExportIsACompleteDirectoryInTheBaseDtype) {
   const std::string base = BaseWithExtras();
   auto model = lm::LoadQwen2(base, torch::kCPU);
@@ -41,13 +54,7 @@ TEST(HfExportTest, ExportIsACompleteDirectoryInTheBaseDtype) {
   HfExportOptions o;
   o.max_shard_bytes = 4096;  // force shards
   ExportHfModel(model, base, out, o);
-  const Json cfg = Json::parse(ReadFile(out + "/config.json"));
-  EXPECT_EQ(cfg["custom_key_from_the_hub"], "kept");
-  EXPECT_EQ(cfg["torch_dtype"], "bfloat16");
-  EXPECT_EQ(ReadFile(out + "/generation_config.json"), ReadFile(base + "/generation_config.json"));
-  EXPECT_EQ(ReadFile(out + "/tokenizer_config.json"), ReadFile(base + "/tokenizer_config.json"));
-  EXPECT_TRUE(FileExists(out + "/special_tokens_map.json"));
-  EXPECT_TRUE(FileExists(out + "/tokenizer.json"));
+  ExpectCompleteHfDirectory(out, base);
   EXPECT_TRUE(FileExists(out + "/model.safetensors.index.json"));
   EXPECT_FALSE(FileExists(out + ".tmp"));
   auto back = lm::LoadQwen2(out, torch::kCPU);
@@ -57,6 +64,41 @@ TEST(HfExportTest, ExportIsACompleteDirectoryInTheBaseDtype) {
     EXPECT_LE((a[i] - b[i]).abs().max().item<double>(), 1e-2 * std::max(1.0, a[i].abs().max().item<double>()));
   EXPECT_EQ(DtypeOfBaseModel(base), "BF16");
   EXPECT_EQ(DtypeOfBaseModel(Root() + "/nowhere"), "F32");
+}
+
+// Periodic checkpoints are the same complete HF directories (bf16 base: bf16
+// weights, tokenizer_config.json, the base's config keys) and still resume
+// exactly: F32 training keeps its unrounded weights in fp32/.
+TEST(HfExportTest, CheckpointsAreCompleteHfDirectoriesAndResumeExactly) {
+  const std::string base = BaseWithExtras();
+  const std::string a = Root() + "/ckpt_hf_a", b = Root() + "/ckpt_hf_b";
+  TrainConfig ca = TinyConfig("grpo", a), cb = TinyConfig("grpo", b);
+  ca.model.path = cb.model.path = base;
+  TrainRunOptions quiet;
+  quiet.progress = false;
+  RunTraining(ca, quiet);
+  TrainRunOptions killed = quiet;
+  killed.stop_after_steps = 3;
+  RunTraining(cb, killed);
+  const std::string ck = b + "/checkpoint-2";
+  ExpectCompleteHfDirectory(ck, base);
+  EXPECT_TRUE(FileExists(ck + "/optimizer.pt"));
+  EXPECT_EQ(CheckpointWeightsDir(ck), ck + "/fp32");
+  TrainRunOptions resume = quiet;
+  resume.resume = true;
+  EXPECT_EQ(RunTraining(cb, resume).start_step, 2);
+  auto pa = Params(CheckpointWeightsDir(a + "/checkpoint-4")), pb = Params(CheckpointWeightsDir(b + "/checkpoint-4"));
+  ASSERT_EQ(pa.size(), pb.size());
+  for (size_t i = 0; i < pa.size(); ++i) EXPECT_TRUE(torch::equal(pa[i], pb[i])) << "parameter " << i;
+  // The HF weights are the F32 weights rounded to bf16.
+  auto hf = Params(a + "/checkpoint-4");
+  for (size_t i = 0; i < pa.size(); ++i)
+    EXPECT_TRUE(torch::equal(hf[i], pa[i].to(torch::kBFloat16).to(torch::kFloat32))) << "parameter " << i;
+  // An F32 base needs no copy: the checkpoint itself holds the exact weights.
+  TrainConfig cf = TinyConfig("grpo", Root() + "/ckpt_hf_f32");
+  cf.trainer.total_training_steps = 2;
+  RunTraining(cf, quiet);
+  EXPECT_EQ(CheckpointWeightsDir(cf.trainer.out_dir + "/checkpoint-2"), cf.trainer.out_dir + "/checkpoint-2");
 }
 
 }  // namespace

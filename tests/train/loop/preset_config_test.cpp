@@ -34,18 +34,18 @@ TrainConfig MinimalConfig(const std::string& preset, const std::vector<std::stri
 }
 
 void ExpectSamePreset(const Preset& got, const Preset& want) {
-  const std::string& n = want.name;
+  const std::string& n = want.settings.name;
   EXPECT_EQ(got.opts.clip_ratio_low, want.opts.clip_ratio_low) << n;
   EXPECT_EQ(got.opts.clip_ratio_high, want.opts.clip_ratio_high) << n;
   EXPECT_EQ(got.opts.norm_adv_by_std, want.opts.norm_adv_by_std) << n;
   EXPECT_EQ(got.opts.entropy_coeff, want.opts.entropy_coeff) << n;
   EXPECT_EQ(got.opts.shaping_gamma, want.opts.shaping_gamma) << n;
-  EXPECT_EQ(got.layout, want.layout) << n;
-  EXPECT_EQ(got.n_rollouts, want.n_rollouts) << n;
-  if (want.layout != "demos") {
-    EXPECT_EQ(got.n_demos, want.n_demos) << n;
+  EXPECT_EQ(got.settings.layout, want.settings.layout) << n;
+  EXPECT_EQ(got.settings.n_rollouts, want.settings.n_rollouts) << n;
+  if (want.settings.layout != "demos") {
+    EXPECT_EQ(got.settings.n_demos, want.settings.n_demos) << n;
   }
-  if (want.layout == "hpt") {
+  if (want.settings.layout == "hpt") {
     const HptRouteOptions r = ResolveHptRouteOptions(want.route);
     EXPECT_EQ(got.route.switch_gate, r.switch_gate) << n;
     EXPECT_EQ(got.route.switch_gate_off, r.switch_gate_off) << n;
@@ -69,7 +69,7 @@ TEST(PresetConfigTest, EveryPresetKeepsItsSettingsThroughAMinimalConfig) {
       const TrainConfig pc = PhaseConfig(cfg, ph);
       EXPECT_NO_THROW(ValidateConfig(pc)) << name;
       ExpectSamePreset(ConfiguredPreset(cfg, ph), want);
-      EXPECT_EQ(pc.actor.optim.lr, want.lr) << name << " phase " << ph;
+      EXPECT_EQ(pc.actor.optim.lr, want.settings.lr) << name << " phase " << ph;
     }
   }
 }
@@ -104,12 +104,12 @@ TEST(PresetConfigTest, ASetKeyOverridesThePresetInEveryPreset) {
                                                  "algorithm.switch_gate=3", "algorithm.sft_loss_coef=0.7"});
     const int rl = PresetPhases(cfg) - 1;  // top-level keys configure the RL phase
     const Preset p = ConfiguredPreset(cfg, rl);
-    if (p.layout == "demos") continue;
+    if (p.settings.layout == "demos") continue;
     EXPECT_EQ(p.opts.entropy_coeff, 0.0123) << name;
     EXPECT_EQ(p.opts.clip_ratio_low, 0.05) << name;
     EXPECT_TRUE(p.opts.norm_adv_by_std) << name;
     EXPECT_EQ(PhaseConfig(cfg, rl).actor.optim.lr, 3e-7) << name;
-    if (p.layout == "hpt") {
+    if (p.settings.layout == "hpt") {
       EXPECT_EQ(p.route.switch_gate, 3) << name;
       for (const auto& t : p.terms) {
         if (t.metric == "actor/sft_loss") {

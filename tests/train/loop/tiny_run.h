@@ -33,15 +33,13 @@ inline std::string TinyModel() {
   static std::string dir = [] {
     std::string d = Root() + "/tiny_model";
     std::string tok_json = toy::ToyTokenizerJson();
-    lm::Tokenizer tok = lm::Tokenizer::FromJsonText(tok_json);
     toy::ToyModelOptions m;
     m.hidden_size = 32;
     m.num_layers = 1;
     m.num_heads = 2;
     m.num_kv_heads = 1;
     m.intermediate_size = 64;
-    lm::Qwen2ForCausalLM model(toy::ToyQwen2Config(m, tok.vocab_size(), tok.TokenToId("<bos>"),
-                                                    tok.TokenToId("<eos>"), tok.TokenToId("<pad>")));
+    lm::Qwen2ForCausalLM model(toy::ToyModelConfig(m));
     lm::InitQwen2Weights(model, 7);
     lm::SaveQwen2(model, d, tok_json);
     return d;

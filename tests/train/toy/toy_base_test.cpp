@@ -26,13 +26,17 @@ TEST(ToyBaseTest, TokenizerEncodesEveryToySymbolAsOneToken) {
 }
 
 TEST(ToyBaseTest, ConfigMatchesToyWorldShape) {
-  auto c = ToyQwen2Config({}, 48, 1, 2, 0);
+  auto c = ToyModelConfig();
+  EXPECT_EQ(c.vocab_size, lm::Tokenizer::FromJsonText(ToyTokenizerJson()).vocab_size());
+  EXPECT_EQ(c.pad_token_id, 0);
+  EXPECT_EQ(c.bos_token_id, 1);
+  EXPECT_EQ(c.eos_token_ids, std::vector<int>{2});
   EXPECT_EQ(c.hidden_size, 96);
   EXPECT_EQ(c.num_hidden_layers, 2);
   EXPECT_EQ(c.num_attention_heads, 4);
   EXPECT_EQ(c.num_key_value_heads, 2);
   EXPECT_EQ(c.intermediate_size, 256);
-  EXPECT_EQ(c.max_position_embeddings, 96);
+  EXPECT_EQ(c.max_position_embeddings, 128);
   EXPECT_TRUE(c.tie_word_embeddings);
 }
 

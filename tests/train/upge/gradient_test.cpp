@@ -30,7 +30,7 @@ Grad Autograd(const Preset& p, const HandBatch& h) {
     for (size_t t = 0; t < h.logp[r].size(); ++t) res[r].push_back(g[r][t].item<double>());
   // Padding must receive no gradient.
   for (size_t r = 0; r < h.rows(); ++r)
-    for (int64_t t = h.logp[r].size(); t < h.T; ++t) EXPECT_EQ(g[r][t].item<double>(), 0.0) << p.name;
+    for (int64_t t = h.logp[r].size(); t < h.T; ++t) EXPECT_EQ(g[r][t].item<double>(), 0.0) << p.settings.name;
   return res;
 }
 
@@ -216,7 +216,7 @@ TEST_F(PresetGradientTest, EveryPresetMatchesFiniteDifferences) {
     const Preset& p = P(name);
     // CISPO's weight sg(clip(ρ)) is a stop-gradient by definition: its gradient is
     // not the derivative of the loss value (checked against its closed form above).
-    if (!p.phases.empty() || name == "cispo") continue;
+    if (!p.settings.phases.empty() || name == "cispo") continue;
     ExpectGradEq(Autograd(p, h), FiniteDifferences(p, h), "finite differences " + name, 1e-6);
     ++checked;
   }

@@ -97,13 +97,38 @@ TEST(UpgeRegistryTest, MissingInputsAreErrorsWithHints) {
 TEST(UpgeRegistryTest, PresetsDocumentTheirBaseline) {
   for (const auto& n : PresetRegistry().Names()) {
     const Preset& p = PresetRegistry().Get(n);
-    EXPECT_FALSE(p.delta.empty()) << n;
+    EXPECT_FALSE(p.settings.delta.empty()) << n;
     if (n != "sft") {
-      EXPECT_TRUE(PresetRegistry().Has(p.baseline)) << n << " baseline '" << p.baseline << "'";
+      EXPECT_TRUE(PresetRegistry().Has(p.settings.baseline)) << n << " baseline '" << p.settings.baseline << "'";
     }
-    for (const auto& ph : p.phases) EXPECT_TRUE(PresetRegistry().Has(ph)) << n << " phase " << ph;
+    for (const auto& ph : p.settings.phases) EXPECT_TRUE(PresetRegistry().Has(ph)) << n << " phase " << ph;
   }
-  EXPECT_EQ(PresetRegistry().Get("sft_then_grpo").phases, (std::vector<std::string>{"sft", "grpo_clip"}));
+  EXPECT_EQ(PresetRegistry().Get("sft_then_grpo").settings.phases, (std::vector<std::string>{"sft", "grpo_clip"}));
+}
+
+// The torch-side Preset holds its settings as they are in the torch-free table
+// and derives the estimator options and the HPT route from them.
+TEST(UpgeRegistryTest, PresetsAreBuiltFromTheSettingsTable) {
+  for (const auto& n : PresetSettingsRegistry().Names()) {
+    const PresetSettings& s = PresetSettingsRegistry().Get(n);
+    const Preset& p = PresetRegistry().Get(n);
+    EXPECT_EQ(p.settings.name, s.name);
+    EXPECT_EQ(p.settings.layout, s.layout) << n;
+    EXPECT_EQ(p.settings.lr, s.lr) << n;
+    EXPECT_EQ(p.opts.clip_ratio_low, s.clip_ratio_low) << n;
+    EXPECT_EQ(p.opts.clip_ratio_high, s.clip_ratio_high) << n;
+    EXPECT_EQ(p.opts.norm_adv_by_std, s.norm_adv_by_std) << n;
+    EXPECT_EQ(p.opts.entropy_coeff, s.entropy_coeff) << n;
+    EXPECT_EQ(p.opts.shaping_gamma, s.shaping_gamma) << n;
+    EXPECT_EQ(p.route.n, s.n_rollouts) << n;
+    EXPECT_EQ(p.route.switch_gate, s.switch_gate) << n;
+  }
+  PresetSettings s = PresetSettingsRegistry().Get("hpt");
+  s.sft_loss_coef = 0.25;
+  s.entropy_coeff = 0.5;
+  const Preset p = BuildPreset(s);
+  EXPECT_DOUBLE_EQ(p.opts.entropy_coeff, 0.5);
+  EXPECT_DOUBLE_EQ(p.terms[1].coef, 0.25);
 }
 
 TEST(PresetOverrideTest, OverridesChangeOnlyTheNamedTerms) {

@@ -40,7 +40,7 @@ Row Demo(int64_t q, uint8_t demo_loss = kDemoLossSft) { return {{0, 0, 0}, {1.0,
 
 std::vector<Row> Layout(const Preset& p, uint64_t seed) {
   std::vector<Row> rows;
-  if (p.layout == "hpt") {
+  if (p.settings.layout == "hpt") {
     std::vector<std::vector<Row>> rollouts(kQuestions);
     std::vector<int> correct;
     for (int64_t q = 0; q < kQuestions; ++q) {
@@ -56,8 +56,8 @@ std::vector<Row> Layout(const Preset& p, uint64_t seed) {
     return rows;
   }
   for (int64_t q = 0; q < kQuestions; ++q) {
-    for (int i = 0; i < p.n_rollouts; ++i) rows.push_back(Rollout(seed, q, i));
-    for (int i = 0; i < p.n_demos; ++i) rows.push_back(Demo(q));
+    for (int i = 0; i < p.settings.n_rollouts; ++i) rows.push_back(Rollout(seed, q, i));
+    for (int i = 0; i < p.settings.n_demos; ++i) rows.push_back(Demo(q));
   }
   return rows;
 }
@@ -121,8 +121,8 @@ std::vector<double> Trajectory(const std::vector<std::string>& phase_per_step, u
 
 std::vector<std::string> StepsOf(const std::string& name) {
   const Preset& p = PresetRegistry().Get(name);
-  if (p.phases.empty()) return std::vector<std::string>(5, name);
-  return {p.phases[0], p.phases[0], p.phases[1], p.phases[1], p.phases[1]};
+  if (p.settings.phases.empty()) return std::vector<std::string>(5, name);
+  return {p.settings.phases[0], p.settings.phases[0], p.settings.phases[1], p.settings.phases[1], p.settings.phases[1]};
 }
 
 TEST(PresetTrajectoryTest, FiveStepsAreDeterministicForASeed) {
