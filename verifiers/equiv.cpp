@@ -438,62 +438,137 @@ bool HasNamedItem(const Tree& t, const std::vector<int>& kids) {
   return false;
 }
 
+// "\frac{9.5}{\pi} \approx 3.02" (op "~", see parse.cpp): either side may
+// state the answer. Returns true when a side of gold or pred is an "~".
+bool ApproxEq(Ctx& c, int gi, int pi, bool* r) {
+  const Node& g = c.g.at(gi);
+  const Node& p = c.p.at(pi);
+  if (g.kind == Kind::kRel && g.s == "~") {
+    *r = Eq(c, g.kids[0], pi);
+    return true;
+  }
+  if (p.kind != Kind::kRel || p.s != "~") return false;
+  *r = Eq(c, gi, p.kids[0]) || Eq(c, gi, p.kids[1]);
+  return true;
+}
+
+// Gold "5" or "(1, -2)" vs pred "x = 5" or "(x, y) = (1, -2)".
+bool StatedValueEq(Ctx& c, int gi, int pi, bool* r) {
+  const Node& g = c.g.at(gi);
+  const Node& p = c.p.at(pi);
+  if (g.kind == Kind::kRel || p.kind != Kind::kRel || p.s != "=" || !ValueStatement(c.p, pi)) return false;
+  *r = false;
+  if (!Eq(c, gi, p.kids[1])) return true;
+  *r = true;
+  if (!VariableFree(c.p, p.kids[0])) return true;
+  // A computation "729 - 192 + 3 = 540" must be true: "\boxed{0 = 2}" is not 2.
+  Ctx self{c.p, c.p, c.rel_tol, c.b, {}};
+  if (Eq(self, p.kids[0], p.kids[1])) return true;
+  c.rule = "false_statement";
+  *r = false;
+  return true;
+}
+
+// Ratios "a:b:c" (kTuple ":") equal other ratios only: proportional parts
+// when all are non-zero rationals (6:3 = 2:1), else part by part (12:00 is
+// not 1:00). A ratio is never a fraction (2:3 is not \frac23, a policy).
+bool RatioEq(Ctx& c, int gi, int pi) {
+  const Node& g = c.g.at(gi);
+  const Node& p = c.p.at(pi);
+  c.rule = "equal_ratio";
+  if (g.s != p.s || g.kids.size() != p.kids.size()) return false;
+  std::vector<mpq_class> gv(g.kids.size()), pv(p.kids.size());
+  bool exact = true, zero = false;
+  for (size_t k = 0; k < g.kids.size() && exact; ++k) {
+    exact = EvalExact(c.g, g.kids[k], &gv[k], c.b) && EvalExact(c.p, p.kids[k], &pv[k], c.b);
+    zero = zero || (exact && (gv[k] == 0 || pv[k] == 0));
+  }
+  if (!exact || zero) return OrderedEq(c, g.kids, p.kids) && (c.rule = "equal_ratio", true);
+  for (size_t k = 1; k < gv.size(); ++k)
+    if (gv[k] * pv[0] != pv[k] * gv[0]) return false;
+  return true;
+}
+
+// Gold list, tuple, interval, union or matrix against pred (`rule` names the kind).
+bool CollectionEq(Ctx& c, int gi, int pi, std::string* rule) {
+  const Node& g = c.g.at(gi);
+  const Node& p = c.p.at(pi);
+  switch (g.kind) {
+    case Kind::kList:
+      *rule = "equal_set";
+      // A system "x=2, y=3" against a tuple "(2, 3)": the tuple's order is the
+      // order the unknowns are named in, so it matches in order.
+      if (p.kind == Kind::kTuple && HasNamedItem(c.g, g.kids)) return OrderedEq(c, g.kids, p.kids);
+      if (p.kind == Kind::kList || p.kind == Kind::kTuple) return ListEq(c, g.kids, p.kids);
+      return false;
+    case Kind::kTuple: {
+      *rule = "equal_ratio";
+      if (g.s == ":" || (p.kind == Kind::kTuple && p.s == ":")) return p.kind == Kind::kTuple && RatioEq(c, gi, pi);
+      *rule = "equal_tuple";
+      if ((p.kind == Kind::kTuple || p.kind == Kind::kList) && HasNamedItem(c.p, p.kids)) {
+        *rule = "named_components";
+        return false;
+      }
+      if (p.kind == Kind::kTuple || p.kind == Kind::kList) return OrderedEq(c, g.kids, p.kids);
+      if (p.kind == Kind::kInterval && p.s == "()") return OrderedEq(c, g.kids, p.kids);
+      std::vector<int> items;
+      return p.kind == Kind::kMatrix && VectorItems(c.p, pi, &items) && OrderedEq(c, g.kids, items);
+    }
+    case Kind::kInterval:
+      *rule = "equal_interval";
+      if (p.kind == Kind::kInterval && p.s == g.s) return OrderedEq(c, g.kids, p.kids);
+      return p.kind == Kind::kTuple && p.s == "()" && g.s == "()" && OrderedEq(c, g.kids, p.kids);
+    case Kind::kUnion:
+      *rule = "equal_union";
+      return p.kind == Kind::kUnion && UnorderedEq(c, g.kids, p.kids);
+    case Kind::kMatrix: {
+      *rule = "equal_matrix";
+      if (p.kind == Kind::kMatrix) return OrderedEq(c, g.kids, p.kids);
+      // A column or row vector vs a tuple of its components, in order.
+      std::vector<int> items;
+      // "[0.5, 1]" reads as an interval; against a vector gold it is a list.
+      bool listed = p.kind == Kind::kTuple || (p.kind == Kind::kInterval && p.s == "[]");
+      return listed && VectorItems(c.g, gi, &items) && OrderedEq(c, items, p.kids);
+    }
+    default:
+      return false;
+  }
+}
+
+// Gold "x = 5", "\frac{NO}{BO} = \frac{1}{\sqrt6}" vs pred "5"; gold
+// "(p, q) = (3, 2)" vs pred "(3, 2)"; gold and pred both relations.
+bool GoldRelationEq(Ctx& c, int gi, int pi, std::string* rule) {
+  const Node& g = c.g.at(gi);
+  const Node& p = c.p.at(pi);
+  if (p.kind == Kind::kRel) {
+    *rule = "";
+    return RelEq(c, gi, pi);
+  }
+  *rule = "not_equal";
+  if (g.s != "=") return false;
+  int gl = g.kids[0];
+  bool tuple_names = c.g.at(gl).kind == Kind::kTuple && NamesOnly(c.g, gl);
+  if (tuple_names && (p.kind == Kind::kTuple || p.kind == Kind::kList || p.kind == Kind::kMatrix)) {
+    *rule = "";
+    return Eq(c, g.kids[1], pi);
+  }
+  if (!tuple_names && NamingSide(c.g, gl) && IsScalar(p.kind)) {
+    *rule = "";
+    return Eq(c, g.kids[1], pi);
+  }
+  return false;
+}
+
 bool Eq(Ctx& c, int gi, int pi) {
   if (!c.b->Charge(1)) return false;
   const Node& g = c.g.at(gi);
   const Node& p = c.p.at(pi);
-  std::string rule;
   bool r = false;
-  // Gold "5" or "(1, -2)" vs pred "x = 5" or "(x, y) = (1, -2)".
-  if (g.kind != Kind::kRel && p.kind == Kind::kRel && p.s == "=" && ValueStatement(c.p, pi)) {
-    if (!Eq(c, gi, p.kids[1])) return false;
-    if (!VariableFree(c.p, p.kids[0])) return true;
-    // A computation "729 - 192 + 3 = 540" must be true: "\boxed{0 = 2}" is not 2.
-    Ctx self{c.p, c.p, c.rel_tol, c.b, {}};
-    if (Eq(self, p.kids[0], p.kids[1])) return true;
-    c.rule = "false_statement";
-    return false;
-  }
-  if (IntervalRelationEq(c, gi, pi, &r)) return r;
+  if (ApproxEq(c, gi, pi, &r) || StatedValueEq(c, gi, pi, &r) || IntervalRelationEq(c, gi, pi, &r)) return r;
+  std::string rule;
   switch (g.kind) {
-    case Kind::kList:
-      rule = "equal_set";
-      // A system "x=2, y=3" against a tuple "(2, 3)": the tuple's order is the
-      // order the unknowns are named in, so it matches in order.
-      if (p.kind == Kind::kTuple && HasNamedItem(c.g, g.kids)) r = OrderedEq(c, g.kids, p.kids);
-      else if (p.kind == Kind::kList || p.kind == Kind::kTuple) r = ListEq(c, g.kids, p.kids);
-      break;
-    case Kind::kTuple:
-      rule = "equal_tuple";
-      if ((p.kind == Kind::kTuple || p.kind == Kind::kList) && HasNamedItem(c.p, p.kids)) {
-        c.rule = "named_components";
-        return false;
-      }
-      if (p.kind == Kind::kTuple || p.kind == Kind::kList) r = OrderedEq(c, g.kids, p.kids);
-      else if (p.kind == Kind::kInterval && p.s == "()" ) r = OrderedEq(c, g.kids, p.kids);
-      else if (p.kind == Kind::kMatrix) {
-        std::vector<int> items;
-        if (VectorItems(c.p, pi, &items)) r = OrderedEq(c, g.kids, items);
-      }
-      break;
-    case Kind::kInterval:
-      rule = "equal_interval";
-      if (p.kind == Kind::kInterval && p.s == g.s) r = OrderedEq(c, g.kids, p.kids);
-      else if (p.kind == Kind::kTuple && p.s == "()" && g.s == "()") r = OrderedEq(c, g.kids, p.kids);
-      break;
-    case Kind::kUnion:
-      rule = "equal_union";
-      if (p.kind == Kind::kUnion) r = UnorderedEq(c, g.kids, p.kids);
-      break;
-    case Kind::kMatrix:
-      rule = "equal_matrix";
-      if (p.kind == Kind::kMatrix) {
-        r = OrderedEq(c, g.kids, p.kids);
-      } else if (p.kind == Kind::kTuple) {
-        // A column or row vector vs a tuple of its components, in order.
-        std::vector<int> items;
-        if (VectorItems(c.g, gi, &items)) r = OrderedEq(c, items, p.kids);
-      }
+    case Kind::kList: case Kind::kTuple: case Kind::kInterval: case Kind::kUnion: case Kind::kMatrix:
+      r = CollectionEq(c, gi, pi, &rule);
       break;
     case Kind::kText:
       rule = "equal_text";
@@ -501,26 +576,13 @@ bool Eq(Ctx& c, int gi, int pi) {
       // "52_8" (gold, base 8) vs "52": the model dropped the base subscript.
       else if (p.kind == Kind::kNum && !p.decimal) r = g.s.compare(0, g.s.find('_'), p.s) == 0;
       break;
-    case Kind::kPm: {
+    case Kind::kPm:
       rule = "equal_set";
-      if (p.kind == Kind::kPm) r = Eq(c, g.kids[0], p.kids[0]) && Eq(c, g.kids[1], p.kids[1]);
+      r = p.kind == Kind::kPm && Eq(c, g.kids[0], p.kids[0]) && Eq(c, g.kids[1], p.kids[1]);
       break;
-    }
     case Kind::kRel:
-      if (p.kind == Kind::kRel) {
-        r = RelEq(c, gi, pi);
-        return r;
-      }
-      // Gold "x = 5", "\frac{NO}{BO} = \frac{1}{\sqrt6}" vs pred "5"; gold
-      // "(p, q) = (3, 2)" vs pred "(3, 2)".
-      rule = "not_equal";
-      if (g.s == "=") {
-        int gl = g.kids[0];
-        bool tuple_names = c.g.at(gl).kind == Kind::kTuple && NamesOnly(c.g, gl);
-        if (tuple_names && (p.kind == Kind::kTuple || p.kind == Kind::kList || p.kind == Kind::kMatrix))
-          return Eq(c, g.kids[1], pi);
-        if (!tuple_names && NamingSide(c.g, gl) && IsScalar(p.kind)) return Eq(c, g.kids[1], pi);
-      }
+      r = GoldRelationEq(c, gi, pi, &rule);
+      if (rule.empty()) return r;  // the rule of the deciding comparison stands
       break;
     default:
       if (IsScalar(p.kind)) return ScalarEq(c, gi, pi);

@@ -32,6 +32,7 @@ constexpr size_t kMaxAfterThink = 200;
 constexpr size_t kMaxWordsAfterMath = 40;  // "$5$ square units." still ends the text
 constexpr int kMaxJoinedSpans = 16;
 constexpr size_t kMaxWholeAnswer = 64;
+constexpr size_t kMaxWholeEnvironment = 400;  // "\\begin{pmatrix} .. \\end{pmatrix}" alone
 constexpr size_t kMaxConnective = 8;  // ", and " between joined spans
 constexpr size_t kMaxNameGap = 80;    // "$27$ miles from City $A$"
 
@@ -289,9 +290,28 @@ std::string_view PhraseTail(std::string_view s, size_t from, bool* group) {
   return Trim(line);
 }
 
+// The UTF-8 character at t[k] is a letter of a script other than Latin-1
+// symbols or Greek/maths (π, ×, √, ≤ are not): Latin extended, Cyrillic,
+// Hebrew, Arabic, Indic, CJK, Hangul (not CJK punctuation U+3000..U+303F).
+bool NonAsciiLetter(std::string_view t, size_t k) {
+  unsigned char b = static_cast<unsigned char>(t[k]);
+  unsigned char b1 = k + 1 < t.size() ? static_cast<unsigned char>(t[k + 1]) : 0;
+  if (b == 0xC3) return b1 != 0x97 && b1 != 0xB7;  // à..ÿ, not × ÷
+  if ((b >= 0xC4 && b <= 0xCD) || (b >= 0xD0 && b <= 0xDB)) return true;
+  if (b == 0xE0) return true;
+  if (b == 0xE3) return b1 != 0x80;
+  return b >= 0xE4 && b <= 0xED;
+}
+
 // Two letters in a row outside a command name: an English word ("apples"),
 // not "\\frac" or "x y".
 bool HasWord(std::string_view t) {
+  int foreign = 0;  // non-ASCII letters in a row (UTF-8 lead bytes)
+  for (size_t k = 0; k < t.size(); ++k) {
+    unsigned char b = static_cast<unsigned char>(t[k]);
+    if (b < 0x80 || b >= 0xC0) foreign = NonAsciiLetter(t, k) ? foreign + 1 : 0;
+    if (foreign >= 2 || (foreign == 1 && b >= 0xE3 && b <= 0xED)) return true;  // one CJK character is a word
+  }
   for (size_t k = 0; k + 1 < t.size(); ++k) {
     if (t[k] == '\\') {
       while (k + 1 < t.size() && IsAlpha(t[k + 1])) ++k;
@@ -515,6 +535,19 @@ void AddLastMath(std::string_view s, size_t base, std::vector<Candidate>* out) {
   out->push_back({std::move(text), "last_math", base + spans.back().b});
 }
 
+// Start of "\\frac{a}{b}" (or \\dfrac, \\tfrac) when s[b, e) is its
+// denominator b written in digits and a is digits too; npos otherwise.
+size_t FracAround(std::string_view s, size_t b, size_t e) {
+  if (b < 2 || e >= s.size() || s[b - 1] != '{' || s[e] != '}' || s[b - 2] != '}') return std::string_view::npos;
+  size_t open = s.rfind('{', b - 2);
+  if (open == std::string_view::npos || open + 1 >= b - 2) return std::string_view::npos;
+  for (size_t k = open + 1; k < b - 2; ++k)
+    if (!IsDigit(s[k]) && s[k] != '.') return std::string_view::npos;
+  for (std::string_view cmd : {"\\frac", "\\dfrac", "\\tfrac"})
+    if (open >= cmd.size() && s.substr(open - cmd.size(), cmd.size()) == cmd) return open - cmd.size();
+  return std::string_view::npos;
+}
+
 // The last number that is not part of a word ("AZYUK2A" has none): "-1,250.5",
 // "3/4", ".4", "10km" (a unit glued after the number).
 void AddLastNumber(std::string_view s, size_t base, std::vector<Candidate>* out) {
@@ -534,6 +567,11 @@ void AddLastNumber(std::string_view s, size_t base, std::vector<Candidate>* out)
       continue;
     }
     if (b > 0 && s[b - 1] == '.') --b;
+    size_t frac = FracAround(s, b, e);  // "\\frac{2}{5}" is one number, not 5
+    if (frac != std::string_view::npos) {
+      b = frac;
+      e = s.find('}', e) + 1;
+    }
     if (b > 0 && s[b - 1] == '-') --b;
     out->push_back({std::string(s.substr(b, e - b)), "last_number", base + b});
     return;
@@ -544,9 +582,12 @@ void AddLastNumber(std::string_view s, size_t base, std::vector<Candidate>* out)
 // at most kMaxWholeAnswer bytes on one line, and no English words.
 void AddWholeAnswer(std::string_view s, size_t base, std::vector<Candidate>* out) {
   std::string_view t = Trim(s);
-  if (t.empty() || t.size() > kMaxWholeAnswer || t.find('\n') != std::string_view::npos) return;
+  size_t end_env = t.rfind("\\end{");
+  bool env = t.rfind("\\begin{", 0) == 0 && t.size() <= kMaxWholeEnvironment && t.back() == '}' &&
+             end_env != std::string_view::npos && t.size() - end_env <= 20;
+  if (t.empty() || (t.size() > kMaxWholeAnswer && !env) || t.find('\n') != std::string_view::npos) return;
   if (std::count(t.begin(), t.end(), '{') != std::count(t.begin(), t.end(), '}')) return;  // "\\boxed{5"
-  if (HasWord(t)) return;
+  if (!env && HasWord(t)) return;  // environment names ("pmatrix") are not words
   out->push_back({std::string(t), "whole_answer", base + static_cast<size_t>(t.data() - s.data())});
 }
 
