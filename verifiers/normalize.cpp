@@ -381,9 +381,35 @@ void ConnectivesToCommas(std::string* s) {
 
 // "(0;-2;6)", "-12;-11;-10" -> commas: in a group (or the top level) with no
 // comma of its own, ';' separates items.
+// "p=5,q=2;p=7,q=2" (solutions of a system, each named): every top-level item
+// between ',' and ';' is one "name = value", so ';' is a comma too.
+// Every solution (between ';') has the same number (>= 2) of items.
+bool NamedSolutions(std::string_view t) {
+  if (t.find_first_of("([{") != std::string_view::npos) return false;
+  size_t b = 0, items = 0, per = 0;
+  for (size_t i = 0; i <= t.size(); ++i) {
+    if (i < t.size() && t[i] != ',' && t[i] != ';') continue;
+    std::string_view item = t.substr(b, i - b);
+    size_t eq = item.find('=');
+    if (eq == std::string_view::npos || item.find('=', eq + 1) != std::string_view::npos) return false;
+    b = i + 1;
+    ++items;
+    if (i == t.size() || t[i] == ';') {
+      if (items < 2 || (per != 0 && items != per)) return false;
+      per = items;
+      items = 0;
+    }
+  }
+  return true;
+}
+
 void SemicolonsToCommas(std::string* s) {
   std::string& t = *s;
   if (t.find(';') == std::string::npos) return;
+  if (NamedSolutions(t)) {
+    std::replace(t.begin(), t.end(), ';', ',');
+    return;
+  }
   std::vector<int> group(t.size(), 0), stack{0};
   std::vector<bool> comma{false};
   for (size_t i = 0; i < t.size(); ++i) {
