@@ -85,6 +85,23 @@ bool NegatesRest(std::string_view rest) {
   return cjk && std::none_of(rest.begin(), rest.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
 }
 
+// "not A; it is C": a text that first rules one letter out and then names
+// exactly one other letter gives that letter; 0 otherwise.
+char AfterRuledOut(std::string_view s, char max_letter) {
+  std::string low = Lower(std::string(s.substr(0, 4)));
+  if (low != "not " || s.size() < 5 || s[4] < 'A' || s[4] > max_letter) return 0;
+  char found = 0;
+  for (size_t k = 5; k < s.size(); ++k) {
+    char ch = s[k];
+    if (ch < 'A' || ch > max_letter || std::isalnum(static_cast<unsigned char>(s[k - 1])) ||
+        (k + 1 < s.size() && std::isalpha(static_cast<unsigned char>(s[k + 1]))))
+      continue;
+    if (ch == s[4] || (found && found != ch)) return 0;
+    found = ch;
+  }
+  return found;
+}
+
 // The first standalone letter of a text whose rest rules out the others
 // ("for sure D, it can't be A or B"); 0 if none.
 char NegatingLetter(std::string_view s, char max_letter) {
@@ -151,7 +168,7 @@ char PhraseLetter(std::string_view s, char max_letter) {
   std::string low = Lower(std::string(s));
   size_t best = std::string::npos, from = 0;
   for (const char* ph : {"option is", "choice is", "option:", "choice:", "think it's", "think it is", "it must be",
-                         "réponse est", "réponse :", "réponse:", "respuesta es", "respuesta:", "resposta é",
+                         "réponse est", "réponse :", "réponse:", "respuesta es", "respuesta:", "respuesta correcta es la", "respuesta es la", "resposta é",
                          "antwort ist", "antwort:", "答案是", "答案：", "答案:", "答案为", "选"}) {
     size_t at = low.rfind(ph);
     if (at != std::string::npos && (best == std::string::npos || at > best)) {
@@ -257,6 +274,7 @@ Verdict GradeChoice(std::string_view gold_letter, std::string_view completion,
       rule = "letter_" + c.rule;
       if (!got && (got = MatchOption(c.text, choices))) rule = "option_text";
       if (!got && (got = NegatingLetter(c.text, max_letter))) rule = "letter_not_others";
+      if (!got && (got = AfterRuledOut(c.text, max_letter))) rule = "letter_not_others";
       // The stated answer offers several letters ("(A), (B) or (C)", boxes
       // A, B, C, D): no letter, and no fallback may pick one of them.
       std::string letters;

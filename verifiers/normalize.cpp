@@ -252,6 +252,8 @@ constexpr const char* kNotUnits[] = {
     "modulo", "factorial", "per", "less", "more", "then", "with", "without", "if",
     "for", "all", "only", "no", "none", "either", "neither", "both", "each", "is", "are", "am"};
 
+constexpr size_t kMinGluedUnit = 4;
+
 bool IsUnitWord(std::string_view w) {
   if (w.size() < 2) return false;  // a single letter is a variable: "2 x"
   for (char c : w)
@@ -267,6 +269,15 @@ bool IsUnitWord(std::string_view w) {
 // ("5 cm", "12 sq ft"), else up to three plain words ("6 Trinkets", "12 red
 // marbles") that are not mathematics or connectives.
 void StripTrailingUnit(std::string* s) {
+  // A long unit word glued to the number: "10weeks" (MARIO_EVAL: a space is
+  // optional for long units, required for short ones: "10cm" stays).
+  size_t glued = s->size();
+  while (glued > 0 && IsAlpha((*s)[glued - 1])) --glued;
+  if (glued > 0 && s->size() - glued >= kMinGluedUnit && IsDigit((*s)[glued - 1]) &&
+      IsUnitWord(std::string_view(*s).substr(glued))) {
+    s->resize(glued);
+    return;
+  }
   for (const char* u : kUnits) {
     size_t n = std::strlen(u);
     if (s->size() <= n + 1) continue;

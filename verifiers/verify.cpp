@@ -32,7 +32,7 @@ constexpr const char* kHptCodePolicy = "hpt_code";  // GradeHptCode (reward.h)
 // tolerance between exact values (no absolute floor), MC answers offering
 // every option give no letter, "C, because ..." is C, a gold system matches a
 // predicted tuple in order.
-constexpr const char* kRulesVersion = "upt-verify-4";
+constexpr const char* kRulesVersion = "upt-verify-5";
 
 std::string_view TrimView(std::string_view s) {
   size_t b = s.find_first_not_of(" \t\r\n");
