@@ -263,7 +263,9 @@ Verdict GradeChoice(std::string_view gold_letter, std::string_view completion,
       return v;
     }
     ExtractOptions eo = opts.extract;
-    if (eo.policy == "default" || eo.policy == "upt") eo.policy = "strict";
+    const ExtractionPolicy policy = eo.Policy();
+    if (policy == ExtractionPolicy::kDefault || policy == ExtractionPolicy::kUpt) eo.policy = "strict";
+    const bool fallbacks = policy != ExtractionPolicy::kBoxed;
     std::vector<Candidate> cands = Extract(completion, eo);
     char got = 0;
     std::string rule;
@@ -289,15 +291,15 @@ Verdict GradeChoice(std::string_view gold_letter, std::string_view completion,
         return v;
       }
     }
-    if (!got && opts.extract.policy != "boxed" && (got = PhraseLetter(completion, max_letter)))
+    if (!got && fallbacks && (got = PhraseLetter(completion, max_letter)))
       rule = "letter_option_is";
-    if (!got && opts.extract.policy != "boxed") {
+    if (!got && fallbacks) {
       got = LastParenLetter(completion, max_letter);
       rule = "letter_paren";
     }
-    if (!got && opts.extract.policy != "boxed" && (got = LastLineOption(completion, choices)))
+    if (!got && fallbacks && (got = LastLineOption(completion, choices)))
       rule = "option_text_line";
-    if (!got && opts.extract.policy != "boxed" && (got = LetterOf(LastLine(completion), max_letter)))
+    if (!got && fallbacks && (got = LetterOf(LastLine(completion), max_letter)))
       rule = "letter_last_line";
     if (!got && cands.empty() && completion.size() <= kShortCompletion) {
       got = LetterOf(completion, max_letter);  // the whole reply is "Option A" / "C"

@@ -444,7 +444,7 @@ void StripThousands(std::string* s) {
   const std::string& t = *s;
   size_t i = (!t.empty() && t[0] == '-') ? 1 : 0, digits = 0, groups = 0;
   for (; i < t.size() && IsDigit(t[i]); ++i) ++digits;
-  if (digits == 0 || digits > 3) return;
+  if (digits == 0 || digits > 3 || (digits == 1 && t[i - 1] == '0')) return;  // "0,111" is no thousands
   const char sep = i < t.size() && t[i] == ' ' ? ' ' : ',';
   while (i < t.size() && t[i] == sep) {
     size_t j = i + 1;
