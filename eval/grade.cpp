@@ -3,6 +3,9 @@
 #include <memory>
 
 #include <tbb/concurrent_unordered_map.h>
+#include <tbb/parallel_for.h>
+
+#include "core/error.h"
 
 namespace upt::eval {
 namespace {
@@ -41,6 +44,29 @@ Grader MakeVerifierGrader(datasets::Kind kind, const verifiers::GradeOptions& op
     verifiers::PreparedGold scratch;
     return verifiers::Grade(cache->Get(p, &scratch), completion, opts);
   };
+}
+
+AvgAtN GradeAvgAtN(const datasets::Benchmark& bench, const std::vector<std::string>& completions, int n,
+                   const Grader& grader, const BootstrapOptions& opts) {
+  if (n < 1 || completions.size() != bench.problems.size() * static_cast<size_t>(n))
+    throw Error("expected " + std::to_string(n) + " completions per problem", "eval::GradeAvgAtN");
+  std::vector<char> ok(completions.size(), 0);
+  tbb::parallel_for(size_t{0}, completions.size(), [&](size_t i) {
+    ok[i] = grader(bench.problems[i / static_cast<size_t>(n)], completions[i]).correct ? 1 : 0;
+  });
+  AvgAtN r;
+  r.n = n;
+  r.problems = static_cast<int>(bench.problems.size());
+  r.samples = static_cast<long long>(completions.size());
+  std::vector<double> per_problem(bench.problems.size(), 0.0);
+  for (size_t p = 0; p < per_problem.size(); ++p) {
+    long long c = 0;
+    for (int j = 0; j < n; ++j) c += ok[p * static_cast<size_t>(n) + static_cast<size_t>(j)];
+    r.correct += c;
+    per_problem[p] = static_cast<double>(c) / n;
+  }
+  if (!per_problem.empty()) r.pass_at_1 = BootstrapMeanCI(per_problem, opts);
+  return r;
 }
 
 }  // namespace upt::eval

@@ -29,10 +29,7 @@ namespace {
 
 // The same check and message as `upt verify --policy` (cli/verifiers/cmd_verify.cpp).
 uv::GradeOptions MakeOptions(const std::string& policy, double rel_tol, long long step_budget) {
-  const auto policies = uv::ExtractionPolicies();
-  if (std::find(policies.begin(), policies.end(), policy) == policies.end())
-    throw upt::Error(upt::UnknownNameMessage("verifier policy", policy, policies), "--policy",
-                     "use one of the listed names");
+  uv::ParseExtractionPolicy(policy, "--policy");  // throws, listing the valid names
   uv::GradeOptions g;
   g.extract.policy = policy;
   g.verify.rel_tol = rel_tol;
@@ -45,7 +42,7 @@ uv::Verdict VerifyOne(const std::string& gold, const std::string& pred, const st
   const uv::GradeOptions opts = MakeOptions(policy, rel_tol, budget);
   const std::vector<std::string> ch = choices.value_or(std::vector<std::string>{});
   py::gil_scoped_release release;
-  return mc || !ch.empty() ? uv::GradeChoice(gold, pred, ch, opts) : uv::Grade(gold, pred, opts);
+  return uv::GradeAnswer(uv::KindOf(mc, ch), gold, pred, ch, opts);
 }
 
 // mc / choices: one value for all items, or one per item (None = not given).

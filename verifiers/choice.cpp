@@ -8,6 +8,7 @@
 //      starts with a letter ("**D** — a hypothesis").
 // Two letters offered as the answer ("C or A") give no letter.
 // Exact match with the gold letter (case-insensitive).
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <string>
@@ -62,6 +63,58 @@ bool OffersAnotherLetter(std::string_view rest, char max_letter, bool joiner = f
   return r.size() == 1 || !std::isalpha(static_cast<unsigned char>(r[1]));
 }
 
+// The rest after a letter rules the other letters out right away: ", not A",
+// ", it can't be A or B", " non A" (French), "。不是 A" (Chinese), " nicht A",
+// or it is only CJK punctuation and text without another letter ("B。").
+bool NegatesRest(std::string_view rest) {
+  size_t k = 0;
+  bool cjk = false;
+  while (k < rest.size()) {
+    unsigned char ch = static_cast<unsigned char>(rest[k]);
+    if (ch == ' ' || ch == ',' || ch == '.' || ch == ';') { ++k; continue; }
+    bool punct = k + 2 < rest.size() && ((ch == 0xE3 && static_cast<unsigned char>(rest[k + 1]) == 0x80) ||
+                                         (ch == 0xEF && (static_cast<unsigned char>(rest[k + 1]) & 0xFE) == 0xBC));
+    if (!punct) break;
+    cjk = true;
+    k += 3;
+  }
+  std::string head = Lower(std::string(rest.substr(k, 16)));
+  for (const char* neg : {"not ", "non ", "不", "nicht ", "no es ", "pas ", "it can't be", "it cannot be",
+                          "it's not", "and not "})
+    if (head.rfind(neg, 0) == 0) return true;
+  return cjk && std::none_of(rest.begin(), rest.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+}
+
+// "not A; it is C": a text that first rules one letter out and then names
+// exactly one other letter gives that letter; 0 otherwise.
+char AfterRuledOut(std::string_view s, char max_letter) {
+  std::string low = Lower(std::string(s.substr(0, 4)));
+  if (low != "not " || s.size() < 5 || s[4] < 'A' || s[4] > max_letter) return 0;
+  char found = 0;
+  for (size_t k = 5; k < s.size(); ++k) {
+    char ch = s[k];
+    if (ch < 'A' || ch > max_letter || std::isalnum(static_cast<unsigned char>(s[k - 1])) ||
+        (k + 1 < s.size() && std::isalpha(static_cast<unsigned char>(s[k + 1]))))
+      continue;
+    if (ch == s[4] || (found && found != ch)) return 0;
+    found = ch;
+  }
+  return found;
+}
+
+// The first standalone letter of a text whose rest rules out the others
+// ("for sure D, it can't be A or B"); 0 if none.
+char NegatingLetter(std::string_view s, char max_letter) {
+  for (size_t k = 0; k < s.size(); ++k) {
+    char ch = s[k];
+    if (ch < 'A' || ch > max_letter || (k > 0 && std::isalnum(static_cast<unsigned char>(s[k - 1]))) ||
+        (k + 1 < s.size() && std::isalpha(static_cast<unsigned char>(s[k + 1]))))
+      continue;
+    return NegatesRest(s.substr(k + 1)) ? ch : 0;
+  }
+  return 0;
+}
+
 // "C", "(C)", "C.", "C)", "C: text", "(C) text", "\text{C}", "option C".
 char LetterOf(std::string_view raw, char max_letter) {
   std::string s = Normalize(raw);
@@ -76,6 +129,9 @@ char LetterOf(std::string_view raw, char max_letter) {
   if (c < 'A' || c > max_letter) return 0;
   if (v.size() == 1) return c;
   char next = v[1];
+  if ((next == ' ' || next == ',' || next == '.' || static_cast<unsigned char>(next) >= 0x80) &&
+      std::isupper(static_cast<unsigned char>(v[0])) && NegatesRest(v.substr(1)))
+    return c;  // "D, it can't be A or B", "B。不是 A"
   if (next == ')' || next == '.' || next == ':' || next == '}' || next == ']' || next == '*' || next == ',' ||
       (next == ' ' && v.size() == 2)) {
     // "(A), (B), (C) or (D)": every option offered is no answer.
@@ -111,7 +167,9 @@ char MatchOption(std::string_view text, const std::vector<std::string>& choices)
 char PhraseLetter(std::string_view s, char max_letter) {
   std::string low = Lower(std::string(s));
   size_t best = std::string::npos, from = 0;
-  for (const char* ph : {"option is", "choice is", "option:", "choice:"}) {
+  for (const char* ph : {"option is", "choice is", "option:", "choice:", "think it's", "think it is", "it must be",
+                         "réponse est", "réponse :", "réponse:", "respuesta es", "respuesta:", "respuesta correcta es la", "respuesta es la", "resposta é",
+                         "antwort ist", "antwort:", "答案是", "答案：", "答案:", "答案为", "选"}) {
     size_t at = low.rfind(ph);
     if (at != std::string::npos && (best == std::string::npos || at > best)) {
       best = at;
@@ -205,7 +263,9 @@ Verdict GradeChoice(std::string_view gold_letter, std::string_view completion,
       return v;
     }
     ExtractOptions eo = opts.extract;
-    if (eo.policy == "default" || eo.policy == "upt") eo.policy = "strict";
+    const ExtractionPolicy policy = eo.Policy();
+    if (policy == ExtractionPolicy::kDefault || policy == ExtractionPolicy::kUpt) eo.policy = "strict";
+    const bool fallbacks = policy != ExtractionPolicy::kBoxed;
     std::vector<Candidate> cands = Extract(completion, eo);
     char got = 0;
     std::string rule;
@@ -215,6 +275,8 @@ Verdict GradeChoice(std::string_view gold_letter, std::string_view completion,
       got = LetterOf(c.text, max_letter);
       rule = "letter_" + c.rule;
       if (!got && (got = MatchOption(c.text, choices))) rule = "option_text";
+      if (!got && (got = NegatingLetter(c.text, max_letter))) rule = "letter_not_others";
+      if (!got && (got = AfterRuledOut(c.text, max_letter))) rule = "letter_not_others";
       // The stated answer offers several letters ("(A), (B) or (C)", boxes
       // A, B, C, D): no letter, and no fallback may pick one of them.
       std::string letters;
@@ -229,15 +291,15 @@ Verdict GradeChoice(std::string_view gold_letter, std::string_view completion,
         return v;
       }
     }
-    if (!got && opts.extract.policy != "boxed" && (got = PhraseLetter(completion, max_letter)))
+    if (!got && fallbacks && (got = PhraseLetter(completion, max_letter)))
       rule = "letter_option_is";
-    if (!got && opts.extract.policy != "boxed") {
+    if (!got && fallbacks) {
       got = LastParenLetter(completion, max_letter);
       rule = "letter_paren";
     }
-    if (!got && opts.extract.policy != "boxed" && (got = LastLineOption(completion, choices)))
+    if (!got && fallbacks && (got = LastLineOption(completion, choices)))
       rule = "option_text_line";
-    if (!got && opts.extract.policy != "boxed" && (got = LetterOf(LastLine(completion), max_letter)))
+    if (!got && fallbacks && (got = LetterOf(LastLine(completion), max_letter)))
       rule = "letter_last_line";
     if (!got && cands.empty() && completion.size() <= kShortCompletion) {
       got = LetterOf(completion, max_letter);  // the whole reply is "Option A" / "C"

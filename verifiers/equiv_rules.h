@@ -52,6 +52,21 @@ bool HasInf(const Tree& t, int i);
 // Values of gold and pred at shared seeded random points; false when too few valid.
 bool SamplePoints(Ctx& c, const Side& g, const Side& p, std::vector<std::pair<C, C>>* vals);
 
+// ---- collections.cpp ----
+// Gold list, tuple, interval, union or matrix (also ratios, kTuple ":")
+// against pred; *rule names the kind ("equal_set", "equal_tuple", ...).
+bool CollectionEq(Ctx& c, int gi, int pi, std::string* rule);
+bool UnorderedEq(Ctx& c, const std::vector<int>& gk, const std::vector<int>& pk);
+bool OrderedEq(Ctx& c, const std::vector<int>& gk, const std::vector<int>& pk);
+bool HasNamedItem(const Tree& t, const std::vector<int>& kids);  // an item "x = 1"
+bool VectorItems(const Tree& t, int i, std::vector<int>* out);   // n x 1 / 1 x n matrix
+
+// ---- matrices.cpp ----
+// A gold matrix against arithmetic on written matrices in the pred (a sum, a
+// product, a scalar multiple): true when the pred has that shape, with *equal
+// the entry-wise numeric comparison (c.rule = "equal_matrix").
+bool MatrixArithmeticEq(Ctx& c, int gi, int pi, bool* equal);
+
 // ---- relations.cpp ----
 // An interval (or an open pair read as one) against an inequality in one lone
 // name with constant bounds, either of them the gold ("(-\infty, -5)" vs

@@ -61,6 +61,93 @@ bool PerfectRoot(const mpz_class& z, mpz_class* root) {
   return true;
 }
 
+// ---- EvalExact, one step per node kind ----
+
+bool ExactSym(const Node& n, mpq_class* out, Budget* b, const ExactEnv* env) {
+  if (env)
+    for (const auto& [name, v] : *env)
+      if (name == n.s) {
+        *out = v;
+        return b->Charge(1);
+      }
+  return false;
+}
+
+bool ExactSumOrProduct(const Tree& t, const Node& n, mpq_class* out, Budget* b, const ExactEnv* env) {
+  mpq_class acc(n.kind == Kind::kAdd ? 0 : 1), x;
+  for (int k : n.kids) {
+    if (!EvalExact(t, k, &x, b, env)) return false;
+    if (n.kind == Kind::kAdd) acc += x;
+    else acc *= x;
+    if (!Charge(acc, b)) return false;
+  }
+  *out = acc;
+  return true;
+}
+
+// base^e for an integer e (bounded size), or (p/q)^(1/2) when p and q are
+// perfect squares.
+bool ExactPow(const Tree& t, const Node& n, mpq_class* out, Budget* b, const ExactEnv* env) {
+  mpq_class base, e;
+  if (!EvalExact(t, n.kids[0], &base, b, env) || !EvalExact(t, n.kids[1], &e, b, env)) return false;
+  if (!IsInteger(e)) {
+    if (e != mpq_class(1, 2)) return false;
+    mpz_class rn, rd;
+    if (!PerfectRoot(base.get_num(), &rn) || !PerfectRoot(base.get_den(), &rd)) return false;
+    *out = mpq_class(rn, rd);
+    return true;
+  }
+  if (!e.get_num().fits_slong_p()) return false;
+  long k = e.get_num().get_si();
+  if (base == 0 && k <= 0) return false;  // 0^0 and 0^-k are undefined
+  long ak = std::labs(k);
+  if (base != 0 && base != 1 && base != -1 && ak > 0 &&
+      static_cast<double>(Bits(base)) * static_cast<double>(ak) > kMaxBits)
+    return false;
+  mpz_class num, den;
+  mpz_pow_ui(num.get_mpz_t(), base.get_num_mpz_t(), static_cast<unsigned long>(ak));
+  mpz_pow_ui(den.get_mpz_t(), base.get_den_mpz_t(), static_cast<unsigned long>(ak));
+  *out = k >= 0 ? mpq_class(num, den) : mpq_class(den, num);
+  out->canonicalize();
+  return Charge(*out, b);
+}
+
+bool ExactFactorial(const Tree& t, const Node& n, mpq_class* out, Budget* b, const ExactEnv* env) {
+  mpq_class x;
+  if (!EvalExact(t, n.kids[0], &x, b, env) || !IsInteger(x) || x < 0 || x > 3000) return false;
+  mpz_class f;
+  mpz_fac_ui(f.get_mpz_t(), x.get_num().get_ui());
+  *out = mpq_class(f);
+  return Charge(*out, b);
+}
+
+// sqrt of a rational square, binom of small naturals, abs.
+bool ExactFunc(const Tree& t, const Node& n, mpq_class* out, Budget* b, const ExactEnv* env) {
+  if (n.s == "sqrt" && n.kids.size() == 1) {
+    mpq_class x;
+    mpz_class rn, rd;
+    if (!EvalExact(t, n.kids[0], &x, b, env)) return false;
+    if (!PerfectRoot(x.get_num(), &rn) || !PerfectRoot(x.get_den(), &rd)) return false;
+    *out = mpq_class(rn, rd);
+    return true;
+  }
+  if (n.s == "binom" && n.kids.size() == 2) {
+    mpq_class a, k;
+    if (!EvalExact(t, n.kids[0], &a, b, env) || !EvalExact(t, n.kids[1], &k, b, env)) return false;
+    if (!IsInteger(a) || !IsInteger(k) || a < 0 || k < 0 || a > 100000 || k > a) return false;
+    mpz_class r;
+    mpz_bin_uiui(r.get_mpz_t(), a.get_num().get_ui(), k.get_num().get_ui());
+    *out = mpq_class(r);
+    return Charge(*out, b);
+  }
+  if (n.s == "abs" && n.kids.size() == 1) {
+    if (!EvalExact(t, n.kids[0], out, b, env)) return false;
+    *out = abs(*out);
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool EvalExact(const Tree& t, int i, mpq_class* out, Budget* b, const ExactEnv* env) {
@@ -68,28 +155,13 @@ bool EvalExact(const Tree& t, int i, mpq_class* out, Budget* b, const ExactEnv* 
   const Node& n = t.at(i);
   switch (n.kind) {
     case Kind::kSym:
-      if (env)
-        for (const auto& [name, v] : *env)
-          if (name == n.s) {
-            *out = v;
-            return b->Charge(1);
-          }
-      return false;
+      return ExactSym(n, out, b, env);
     case Kind::kNum:
       if (!b->Charge(1 + static_cast<long long>(n.s.size()) / 8)) return false;
       return LiteralToRational(n.s, out) && Charge(*out, b);
     case Kind::kAdd:
-    case Kind::kMul: {
-      mpq_class acc(n.kind == Kind::kAdd ? 0 : 1), x;
-      for (int k : n.kids) {
-        if (!EvalExact(t, k, &x, b, env)) return false;
-        if (n.kind == Kind::kAdd) acc += x;
-        else acc *= x;
-        if (!Charge(acc, b)) return false;
-      }
-      *out = acc;
-      return true;
-    }
+    case Kind::kMul:
+      return ExactSumOrProduct(t, n, out, b, env);
     case Kind::kNeg:
       if (!EvalExact(t, n.kids[0], out, b, env)) return false;
       *out = -*out;
@@ -101,64 +173,12 @@ bool EvalExact(const Tree& t, int i, mpq_class* out, Budget* b, const ExactEnv* 
       *out = a / d;
       return Charge(*out, b);
     }
-    case Kind::kPow: {
-      mpq_class base, e;
-      if (!EvalExact(t, n.kids[0], &base, b, env) || !EvalExact(t, n.kids[1], &e, b, env)) return false;
-      if (!IsInteger(e)) {
-        // (p/q)^(1/2) when p and q are perfect squares.
-        if (e != mpq_class(1, 2)) return false;
-        mpz_class rn, rd;
-        if (!PerfectRoot(base.get_num(), &rn) || !PerfectRoot(base.get_den(), &rd)) return false;
-        *out = mpq_class(rn, rd);
-        return true;
-      }
-      if (!e.get_num().fits_slong_p()) return false;
-      long k = e.get_num().get_si();
-      if (base == 0 && k <= 0) return false;  // 0^0 and 0^-k are undefined
-      long ak = std::labs(k);
-      if (base != 0 && base != 1 && base != -1 && ak > 0 &&
-          static_cast<double>(Bits(base)) * static_cast<double>(ak) > kMaxBits)
-        return false;
-      mpz_class num, den;
-      mpz_pow_ui(num.get_mpz_t(), base.get_num_mpz_t(), static_cast<unsigned long>(ak));
-      mpz_pow_ui(den.get_mpz_t(), base.get_den_mpz_t(), static_cast<unsigned long>(ak));
-      *out = k >= 0 ? mpq_class(num, den) : mpq_class(den, num);
-      out->canonicalize();
-      return Charge(*out, b);
-    }
-    case Kind::kFact: {
-      mpq_class x;
-      if (!EvalExact(t, n.kids[0], &x, b, env) || !IsInteger(x) || x < 0 || x > 3000) return false;
-      mpz_class f;
-      mpz_fac_ui(f.get_mpz_t(), x.get_num().get_ui());
-      *out = mpq_class(f);
-      return Charge(*out, b);
-    }
-    case Kind::kFunc: {
-      if (n.s == "sqrt" && n.kids.size() == 1) {
-        mpq_class x;
-        mpz_class rn, rd;
-        if (!EvalExact(t, n.kids[0], &x, b, env)) return false;
-        if (!PerfectRoot(x.get_num(), &rn) || !PerfectRoot(x.get_den(), &rd)) return false;
-        *out = mpq_class(rn, rd);
-        return true;
-      }
-      if (n.s == "binom" && n.kids.size() == 2) {
-        mpq_class a, k;
-        if (!EvalExact(t, n.kids[0], &a, b, env) || !EvalExact(t, n.kids[1], &k, b, env)) return false;
-        if (!IsInteger(a) || !IsInteger(k) || a < 0 || k < 0 || a > 100000 || k > a) return false;
-        mpz_class r;
-        mpz_bin_uiui(r.get_mpz_t(), a.get_num().get_ui(), k.get_num().get_ui());
-        *out = mpq_class(r);
-        return Charge(*out, b);
-      }
-      if (n.s == "abs" && n.kids.size() == 1) {
-        if (!EvalExact(t, n.kids[0], out, b, env)) return false;
-        *out = abs(*out);
-        return true;
-      }
-      return false;
-    }
+    case Kind::kPow:
+      return ExactPow(t, n, out, b, env);
+    case Kind::kFact:
+      return ExactFactorial(t, n, out, b, env);
+    case Kind::kFunc:
+      return ExactFunc(t, n, out, b, env);
     default:
       return false;
   }

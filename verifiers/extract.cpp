@@ -1,18 +1,7 @@
-// Answer extraction from a completion. Rules in priority order; only the
-// candidates of the first rule that matches are returned (the first candidate
-// decides; within a rule the last occurrence comes first):
-//   1. \boxed{..} / \boxed .. / \fbox{..}  (nested braces)    rule "boxed"
-//      boxes divided only by ",", ";", "and", "or", \quad, \text{and} (and
-//      spacing / delimiters) are one list "1, 2, 3"; a later "final answer
-//      is $X$" statement after the last box comes first (rule "answer_is")
-//   2. <answer>..</answer>                                      rule "answer_tag"
-//   3. "final answer is/:", "the answer is", "ANSWER:"          rule "answer_is"
-//   4. the whole text after </think> when it is short            rule "after_think"
-//   5. the whole completion when it is a short bare answer     rule "whole_answer"
-//   6. the last math span ($..$, $$..$$, \(..\), \[..\]) when it ends the
-//      text but for words (policy "default" only)               rule "last_math"
-//   7. the last number (policy "default" only)                  rule "last_number"
-// When </think> is present only the text after it is searched.
+// Answer extraction from a completion: the rule table (ExtractionRules, in
+// priority order; docs/verifiers.md lists it) and the box, answer-tag and
+// answer-phrase matchers; the fallbacks are in extract_fallbacks.cpp. When
+// </think> is present only the text after it is searched (not by hpt_code).
 // Linear time; at most kMaxBoxed boxed groups are scanned.
 #include <algorithm>
 #include <cctype>
@@ -21,21 +10,16 @@
 #include <string_view>
 #include <vector>
 
+#include "verifiers/extract_rules.h"
 #include "verifiers/reward.h"
-#include "verifiers/verify.h"
 
 namespace upt::verifiers {
-namespace {
+namespace extract_detail {
 
 constexpr int kMaxBoxed = 3;
 constexpr size_t kMaxAfterThink = 200;
-constexpr size_t kMaxWordsAfterMath = 40;  // "$5$ square units." still ends the text
-constexpr int kMaxJoinedSpans = 16;
-constexpr size_t kMaxWholeAnswer = 64;
-constexpr size_t kMaxConnective = 8;  // ", and " between joined spans
-constexpr size_t kMaxNameGap = 80;    // "$27$ miles from City $A$"
+constexpr int kMaxJoinedSpans = 16;  // boxes joined into one list
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
 
 std::string_view Trim(std::string_view s) {
@@ -63,7 +47,7 @@ bool BraceGroup(std::string_view s, size_t open, std::string_view* inner) {
 // Last occurrence of `needle` (starting with a rare byte) in s strictly
 // before `end`: memrchr on the first byte, then compare. Linear in practice.
 // Only starts at or after `lo` count.
-size_t RFind(std::string_view s, std::string_view needle, size_t end, size_t lo = 0) {
+size_t RFind(std::string_view s, std::string_view needle, size_t end, size_t lo) {
   if (end < needle.size() || needle.empty()) return std::string_view::npos;
   size_t limit = end - needle.size() + 1;  // candidate starts are < limit
   while (limit > lo) {
@@ -289,9 +273,28 @@ std::string_view PhraseTail(std::string_view s, size_t from, bool* group) {
   return Trim(line);
 }
 
+// The UTF-8 character at t[k] is a letter of a script other than Latin-1
+// symbols or Greek/maths (π, ×, √, ≤ are not): Latin extended, Cyrillic,
+// Hebrew, Arabic, Indic, CJK, Hangul (not CJK punctuation U+3000..U+303F).
+bool NonAsciiLetter(std::string_view t, size_t k) {
+  unsigned char b = static_cast<unsigned char>(t[k]);
+  unsigned char b1 = k + 1 < t.size() ? static_cast<unsigned char>(t[k + 1]) : 0;
+  if (b == 0xC3) return b1 != 0x97 && b1 != 0xB7;  // à..ÿ, not × ÷
+  if ((b >= 0xC4 && b <= 0xCD) || (b >= 0xD0 && b <= 0xDB)) return true;
+  if (b == 0xE0) return true;
+  if (b == 0xE3) return b1 != 0x80;
+  return b >= 0xE4 && b <= 0xED;
+}
+
 // Two letters in a row outside a command name: an English word ("apples"),
 // not "\\frac" or "x y".
 bool HasWord(std::string_view t) {
+  int foreign = 0;  // non-ASCII letters in a row (UTF-8 lead bytes)
+  for (size_t k = 0; k < t.size(); ++k) {
+    unsigned char b = static_cast<unsigned char>(t[k]);
+    if (b < 0x80 || b >= 0xC0) foreign = NonAsciiLetter(t, k) ? foreign + 1 : 0;
+    if (foreign >= 2 || (foreign == 1 && b >= 0xE3 && b <= 0xED)) return true;  // one CJK character is a word
+  }
   for (size_t k = 0; k + 1 < t.size(); ++k) {
     if (t[k] == '\\') {
       while (k + 1 < t.size() && IsAlpha(t[k + 1])) ++k;
@@ -302,8 +305,6 @@ bool HasWord(std::string_view t) {
   return false;
 }
 
-void AddLastMath(std::string_view s, size_t base, std::vector<Candidate>* out);
-void AddLastNumber(std::string_view s, size_t base, std::vector<Candidate>* out);
 
 // A sentence with an English word (3+ letters, not a command), exactly one
 // number and no "or"/"and": its number is the answer.
@@ -382,174 +383,6 @@ void AddAnswerPhrase(std::string_view s, size_t base, std::vector<Candidate>* ou
   }
 }
 
-// Index of the '=' after which the last part of a chain "a = b = c" starts,
-// or npos when there are fewer than two top-level '='.
-size_t LastChainEquals(std::string_view m) {
-  int depth = 0, count = 0;
-  size_t last = std::string_view::npos;
-  for (size_t k = 0; k < m.size(); ++k) {
-    char c = m[k];
-    if (c == '\\' && k + 1 < m.size()) { ++k; continue; }
-    if (c == '{' || c == '(' || c == '[') ++depth;
-    else if ((c == '}' || c == ')' || c == ']') && depth > 0) --depth;
-    else if (c == ',' && depth == 0) return std::string_view::npos;  // a list of equations
-    else if (c == '=' && depth == 0) { ++count; last = k; }
-  }
-  return count >= 2 ? last : std::string_view::npos;
-}
-
-// A math span $..$, $$..$$, \\(..\\) or \\[..\\]: s[open, end) with the
-// content s[b, e).
-struct Span {
-  size_t open = std::string_view::npos, b = 0, e = 0, end = 0;
-};
-
-// The last span that closes at or before `limit`, with its closing delimiter
-// at or after `from`; open == npos when none.
-Span LastSpan(std::string_view s, size_t limit, size_t from = 0) {
-  Span sp;
-  std::string_view head = s.substr(0, limit);
-  size_t close = std::string_view::npos, width = 1;
-  std::string_view open_tok;
-  for (std::string_view tok : {std::string_view("\\)"), std::string_view("\\]")}) {
-    size_t at = RFind(head, tok, head.size(), std::min(from, head.size()));
-    if (at != std::string_view::npos && (close == std::string_view::npos || at > close)) {
-      close = at;
-      width = 2;
-      open_tok = tok[1] == ')' ? "\\(" : "\\[";
-    }
-  }
-  size_t dollar = head.rfind('$');
-  while (dollar != std::string_view::npos && dollar > 0 && head[dollar - 1] == '\\')
-    dollar = dollar >= 2 ? head.rfind('$', dollar - 2) : std::string_view::npos;
-  if (dollar != std::string_view::npos && (close == std::string_view::npos || dollar > close)) {
-    bool dd = dollar > 0 && head[dollar - 1] == '$';
-    close = dd ? dollar - 1 : dollar;
-    width = dd ? 2 : 1;
-    open_tok = dd ? "$$" : "$";
-  }
-  if (close == std::string_view::npos || close == 0 || close < from) return sp;
-  size_t open = RFind(head, open_tok, close);
-  if (open == std::string_view::npos) return sp;
-  sp.open = open;
-  sp.b = open + open_tok.size();
-  sp.e = close;
-  sp.end = close + width;
-  return sp;
-}
-
-// Text between two spans that only joins them: ",", "and", ", or", "&".
-bool Connective(std::string_view t) {
-  if (t.find('\n') != std::string_view::npos) return false;  // spans on separate lines
-  t = Trim(t);
-  if (!t.empty() && t.front() == ',') t = Trim(t.substr(1));
-  return t.empty() || t == "and" || t == "or" || t == "&";
-}
-
-// A span naming a variable, not a value: "$N$", "$A$", "$\\theta$".
-bool NameOnly(std::string_view m) {
-  m = Trim(m);
-  if (m.size() == 1) return std::isalpha(static_cast<unsigned char>(m[0])) != 0;
-  if (m.size() < 2 || m[0] != '\\') return false;
-  for (size_t k = 1; k < m.size(); ++k)
-    if (!std::isalpha(static_cast<unsigned char>(m[k]))) return false;
-  return true;
-}
-
-// Text ending in "for", "for all", "where", "when", "if", "with" or "(for":
-// the span after it is a condition ("$f(x) = 2x$ for all $x > 0$").
-bool IntroducesCondition(std::string_view before) {
-  size_t e = before.find_last_not_of(" (");
-  if (e == std::string_view::npos) return false;
-  before = before.substr(0, e + 1);
-  for (std::string_view w : {"for", "for all", "for every", "where", "when", "whenever", "if",
-                             "with", "provided", "unless"}) {
-    if (before.size() < w.size() || before.substr(before.size() - w.size()) != w) continue;
-    size_t at = before.size() - w.size();
-    if (at == 0 || !std::isalpha(static_cast<unsigned char>(before[at - 1]))) return true;
-  }
-  return false;
-}
-
-// One span's answer: the last part of a chain "y = 2 + 3 = 5" (not of a list
-// "a = 2, h = -1"), without a leading "=" ("Area $= \\sqrt{1944}$").
-std::string_view SpanAnswer(std::string_view inner) {
-  inner = Trim(inner);
-  size_t eq = LastChainEquals(inner);
-  if (eq != std::string_view::npos) inner = Trim(inner.substr(eq + 1));
-  if (!inner.empty() && inner.front() == '=') inner = Trim(inner.substr(1));
-  return inner;
-}
-
-// The last math span when only a few words follow it: "So the point is
-// $(15, -29)$.", "... is $3 \\times 10^8$ m/s." A trailing name span is
-// skipped ("$27$ miles from City $A$."); spans joined only by "and", "or" or
-// commas are one answer list ("$x=-2$ and $x=5$" -> "x=-2, x=5").
-void AddLastMath(std::string_view s, size_t base, std::vector<Candidate>* out) {
-  Span last = LastSpan(s, s.size());
-  if (last.open == std::string_view::npos) return;
-  std::string_view after = Trim(s.substr(last.end));
-  if (after.size() > kMaxWordsAfterMath || after.find_first_of("0123456789$\n") != std::string_view::npos)
-    return;
-  if (NameOnly(s.substr(last.b, last.e - last.b)) || IntroducesCondition(s.substr(0, last.open))) {
-    Span prev = LastSpan(s, last.open, last.open > kMaxNameGap ? last.open - kMaxNameGap : 0);
-    std::string_view gap = s.substr(prev.end, last.open - prev.end);
-    if (prev.open != std::string_view::npos && gap.find_first_of("0123456789\n") == std::string_view::npos)
-      last = prev;
-  }
-  std::vector<Span> spans{last};
-  for (int k = 0; k < kMaxJoinedSpans; ++k) {
-    size_t at = spans.back().open;
-    Span prev = LastSpan(s, at, at > kMaxConnective ? at - kMaxConnective : 0);
-    if (prev.open == std::string_view::npos || !Connective(s.substr(prev.end, spans.back().open - prev.end)))
-      break;
-    spans.push_back(prev);
-  }
-  std::string text;
-  for (size_t k = spans.size(); k-- > 0;) {
-    std::string_view a = SpanAnswer(s.substr(spans[k].b, spans[k].e - spans[k].b));
-    if (a.empty()) return;
-    if (!text.empty()) text += ", ";
-    text += a;
-  }
-  out->push_back({std::move(text), "last_math", base + spans.back().b});
-}
-
-// The last number that is not part of a word ("AZYUK2A" has none): "-1,250.5",
-// "3/4", ".4", "10km" (a unit glued after the number).
-void AddLastNumber(std::string_view s, size_t base, std::vector<Candidate>* out) {
-  size_t j = s.size();
-  for (;;) {
-    while (j > 0 && !IsDigit(s[j - 1])) --j;
-    if (j == 0) return;
-    size_t e = j, b = j;
-    while (b > 0 && (IsDigit(s[b - 1]) || ((s[b - 1] == '.' || s[b - 1] == ',' || s[b - 1] == '/') &&
-                                           b >= 2 && IsDigit(s[b - 2]))))
-      --b;
-    // A letter right before the digits makes them part of a word or name
-    // ("AZYUK2A", "x2"); letters after are a unit ("1,000.99m²", "5cm").
-    bool in_word = b > 0 && IsAlpha(s[b - 1]);
-    if (in_word) {
-      j = b;
-      continue;
-    }
-    if (b > 0 && s[b - 1] == '.') --b;
-    if (b > 0 && s[b - 1] == '-') --b;
-    out->push_back({std::string(s.substr(b, e - b)), "last_number", base + b});
-    return;
-  }
-}
-
-// A completion that is only a short answer ("\\frac{10}{9}", "-5", "1 000"):
-// at most kMaxWholeAnswer bytes on one line, and no English words.
-void AddWholeAnswer(std::string_view s, size_t base, std::vector<Candidate>* out) {
-  std::string_view t = Trim(s);
-  if (t.empty() || t.size() > kMaxWholeAnswer || t.find('\n') != std::string_view::npos) return;
-  if (std::count(t.begin(), t.end(), '{') != std::count(t.begin(), t.end(), '}')) return;  // "\\boxed{5"
-  if (HasWord(t)) return;
-  out->push_back({std::string(t), "whole_answer", base + static_cast<size_t>(t.data() - s.data())});
-}
-
 // A gold that reads as a reference solution: longer than kMinSolutionBytes
 // with at least kMinSolutionWords prose words (3+ letters between spaces or
 // punctuation, not a LaTeX command or environment name).
@@ -570,7 +403,9 @@ bool IsSolutionProse(std::string_view gold) {
   return words >= kMinSolutionWords;
 }
 
-}  // namespace
+}  // namespace extract_detail
+
+using namespace extract_detail;  // NOLINT: this file's own helpers
 
 // The answer of a gold: its last \boxed{} (adjacent boxes, even divided only by
 // spacing as in "$\boxed{1}\boxed{2}$", form one list), else for a long prose
@@ -587,46 +422,91 @@ std::string GoldAnswer(std::string_view gold) {
   return std::string(gold);
 }
 
+namespace {
+
+// ---- the rules' matchers (the table's `add`) ----
+
+// Boxes; under every policy but "boxed", a final-answer statement after the
+// last box restates or corrects it ("... = \\boxed{255}$ ... The final answer
+// is $10,455$.") and comes first when it gives a math group or a bare answer.
+void MatchBoxed(const ExtractText& t, std::vector<Candidate>* out) {
+  size_t box_end = std::string_view::npos;
+  AddBoxed(t.s, t.base, out, &box_end);
+  if (out->empty() || t.policy == ExtractionPolicy::kBoxed || box_end == std::string_view::npos) return;
+  std::vector<Candidate> later;
+  bool math = false;
+  AddAnswerPhrase(t.s.substr(box_end), t.base + box_end, &later, &math);
+  if (!later.empty() && math) out->insert(out->begin(), std::move(later.front()));
+}
+void MatchAnswerTag(const ExtractText& t, std::vector<Candidate>* out) { AddAnswerTag(t.s, t.base, out); }
+void MatchAnswerPhrase(const ExtractText& t, std::vector<Candidate>* out) { AddAnswerPhrase(t.s, t.base, out); }
+void MatchAfterThink(const ExtractText& t, std::vector<Candidate>* out) {
+  std::string_view rest = Trim(t.s);
+  if (t.after_think && !rest.empty() && rest.size() <= kMaxAfterThink)
+    out->push_back({std::string(rest), "after_think", t.base + static_cast<size_t>(rest.data() - t.s.data())});
+}
+void MatchWholeAnswer(const ExtractText& t, std::vector<Candidate>* out) { AddWholeAnswer(t.s, t.base, out); }
+void MatchLastMath(const ExtractText& t, std::vector<Candidate>* out) { AddLastMath(t.s, t.base, out); }
+void MatchLastNumber(const ExtractText& t, std::vector<Candidate>* out) { AddLastNumber(t.s, t.base, out); }
+void MatchHptLastBoxed(const ExtractText& t, std::vector<Candidate>* out) {
+  std::string box;  // the whole completion, </think> or not
+  if (HptLastBoxed(t.full, &box)) out->push_back({box, "hpt_last_boxed", t.full.rfind("\\boxed")});
+}
+
+}  // namespace
+
+const std::vector<ExtractionRule>& ExtractionRules() {
+  using P = ExtractionPolicy;
+  static const std::vector<ExtractionRule> kRules = {
+      {"boxed", "`\\boxed{..}`, `\\boxed ..`, `\\fbox{..}` (nested braces); boxes divided only by `,` `;` "
+                "`and` `or` `\\quad` `\\text{and}` are one list; a later \"final answer is $X$\" comes first",
+       "the last box (or list of boxes), then up to 2 earlier boxes",
+       {P::kDefault, P::kStrict, P::kBoxed, P::kUpt}, MatchBoxed},
+      {"answer_tag", "`<answer>..</answer>`", "the tag's content", {P::kDefault, P::kStrict, P::kUpt}, MatchAnswerTag},
+      {"answer_is", "the last \"answer is\" / \"answer:\" (any case, `**Answer**:`)",
+       "the math group after it, or its one number in prose, or the rest of the line",
+       {P::kDefault, P::kStrict, P::kUpt}, MatchAnswerPhrase},
+      {"after_think", "the text after `</think>` when it is at most 200 bytes", "that text",
+       {P::kDefault, P::kStrict, P::kUpt}, MatchAfterThink},
+      {"whole_answer", "a completion that is a bare answer: one line of at most 64 bytes without words, "
+                       "or one `\\begin{..}..\\end{..}` environment",
+       "the completion", {P::kDefault, P::kStrict, P::kUpt}, MatchWholeAnswer},
+      {"last_math", "the last math span (`$..$`, `$$..$$`, `\\(..\\)`, `\\[..\\]`) when only a few words follow",
+       "its last chain side; spans joined by `,` / and / or as one list", {P::kDefault, P::kUpt}, MatchLastMath},
+      {"last_number", "the last number not inside a word (`\\frac{a}{b}` of digits counts as one)",
+       "that number", {P::kDefault, P::kUpt}, MatchLastNumber},
+      {"hpt_last_boxed", "the last `\\boxed{..}` of the whole completion (the HPT fork's rule)",
+       "its content", {P::kHptCode}, MatchHptLastBoxed},
+  };
+  return kRules;
+}
+
+std::string ExtractionRulesMarkdown() {
+  std::string md;
+  int k = 0;
+  for (const ExtractionRule& r : ExtractionRules()) {
+    std::string policies;
+    for (ExtractionPolicy p : r.policies) policies += std::string(policies.empty() ? "" : ", ") + ExtractionPolicyName(p);
+    md += std::to_string(++k) + ". `" + r.name + "`: " + r.matches + " → " + r.yields + " (policies: " + policies + ")\n";
+  }
+  return md;
+}
+
 std::vector<Candidate> Extract(std::string_view completion, const ExtractOptions& opts) {
   std::vector<Candidate> out;
   try {
-    if (opts.policy == "hpt_code") {  // the HPT fork's rule: the last \boxed{}, whole text
-      std::string box;
-      if (HptLastBoxed(completion, &box)) out.push_back({box, "hpt_last_boxed", completion.rfind("\\boxed")});
-      return out;
-    }
-    size_t base = 0;
-    std::string_view s = completion;
-    size_t think = s.rfind("</think>");
+    ExtractText t{completion, completion, 0, false, opts.Policy()};
+    size_t think = completion.rfind("</think>");
     if (think != std::string_view::npos) {
-      base = think + 8;
-      s = s.substr(base);
+      t.base = think + 8;
+      t.s = completion.substr(t.base);
+      t.after_think = true;
     }
-    size_t box_end = std::string_view::npos;
-    AddBoxed(s, base, &out, &box_end);
-    if (opts.policy == "boxed") return out;
-    if (!out.empty()) {
-      // A final-answer statement after the last box restates or corrects it
-      // ("... = \\boxed{255}$ ... The final answer is $10,455$."): it decides
-      // when it gives a math group or a bare answer.
-      std::vector<Candidate> later;
-      bool math = false;
-      if (box_end != std::string_view::npos)
-        AddAnswerPhrase(s.substr(box_end), base + box_end, &later, &math);
-      if (!later.empty() && math) out.insert(out.begin(), std::move(later.front()));
-      return out;
+    for (const ExtractionRule& r : ExtractionRules()) {
+      if (std::find(r.policies.begin(), r.policies.end(), t.policy) == r.policies.end()) continue;
+      r.add(t, &out);
+      if (!out.empty()) break;
     }
-    AddAnswerTag(s, base, &out);
-    if (!out.empty()) return out;
-    AddAnswerPhrase(s, base, &out);
-    std::string_view rest = Trim(s);
-    if (think != std::string_view::npos && out.empty() && !rest.empty() &&
-        rest.size() <= kMaxAfterThink)
-      out.push_back({std::string(rest), "after_think", base + static_cast<size_t>(rest.data() - s.data())});
-    if (out.empty()) AddWholeAnswer(s, base, &out);
-    const bool fallbacks = opts.policy == "default" || opts.policy == "upt";  // "upt": the reward policy name
-    if (fallbacks && out.empty()) AddLastMath(s, base, &out);
-    if (fallbacks && out.empty()) AddLastNumber(s, base, &out);
   } catch (...) {
     // Allocation failure: return what we have.
   }

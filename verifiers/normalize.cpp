@@ -252,6 +252,8 @@ constexpr const char* kNotUnits[] = {
     "modulo", "factorial", "per", "less", "more", "then", "with", "without", "if",
     "for", "all", "only", "no", "none", "either", "neither", "both", "each", "is", "are", "am"};
 
+constexpr size_t kMinGluedUnit = 4;
+
 bool IsUnitWord(std::string_view w) {
   if (w.size() < 2) return false;  // a single letter is a variable: "2 x"
   for (char c : w)
@@ -267,6 +269,15 @@ bool IsUnitWord(std::string_view w) {
 // ("5 cm", "12 sq ft"), else up to three plain words ("6 Trinkets", "12 red
 // marbles") that are not mathematics or connectives.
 void StripTrailingUnit(std::string* s) {
+  // A long unit word glued to the number: "10weeks" (MARIO_EVAL: a space is
+  // optional for long units, required for short ones: "10cm" stays).
+  size_t glued = s->size();
+  while (glued > 0 && IsAlpha((*s)[glued - 1])) --glued;
+  if (glued > 0 && s->size() - glued >= kMinGluedUnit && IsDigit((*s)[glued - 1]) &&
+      IsUnitWord(std::string_view(*s).substr(glued))) {
+    s->resize(glued);
+    return;
+  }
   for (const char* u : kUnits) {
     size_t n = std::strlen(u);
     if (s->size() <= n + 1) continue;
@@ -381,9 +392,35 @@ void ConnectivesToCommas(std::string* s) {
 
 // "(0;-2;6)", "-12;-11;-10" -> commas: in a group (or the top level) with no
 // comma of its own, ';' separates items.
+// "p=5,q=2;p=7,q=2" (solutions of a system, each named): every top-level item
+// between ',' and ';' is one "name = value", so ';' is a comma too.
+// Every solution (between ';') has the same number (>= 2) of items.
+bool NamedSolutions(std::string_view t) {
+  if (t.find_first_of("([{") != std::string_view::npos) return false;
+  size_t b = 0, items = 0, per = 0;
+  for (size_t i = 0; i <= t.size(); ++i) {
+    if (i < t.size() && t[i] != ',' && t[i] != ';') continue;
+    std::string_view item = t.substr(b, i - b);
+    size_t eq = item.find('=');
+    if (eq == std::string_view::npos || item.find('=', eq + 1) != std::string_view::npos) return false;
+    b = i + 1;
+    ++items;
+    if (i == t.size() || t[i] == ';') {
+      if (items < 2 || (per != 0 && items != per)) return false;
+      per = items;
+      items = 0;
+    }
+  }
+  return true;
+}
+
 void SemicolonsToCommas(std::string* s) {
   std::string& t = *s;
   if (t.find(';') == std::string::npos) return;
+  if (NamedSolutions(t)) {
+    std::replace(t.begin(), t.end(), ';', ',');
+    return;
+  }
   std::vector<int> group(t.size(), 0), stack{0};
   std::vector<bool> comma{false};
   for (size_t i = 0; i < t.size(); ++i) {
@@ -407,7 +444,7 @@ void StripThousands(std::string* s) {
   const std::string& t = *s;
   size_t i = (!t.empty() && t[0] == '-') ? 1 : 0, digits = 0, groups = 0;
   for (; i < t.size() && IsDigit(t[i]); ++i) ++digits;
-  if (digits == 0 || digits > 3) return;
+  if (digits == 0 || digits > 3 || (digits == 1 && t[i - 1] == '0')) return;  // "0,111" is no thousands
   const char sep = i < t.size() && t[i] == ' ' ? ' ' : ',';
   while (i < t.size() && t[i] == sep) {
     size_t j = i + 1;

@@ -140,6 +140,20 @@ bool IntervalRelationEq(Ctx& c, int gi, int pi, bool* equal) {
   return shape;
 }
 
+// "f(x)" (a product of two names read from f(x)) on one side and a lone "y"
+// on the other: the graph y = f(x) names the same function (MARIO_EVAL
+// test_is_equiv_function: "f(x) = 2x + 3" vs "y = 2x + 3").
+bool FunctionOf(const Tree& t, int i) {
+  const Node& n = t.at(i);
+  return n.kind == Kind::kMul && n.kids.size() == 2 && t.at(n.kids[0]).kind == Kind::kSym &&
+         t.at(n.kids[1]).kind == Kind::kSym;
+}
+
+bool GraphNames(const Tree& a, int al, const Tree& b, int bl) {
+  const Node& y = b.at(bl);
+  return FunctionOf(a, al) && y.kind == Kind::kSym && y.s == "y" && a.at(a.at(al).kids[0]).s != "y";
+}
+
 bool RelEq(Ctx& c, int gi, int pi) {
   const Node& g = c.g.at(gi);
   const Node& p = c.p.at(pi);
@@ -147,6 +161,7 @@ bool RelEq(Ctx& c, int gi, int pi) {
   if (g.s == "=" && p.s == "=") {
     if (NamingSide(c.g, gl) && NamingSide(c.p, pl) && Key(c.g, gl) == Key(c.p, pl)) return Eq(c, gr, pr);
     if (NamingSide(c.g, gl) && NamingSide(c.p, pr) && Key(c.g, gl) == Key(c.p, pr)) return Eq(c, gr, pl);
+    if (GraphNames(c.g, gl, c.p, pl) || GraphNames(c.p, pl, c.g, gl)) return Eq(c, gr, pr);
     return ProportionalEq(c, gi, pi);
   }
   // One-name inequalities (chains too) compare as the sets they describe.

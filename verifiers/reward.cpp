@@ -13,30 +13,16 @@ const std::vector<RewardPolicyInfo>& RewardPolicies() {
   return kTable;
 }
 
-std::vector<std::string> RewardPolicyNames() {
-  std::vector<std::string> out;
-  for (const auto& p : RewardPolicies()) out.push_back(p.name);
-  return out;
-}
-
-const char* RewardPolicyName(RewardPolicy p) {
-  for (const auto& i : RewardPolicies())
-    if (i.policy == p) return i.name;
-  return "?";
-}
-
-RewardPolicy ParseRewardPolicy(std::string_view name) {
-  for (const auto& p : RewardPolicies())
-    if (name == p.name) return p.policy;
-  std::string valid;
-  for (const auto& n : RewardPolicyNames()) valid += (valid.empty() ? "" : ", ") + n;
-  throw Error("unknown reward policy '" + std::string(name) + "'; valid: " + valid, "reward.policy",
-              "use one of the listed names");
+std::vector<std::string> RewardPolicyNames() { return TableNames(RewardPolicies()); }
+const char* RewardPolicyName(RewardPolicy p) { return TableName(RewardPolicies(), p); }
+RewardPolicy ParseRewardPolicy(std::string_view name, std::string_view where) {
+  return ParseTableName(RewardPolicies(), name, "reward policy", where);
 }
 
 GradeOptions RewardGradeOptions(RewardPolicy p, const GradeOptions& base) {
   GradeOptions g = base;
-  g.extract.policy = p == RewardPolicy::kHptCode ? "hpt_code" : "default";
+  if (p == RewardPolicy::kHptCode) g.extract.policy = "hpt_code";
+  else if (g.extract.Policy() == ExtractionPolicy::kHptCode) g.extract.policy = "default";
   return g;
 }
 

@@ -20,21 +20,18 @@ namespace upt::verifiers {
 
 enum class RewardPolicy { kUpt, kHptCode };
 
-struct RewardPolicyInfo {
-  RewardPolicy policy;
-  const char* name;
-  const char* help;
-};
+using RewardPolicyInfo = NameEntry<RewardPolicy>;  // value, name, help
 
 // The name table, in declaration order.
 const std::vector<RewardPolicyInfo>& RewardPolicies();
 std::vector<std::string> RewardPolicyNames();
 const char* RewardPolicyName(RewardPolicy p);
 // Throws upt::Error listing the valid names (config and command-line boundary).
-RewardPolicy ParseRewardPolicy(std::string_view name);
+RewardPolicy ParseRewardPolicy(std::string_view name, std::string_view where = "reward.policy");
 
-// The GradeOptions a reward policy grades with (extraction policy "default"
-// for upt, "hpt_code" for hpt_code); verify options are kept from `base`.
+// The GradeOptions a reward policy grades with: hpt_code's own extraction, or
+// for upt the extraction policy of `base` ("default" unless set; "hpt_code"
+// there reads as "default"); verify options are kept from `base`.
 GradeOptions RewardGradeOptions(RewardPolicy p, const GradeOptions& base = {});
 
 // The HPT fork's reward of one completion (what Grade does under extraction

@@ -22,7 +22,6 @@ namespace upt::verifiers {
 namespace {
 
 constexpr size_t kMaxParseBytes = 64 * 1024;
-constexpr const char* kHptCodePolicy = "hpt_code";  // GradeHptCode (reward.h)
 // Bumped whenever a verdict can change; recorded in every score.
 // 2 (2026-12): last-math extraction, hedges, rounding digits, value statements,
 // named tuple components, MC phrases.
@@ -32,7 +31,7 @@ constexpr const char* kHptCodePolicy = "hpt_code";  // GradeHptCode (reward.h)
 // tolerance between exact values (no absolute floor), MC answers offering
 // every option give no letter, "C, because ..." is C, a gold system matches a
 // predicted tuple in order.
-constexpr const char* kRulesVersion = "upt-verify-4";
+constexpr const char* kRulesVersion = "upt-verify-5";
 
 std::string_view TrimView(std::string_view s) {
   size_t b = s.find_first_not_of(" \t\r\n");
@@ -168,7 +167,7 @@ Verdict Verify(std::string_view gold, const std::vector<Candidate>& candidates,
 }
 
 Verdict Grade(const PreparedGold& gold, std::string_view completion, const GradeOptions& opts) {
-  if (opts.extract.policy == kHptCodePolicy) return GradeHptCode(gold.raw(), completion, opts.verify);
+  if (opts.extract.Policy() == ExtractionPolicy::kHptCode) return GradeHptCode(gold.raw(), completion, opts.verify);
   try {
     return Verify(gold, Extract(completion, opts.extract), opts.verify);
   } catch (...) {
@@ -182,7 +181,47 @@ Verdict Grade(std::string_view gold, std::string_view completion, const GradeOpt
   return Grade(PrepareGold(gold, opts.verify), completion, opts);
 }
 
-std::vector<std::string> ExtractionPolicies() { return {"default", "strict", "boxed", "upt", kHptCodePolicy}; }
+const std::vector<NameEntry<ExtractionPolicy>>& ExtractionPolicyTable() {
+  static const std::vector<NameEntry<ExtractionPolicy>> kTable = {
+      {ExtractionPolicy::kDefault, "default", "every extraction rule, down to the last math span and number"},
+      {ExtractionPolicy::kStrict, "strict", "only a stated answer: box, answer tag, answer phrase, after </think>, bare answer"},
+      {ExtractionPolicy::kBoxed, "boxed", "only \\boxed / \\fbox"},
+      {ExtractionPolicy::kUpt, "upt", "= default, under the reward policy's name"},
+      {ExtractionPolicy::kHptCode, "hpt_code", "the HPT fork's reward (last \\boxed{} required; reward.h)"},
+  };
+  return kTable;
+}
+std::vector<std::string> ExtractionPolicies() { return TableNames(ExtractionPolicyTable()); }
+const char* ExtractionPolicyName(ExtractionPolicy p) { return TableName(ExtractionPolicyTable(), p); }
+ExtractionPolicy ParseExtractionPolicy(std::string_view name, std::string_view where) {
+  return ParseTableName(ExtractionPolicyTable(), name, "verifier policy", where);
+}
+
+ExtractionPolicy ExtractOptions::Policy() const {
+  for (const auto& e : ExtractionPolicyTable())
+    if (policy == e.name) return e.value;
+  return ExtractionPolicy::kStrict;
+}
+
+const std::vector<NameEntry<AnswerKind>>& AnswerKindTable() {
+  static const std::vector<NameEntry<AnswerKind>> kTable = {
+      {AnswerKind::kMath, "math", "a math answer (Grade)"},
+      {AnswerKind::kMultipleChoice, "multiple_choice", "an option letter (GradeChoice)"},
+  };
+  return kTable;
+}
+const char* AnswerKindName(AnswerKind k) { return TableName(AnswerKindTable(), k); }
+AnswerKind ParseAnswerKind(std::string_view name, std::string_view where) {
+  return ParseTableName(AnswerKindTable(), name, "answer kind", where);
+}
+AnswerKind KindOf(bool mc, const std::vector<std::string>& choices) {
+  return mc || !choices.empty() ? AnswerKind::kMultipleChoice : AnswerKind::kMath;
+}
+Verdict GradeAnswer(AnswerKind kind, std::string_view gold, std::string_view completion,
+                    const std::vector<std::string>& choices, const GradeOptions& opts) {
+  return kind == AnswerKind::kMultipleChoice ? GradeChoice(gold, completion, choices, opts)
+                                             : Grade(gold, completion, opts);
+}
 
 std::string PolicyName(const GradeOptions& opts) {
   char tol[32];
@@ -197,9 +236,7 @@ std::vector<Verdict> GradeBatch(const std::vector<GradeItem>& items, const Grade
                     [&](const tbb::blocked_range<size_t>& r) {
                       for (size_t i = r.begin(); i != r.end(); ++i) {
                         const GradeItem& it = items[i];
-                        out[i] = it.mc || !it.choices.empty()
-                                     ? GradeChoice(it.gold, it.completion, it.choices, opts)
-                                     : Grade(it.gold, it.completion, opts);
+                        out[i] = GradeAnswer(KindOf(it.mc, it.choices), it.gold, it.completion, it.choices, opts);
                       }
                     });
   return out;

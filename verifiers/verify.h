@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "verifiers/names.h"
+
 namespace upt::verifiers {
 
 // One extracted answer string and the rule that found it.
@@ -25,12 +27,27 @@ struct Candidate {
   size_t offset = 0;   // byte offset in the completion
 };
 
+// Extraction policies: which rules of the extraction table (ExtractionRules()
+// in extract_rules.h, listed in docs/verifiers.md) run. One name table:
+// ExtractionPolicyTable().
+//   default   every rule, down to the last math span and the last number
+//   strict    the rules that find a stated answer (box, answer tag, answer
+//             phrase, text after </think>, a bare whole answer); no fallbacks
+//   boxed     only \boxed / \fbox
+//   upt       = default, under the reward policy's name (reward.h)
+//   hpt_code  the HPT fork's reward: Grade uses GradeHptCode (reward.h)
+enum class ExtractionPolicy { kDefault, kStrict, kBoxed, kUpt, kHptCode };
+
+// Answer kinds: math (Grade) or multiple choice (GradeChoice: gold is a letter).
+enum class AnswerKind { kMath, kMultipleChoice };
+
 struct ExtractOptions {
-  // Named extraction policy: "default" (boxed > answer phrases > ...), "strict"
-  // (no last-number fallback), "boxed" (only \boxed / \fbox), "upt" (= default,
-  // under the reward policy's name), "hpt_code" (the HPT fork's reward: Grade
-  // uses GradeHptCode, see reward.h).
+  // The extraction policy's name (an ExtractionPolicy; a string so options
+  // files and flags carry it as written; PolicyName records it).
   std::string policy = "default";
+  // The policy; an unknown name reads as kStrict (Extract never throws;
+  // boundaries check names with ParseExtractionPolicy).
+  ExtractionPolicy Policy() const;
   template <class V>
   void ForEach(V&& v) {
     v("policy", policy, "extraction policy: default, strict (no last-number fallback), boxed, hpt_code");
@@ -103,9 +120,23 @@ Verdict Grade(std::string_view gold, std::string_view completion, const GradeOpt
 Verdict GradeChoice(std::string_view gold_letter, std::string_view completion,
                     const std::vector<std::string>& choices, const GradeOptions& opts);
 std::string PolicyName(const GradeOptions& opts);
-// The valid ExtractOptions::policy names ("default", "strict", "boxed", "upt", "hpt_code"). Command
-// lines check a user's --policy against this list (Extract itself never throws).
+
+// The extraction policy name table, in declaration order; the names alone.
+const std::vector<NameEntry<ExtractionPolicy>>& ExtractionPolicyTable();
 std::vector<std::string> ExtractionPolicies();
+const char* ExtractionPolicyName(ExtractionPolicy p);
+// Throws upt::Error listing the valid names; `where` names the flag or key.
+ExtractionPolicy ParseExtractionPolicy(std::string_view name, std::string_view where = "--policy");
+
+// The answer kind name table ("math", "multiple_choice").
+const std::vector<NameEntry<AnswerKind>>& AnswerKindTable();
+const char* AnswerKindName(AnswerKind k);
+AnswerKind ParseAnswerKind(std::string_view name, std::string_view where);
+// Multiple choice when flagged or when choices are given; else math.
+AnswerKind KindOf(bool mc, const std::vector<std::string>& choices);
+// The one math / multiple-choice dispatch: Grade or GradeChoice.
+Verdict GradeAnswer(AnswerKind kind, std::string_view gold, std::string_view completion,
+                    const std::vector<std::string>& choices, const GradeOptions& opts);
 
 // The answer part of a gold: the last \boxed{} of a reference solution, else
 // the whole string.

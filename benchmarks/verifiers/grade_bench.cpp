@@ -133,6 +133,13 @@ BENCHMARK_CAPTURE(BM_Adversarial, unclosed_boxed_100k, "1", Repeat("\\boxed{", 1
 BENCHMARK_CAPTURE(BM_Adversarial, math_spans_joined_100k, "9", Repeat("$7$ and ", 100000) + "$9$.")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Adversarial, escaped_dollars_1MB, "1", Repeat("\\$", 500000))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Adversarial, unclosed_text_8k, "1", "\\boxed{" + Repeat("1\\text{", 8000) + "}")->Unit(benchmark::kMillisecond);
+// Matrix arithmetic left in the answer (rules v5): 60 products of 20 x 20 matrices.
+BENCHMARK_CAPTURE(BM_Adversarial, matrix_products_60x20x20, "\\begin{pmatrix}1\\end{pmatrix}",
+                  "$" + Repeat("\\begin{pmatrix}" + [] {
+                    std::string m;
+                    for (int r = 0; r < 20; ++r) m += Repeat("1&", 19) + "1" + (r < 19 ? "\\\\" : "");
+                    return m;
+                  }() + "\\end{pmatrix}", 60) + "$")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Adversarial, text_groups_8k, "1", "\\boxed{" + Repeat("1\\text{a}+", 6000) + "1}")->Unit(benchmark::kMillisecond);
 
 }  // namespace

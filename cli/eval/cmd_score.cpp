@@ -98,9 +98,7 @@ void ValidateScore(const ScoreCli& c) {
 
 int RunScore(const ScoreCli& c) {
   ValidateScore(c);
-  const std::vector<std::string> policies = verifiers::ExtractionPolicies();
-  if (std::find(policies.begin(), policies.end(), c.policy) == policies.end())
-    throw Error(UnknownNameMessage("verifier policy", c.policy, policies), "--policy");
+  verifiers::ParseExtractionPolicy(c.policy, "--policy");  // throws, listing the valid names
   datasets::Benchmark bench = LoadDataset(c);
   OutputLock lock = OutputLock::ForDir(c.out);  // one writer per score folder
   verifiers::GradeOptions g;

@@ -85,9 +85,7 @@ std::string GradeLine(const std::string& line, const uv::GradeOptions& opts, boo
     Json j{{"correct", false}, {"extracted", nullptr}, {"reason", "bad_input"}, {"error", error}};
     return DumpLine(j);
   }
-  uv::Verdict v = item.mc || !item.choices.empty()
-                      ? uv::GradeChoice(item.gold, item.completion, item.choices, opts)
-                      : uv::Grade(item.gold, item.completion, opts);
+  uv::Verdict v = uv::GradeAnswer(uv::KindOf(item.mc, item.choices), item.gold, item.completion, item.choices, opts);
   return DumpLine(VerdictJson(v));
 }
 
@@ -179,7 +177,7 @@ void PrintExplain(const VerifyCli& o, const uv::GradeOptions& opts) {
   std::printf("gold answer: %s\n", gold.c_str());
   std::printf("gold normalized: %s\n", uv::Normalize(gold).c_str());
   uv::ExtractOptions eo = opts.extract;
-  if (o.mc && eo.policy == "default") eo.policy = "strict";
+  if (o.mc && eo.Policy() == uv::ExtractionPolicy::kDefault) eo.policy = "strict";
   std::vector<uv::Candidate> cands = uv::Extract(o.pred, eo);
   std::printf("candidates (first decides): %zu\n", cands.size());
   for (size_t i = 0; i < cands.size(); ++i)
@@ -202,8 +200,7 @@ int RunSingle(const VerifyCli& o) {
     }
   }
   if (o.explain) PrintExplain(o, opts);
-  uv::Verdict v = o.mc || !choices.empty() ? uv::GradeChoice(o.gold, o.pred, choices, opts)
-                                           : uv::Grade(o.gold, o.pred, opts);
+  uv::Verdict v = uv::GradeAnswer(uv::KindOf(o.mc, choices), o.gold, o.pred, choices, opts);
   if (o.explain)
     std::printf("decision: %s by rule '%s'\n", v.correct ? "correct" : "incorrect", v.reason.c_str());
   std::printf("%s\n", DumpLine(VerdictJson(v)).c_str());
@@ -215,9 +212,7 @@ int RunVerify(const VerifyCli& o) {
     throw Error("relative tolerance must be in [0, 1), got " + std::to_string(o.rel_tol), "--rel-tol", "e.g. 1e-4");
   if (o.step_budget < 1) throw Error("must be >= 1", "--step-budget", "e.g. 200000");
   if (o.threads < 0) throw Error("must be >= 0 (0 = all cores)", "--threads");
-  const auto policies = uv::ExtractionPolicies();
-  if (std::find(policies.begin(), policies.end(), o.policy) == policies.end())
-    throw Error(UnknownNameMessage("verifier policy", o.policy, policies), "--policy", "use one of the listed names");
+  uv::ParseExtractionPolicy(o.policy, "--policy");  // throws, listing the valid names
   if (!o.cases.empty()) return RunCases(o);
   if (o.gold.empty() && o.pred.empty())
     throw Error("nothing to verify", "upt verify", "pass --gold G --pred P, or --cases FILE.jsonl");

@@ -17,7 +17,7 @@ bool Hpt(const std::string& gold, const std::string& completion) {
 }
 
 TEST(RewardPolicyTest, NamesRoundTripAndUnknownNamesListTheValidOnes) {
-  for (const auto& p : RewardPolicies()) EXPECT_EQ(ParseRewardPolicy(p.name), p.policy);
+  for (const auto& p : RewardPolicies()) EXPECT_EQ(ParseRewardPolicy(p.name), p.value);
   EXPECT_EQ(RewardPolicyNames(), (std::vector<std::string>{"upt", "hpt_code"}));
   try {
     ParseRewardPolicy("hpt");

@@ -120,7 +120,7 @@ StepRow DemoRow(const Run& run, int q, int example, uint8_t demo_loss, bool scor
   r.reward = 1.0;
   if (scored && run.pcfg.algorithm.demo_reward == "verifier")
     r.reward = verifiers::Grade(run.data[example].answer, run.data[example].target,
-                                verifiers::RewardGradeOptions(verifiers::ParseRewardPolicy(run.pcfg.reward.policy)))
+                                RewardGrading(run.pcfg.reward, /*validation=*/false))
                        .correct ? 1.0 : 0.0;
   r.is_demo = true;
   r.demo_loss = demo_loss;
@@ -158,8 +158,7 @@ StepBatch SampleAndRoute(Run& run, const Preset& preset, const std::vector<int>&
   std::vector<lm::GenerationResult> results;
   if (!reqs.empty())
     results = run.generator->Generate(reqs, sp, step_seed, static_cast<int>(std::min<size_t>(reqs.size(), cfg.rollout.max_num_seqs)));
-  const verifiers::GradeOptions g =
-      verifiers::RewardGradeOptions(verifiers::ParseRewardPolicy(cfg.reward.policy));
+  const verifiers::GradeOptions g = RewardGrading(cfg.reward, /*validation=*/false);
   std::vector<StepRow> rollouts(static_cast<size_t>(Q) * n_roll);  // [q * n_roll + j]; owned questions filled
   for (size_t i = 0; i < results.size(); ++i) {
     const int q = req_question[i];
@@ -406,6 +405,8 @@ TrainSummary RunTraining(const TrainConfig& config, const TrainRunOptions& opts)
     prov["model"] = lm::io::ModelProvenance(cfg.model.path);
     prov["train_files"] = cfg.data.train_files;
     if (FileExists(cfg.data.train_files)) prov["train_files_sha256"] = Sha256File(cfg.data.train_files);
+    prov["verifier"] = {{"reward", verifiers::PolicyName(RewardGrading(cfg.reward, false))},
+                        {"validation", verifiers::PolicyName(RewardGrading(cfg.reward, true))}};
     WriteFileAtomic(out + "/provenance.json", DumpPretty(prov));
     log = std::make_unique<RunLog>(out, resume_dir.empty() ? -1 : state.step);
   }

@@ -2,7 +2,8 @@
 
 #include "core/rng.h"
 #include "datasets/registry.h"
-#include "verifiers/verify.h"
+#include "eval/grade.h"
+#include "verifiers/reward.h"
 
 namespace upt::train {
 
@@ -15,6 +16,13 @@ std::vector<datasets::Benchmark> LoadValidationSets(const TrainConfig& cfg) {
     sets.push_back(std::move(b));
   }
   return sets;
+}
+
+verifiers::GradeOptions RewardGrading(const RewardOptions& reward, bool validation) {
+  verifiers::GradeOptions base;
+  base.extract.policy = reward.extraction;
+  const std::string& name = validation && !reward.validation_policy.empty() ? reward.validation_policy : reward.policy;
+  return verifiers::RewardGradeOptions(verifiers::ParseRewardPolicy(name), base);
 }
 
 std::vector<ValidationResult> Validate(lm::Generator& gen, const PromptFormat& fmt,
@@ -34,20 +42,21 @@ std::vector<ValidationResult> Validate(lm::Generator& gen, const PromptFormat& f
       for (int j = 0; j < n; ++j) reqs.push_back({prompt, StreamId(b.name + "/" + p.id), static_cast<uint64_t>(j)});
     }
     auto results = gen.Generate(reqs, sp, static_cast<uint64_t>(cfg.trainer.seed) ^ StreamId("train/validation"), 256);
-    verifiers::GradeOptions g;
-    long correct = 0;
-    for (size_t i = 0; i < results.size(); ++i) {
-      const auto& p = b.problems[i / n];
-      bool ok = b.kind == datasets::Kind::kMultipleChoice
-                    ? verifiers::GradeChoice(p.answer, results[i].text, p.choices, g).correct
-                    : verifiers::Grade(p.answer, results[i].text, g).correct;
-      correct += ok ? 1 : 0;
-    }
+    const verifiers::GradeOptions g = RewardGrading(cfg.reward, /*validation=*/true);
+    std::vector<std::string> texts;
+    texts.reserve(results.size());
+    for (auto& res : results) texts.push_back(std::move(res.text));
+    const eval::AvgAtN a = eval::GradeAvgAtN(b, texts, n, eval::MakeVerifierGrader(b.kind, g), eval::BootstrapOptions{});
     ValidationResult r;
     r.benchmark = b.name;
     r.n = n;
-    r.problems = static_cast<int>(b.problems.size());
-    r.avg_at_n = results.empty() ? 0.0 : static_cast<double>(correct) / results.size();
+    r.problems = a.problems;
+    // = a.pass_at_1.mean (every problem has n samples), computed as before so
+    // logged values stay bit-identical: correct / samples.
+    r.avg_at_n = a.samples == 0 ? 0.0 : static_cast<double>(a.correct) / static_cast<double>(a.samples);
+    r.ci_low = a.pass_at_1.low;
+    r.ci_high = a.pass_at_1.high;
+    r.verifier = verifiers::PolicyName(g);
     out.push_back(r);
   }
   return out;

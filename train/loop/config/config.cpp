@@ -123,9 +123,10 @@ void ValidateConfig(const TrainConfig& c) {
   for (const auto& m : modes) mode_ok |= m == c.actor.loss_agg_mode;
   if (!mode_ok)
     throw Error(UnknownNameMessage("loss_agg_mode", c.actor.loss_agg_mode, modes), "key 'actor.loss_agg_mode'");
-  const std::vector<std::string> rewards = verifiers::RewardPolicyNames();
-  if (std::find(rewards.begin(), rewards.end(), c.reward.policy) == rewards.end())
-    throw Error(UnknownNameMessage("reward policy", c.reward.policy, rewards), "key 'reward.policy'");
+  verifiers::ParseRewardPolicy(c.reward.policy, "key 'reward.policy'");  // each throws, listing the valid names
+  if (!c.reward.validation_policy.empty())
+    verifiers::ParseRewardPolicy(c.reward.validation_policy, "key 'reward.validation_policy'");
+  verifiers::ParseExtractionPolicy(c.reward.extraction, "key 'reward.extraction'");
   Require(c.trainer.total_training_steps >= 0, "trainer.total_training_steps", "must be >= 0");
   Require(c.trainer.save_freq >= 0, "trainer.save_freq", "must be >= 0");
   Require(c.trainer.test_freq >= 0, "trainer.test_freq", "must be >= 0");

@@ -232,11 +232,17 @@ struct SftPhaseOptions {
 };
 
 // The 0/1 reward of a rollout: a name from verifiers::RewardPolicies().
+// Validation grades with `validation_policy` (empty: the same as `policy`,
+// so validation measures what training rewards) through eval/ (train/loop/validate.h).
 struct RewardOptions {
   std::string policy = "upt";
+  std::string extraction = "default";
+  std::string validation_policy;
   template <class V>
   void ForEach(V&& v) {
     v("policy", policy, "reward policy: upt (the upt verifier) | hpt_code (the HPT fork's entropy_math reward)");
+    v("extraction", extraction, "extraction policy of the upt reward: default | strict | boxed");
+    v("validation_policy", validation_policy, "reward policy of validation (empty: reward.policy)");
   }
 };
 
