@@ -1,16 +1,15 @@
 #include "core/threads.h"
 
-#include <tbb/global_control.h>
+#include <tbb/task_arena.h>
 
 #include <thread>
 
 namespace upt {
 
-ThreadLimit::ThreadLimit(int n) {
-  if (n > 0)
-    control_ = std::make_shared<tbb::global_control>(tbb::global_control::max_allowed_parallelism, size_t(n));
+void RunWithThreads(int n, const std::function<void()>& work) {
+  tbb::task_arena arena(n > 0 ? n : tbb::task_arena::automatic);
+  arena.execute(work);
 }
-ThreadLimit::~ThreadLimit() = default;
 
 int HardwareThreads() {
   unsigned n = std::thread::hardware_concurrency();

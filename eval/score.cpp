@@ -333,12 +333,12 @@ Subset SelectSubset(const datasets::Benchmark& bench, const ScoreOptions& opts) 
   return s;
 }
 
-ScoreReport Score(const datasets::Benchmark& bench, const std::vector<std::string>& sample_files,
-                  const std::string& out_dir, const std::string& policy, const Grader& grader,
-                  const ScoreOptions& opts) {
-  if (sample_files.empty()) throw Error("no sample files", "--samples", "pass one or more --samples FILE");
-  if (bench.problems.empty()) throw Error("benchmark '" + bench.name + "' has no problems");
-  ThreadLimit limit(opts.threads);
+namespace {
+
+// Score's work; runs inside the arena Score opens.
+ScoreReport ScoreInArena(const datasets::Benchmark& bench, const std::vector<std::string>& sample_files,
+                         const std::string& out_dir, const std::string& policy, const Grader& grader,
+                         const ScoreOptions& opts) {
   MakeDirs(out_dir);
   OrderedJson run = LoadOrCreateRunState(out_dir, bench, policy);
   const size_t P = bench.problems.size();
@@ -428,6 +428,22 @@ ScoreReport Score(const datasets::Benchmark& bench, const std::vector<std::strin
   WriteScoreOutputs(scored, kept, ingestion, prov, opts, out_dir);
   report.issues = issues.Total();
   report.results_path = PathIn(out_dir, "results.json");
+  return report;
+}
+
+}  // namespace
+
+// The parallel loops (parsing, grading) run in a task_arena of opts.threads
+// slots, not under a process-wide TBB limit: a reproduce stage scoring with 1
+// thread must not cap the TBB threads of stages running beside it. Verdicts are
+// keyed by (seed, problem, sample) and sorted, so the bytes do not depend on n.
+ScoreReport Score(const datasets::Benchmark& bench, const std::vector<std::string>& sample_files,
+                  const std::string& out_dir, const std::string& policy, const Grader& grader,
+                  const ScoreOptions& opts) {
+  if (sample_files.empty()) throw Error("no sample files", "--samples", "pass one or more --samples FILE");
+  if (bench.problems.empty()) throw Error("benchmark '" + bench.name + "' has no problems");
+  ScoreReport report;
+  RunWithThreads(opts.threads, [&] { report = ScoreInArena(bench, sample_files, out_dir, policy, grader, opts); });
   return report;
 }
 

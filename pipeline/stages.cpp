@@ -1,20 +1,23 @@
 #include "pipeline/stages.h"
 
+#include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <map>
 #include <mutex>
 #include <set>
-#include <thread>
 
 #include <fmt/format.h>
+#include <tbb/global_control.h>
+#include <tbb/task_arena.h>
+#include <tbb/task_group.h>
 
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/hash.h"
+#include "core/threads.h"
 #include "core/version.h"
 
 namespace upt::pipeline {
@@ -109,10 +112,21 @@ void CommitStage(const std::string& out, const Stage& s, const std::string& hash
 
 namespace {
 
-// The scheduler behind RunStages. One std::thread per running stage, not TBB:
-// stages block for minutes and set process-wide TBB limits themselves
-// (eval/score.cpp's ThreadLimit), which would starve TBB workers that run other
-// stages; TBB stays the parallel runtime inside each stage.
+// The scheduler behind RunStages, on TBB. Stages are tasks of one task_group in
+// a dedicated `stages` arena of max_concurrency = jobs (the calling thread takes
+// one slot and runs stages while it waits, TBB workers the others). A stage
+// blocks its thread for minutes (training, generation, subprocesses), so:
+//  - its body runs in a fresh default arena of its own (Execute): the TBB loops
+//    it calls get a full arena as on a plain thread, not the stage arena whose
+//    threads are busy with other stages, and a thread waiting inside a stage's
+//    loop never picks up another stage (arenas isolate their tasks);
+//  - TBB's worker pool (hardware threads - 1 by default, shared by all arenas)
+//    is enlarged by `jobs` for the run, so the threads parked in stages do not
+//    come out of the workers that in-process parallel work needs;
+//  - a stage limits its own parallel work with an arena (core/threads.h
+//    RunWithThreads, e.g. scoring), never with the process-wide limit.
+// Scheduling decisions (which ready stage starts, log lines) are taken under
+// one mutex walking the table in order, at the start and whenever a stage ends.
 class StageRunner {
  public:
   StageRunner(const std::vector<Stage>& stages, const RunnerOptions& opts)
@@ -126,19 +140,18 @@ class StageRunner {
     }
   }
 
-  // Schedules until every stage ended or a failure left nothing running; joins; rethrows the first failure.
+  // Runs until every stage ended or a failure left nothing running; rethrows the first failure.
   std::vector<StageResult> Run() {
-    std::unique_lock<std::mutex> lock(mu_);
-    while (done_count_ < n_) {
-      bool launched = LaunchReady();
-      if (failure_ && running_ == 0) break;
-      if (!launched) {
-        if (running_ == 0) break;  // nothing can run (only possible after a failure)
-        cv_.wait(lock);
+    const int jobs = std::max(1, opts_.jobs);
+    tbb::global_control pool(tbb::global_control::max_allowed_parallelism, size_t(HardwareThreads() + jobs));
+    tbb::task_arena arena(jobs, 1);
+    arena.execute([&] {
+      {
+        std::lock_guard<std::mutex> g(mu_);
+        LaunchReady();
       }
-    }
-    lock.unlock();
-    for (auto& w : workers_) w.join();
+      group_.wait();
+    });
     if (failure_) std::rethrow_exception(failure_);
     return results_;
   }
@@ -188,14 +201,15 @@ class StageRunner {
     ctx.threads = threads;
     Line(i, fmt::format("start{} ({} thread{}){}", ctx.resumed ? " (resuming)" : "", threads, threads == 1 ? "" : "s",
                         s.cost.empty() ? "" : ": " + s.cost));
-    workers_.emplace_back([this, i, ctx] { Finish(i, Execute(i, ctx)); });
+    group_.run([this, i, ctx] { Finish(i, Execute(i, ctx)); });
   }
 
   // Runs stage i and commits its folder; returns the exception it threw, if any. No lock held.
   std::exception_ptr Execute(size_t i, const StageContext& ctx) {
     const auto s0 = std::chrono::steady_clock::now();
     try {
-      stages_[i].run(ctx);
+      tbb::task_arena work;  // the stage's own parallel work, isolated from the stage arena
+      work.execute([&] { stages_[i].run(ctx); });
       double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count();
       CommitStage(opts_.out, stages_[i], hashes_[i], hash_of_, secs);
       results_[i].seconds = secs;
@@ -205,7 +219,7 @@ class StageRunner {
     return nullptr;
   }
 
-  // Records stage i's end (on its worker thread) and wakes the scheduler.
+  // Records stage i's end (on the thread that ran it) and starts what became ready.
   void Finish(size_t i, std::exception_ptr err) {
     std::lock_guard<std::mutex> g(mu_);
     --running_;
@@ -220,7 +234,7 @@ class StageRunner {
       results_[i].status = StageStatus::kDone;
       Line(i, fmt::format("done in {:.1f} s", results_[i].seconds));
     }
-    cv_.notify_all();
+    LaunchReady();
   }
 
   static std::string ErrorText(std::exception_ptr err) {
@@ -247,12 +261,11 @@ class StageRunner {
   std::map<std::string, std::string> hash_of_;
   std::map<std::string, size_t> index_of_;
   std::mutex mu_;
-  std::condition_variable cv_;
   std::vector<bool> started_, finished_;
   int running_ = 0;
   size_t done_count_ = 0;
   std::exception_ptr failure_;
-  std::vector<std::thread> workers_;
+  tbb::task_group group_;
   const std::chrono::steady_clock::time_point t0_;
 };
 

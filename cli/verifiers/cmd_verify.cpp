@@ -145,9 +145,8 @@ void StreamStdin(const uv::GradeOptions& opts, AtomicWriter* writer, bool* any_f
   }
 }
 
-int RunCases(const VerifyCli& o) {
+int GradeCases(const VerifyCli& o) {
   uv::GradeOptions opts = MakeOptions(o);
-  ThreadLimit limit(o.threads);
   std::unique_ptr<AtomicWriter> writer;
   if (!o.out.empty()) writer = std::make_unique<AtomicWriter>(o.out);
   bool any_failed = false;
@@ -169,6 +168,13 @@ int RunCases(const VerifyCli& o) {
   }
   if (writer) writer->Commit();
   return any_failed ? 1 : 0;
+}
+
+// Grades with at most o.threads TBB threads: an arena, not a process-wide limit.
+int RunCases(const VerifyCli& o) {
+  int rc = 0;
+  RunWithThreads(o.threads, [&] { rc = GradeCases(o); });
+  return rc;
 }
 
 void PrintExplain(const VerifyCli& o, const uv::GradeOptions& opts) {

@@ -2,8 +2,12 @@
 // accounting, strict mode, resume after a kill, and adding sample files.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+
+#include <tbb/info.h>
+#include <tbb/task_arena.h>
 
 #include "core/error.h"
 #include "core/fs.h"
@@ -193,6 +197,33 @@ TEST(ScoreTest, ResumeAfterKillGivesIdenticalBytes) {
   auto again = Score(bench, {dir.file("s.jsonl")}, dir.file("resumed"), "t", BoxedGrade, Quiet());
   EXPECT_EQ(again.samples_graded, 0);
   EXPECT_EQ(ReadFile(dir.file("full/results.json")), ReadFile(dir.file("resumed/results.json")));
+}
+
+// Score's loops run in an arena of opts.threads slots (no process-wide limit),
+// and the bytes do not depend on how many.
+TEST(ScoreTest, GradesInAnArenaOfTheRequestedThreadsWithIdenticalBytes) {
+  upt::testing::TempDir dir;
+  WriteFileAtomic(dir.file("s.jsonl"), UptSamples(16));
+  auto bench = TinyBenchmark();
+  for (int threads : {1, 2, 0}) {
+    std::atomic<int> widest{0};
+    Grader grader = [&](const datasets::Problem& p, std::string_view text) {
+      const int c = tbb::this_task_arena::max_concurrency();
+      for (int m = widest; c > m && !widest.compare_exchange_weak(m, c);) {
+      }
+      return BoxedGrade(p, text);
+    };
+    ScoreOptions o = Quiet();
+    o.threads = threads;
+    Score(bench, {dir.file("s.jsonl")}, dir.file("t" + std::to_string(threads)), "t", grader, o);
+    EXPECT_EQ(widest, threads > 0 ? threads : tbb::info::default_concurrency()) << threads;
+    EXPECT_EQ(tbb::this_task_arena::max_concurrency(), tbb::info::default_concurrency()) << "no process-wide limit left";
+  }
+  for (const char* t : {"t2", "t0"}) {
+    for (const char* f : {"verdicts.jsonl", "problems.csv"})
+      EXPECT_EQ(ReadFile(dir.file(std::string("t1/") + f)), ReadFile(dir.file(std::string(t) + "/" + f))) << t << f;
+    EXPECT_EQ(Results(dir.file("t1"))["metrics"].dump(), Results(dir.file(t))["metrics"].dump()) << t;  // beside the date
+  }
 }
 
 TEST(ScoreTest, AddingASampleFileUpdatesResults) {

@@ -109,6 +109,133 @@ int ExitCodeOf(int status) {
   return 1;
 }
 
+// Forks rank r with its stdout/stderr on non-blocking pipes into (*kids)[r];
+// the child first closes the read ends of the ranks forked before it.
+void SpawnRank(const std::vector<std::string>& argv, const LaunchOptions& o, int port, int r, std::vector<Child>* kids) {
+  int p_out[2], p_err[2];
+  if (pipe(p_out) != 0 || pipe(p_err) != 0) throw Error("upt launch: pipe() failed", "", std::strerror(errno));
+  std::fflush(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) throw Error("upt launch: fork() failed", "", std::strerror(errno));
+  if (pid == 0) {
+    close(p_out[0]);
+    close(p_err[0]);
+    for (int k = 0; k < r; ++k)
+      for (int fd : (*kids)[k].fd) close(fd);
+    ExecChild(argv, r, o, port, p_out[1], p_err[1]);
+  }
+  setpgid(pid, pid);
+  close(p_out[1]);
+  close(p_err[1]);
+  Child& c = (*kids)[r];
+  c.pid = pid;
+  c.fd[0] = p_out[0];
+  c.fd[1] = p_err[0];
+  for (int fd : c.fd) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+// Watches the spawned ranks until all exited and their output is read: relays
+// lines, forwards the launcher's signals, stops the others when one fails, and
+// escalates SIGTERM to SIGKILL after the grace period.
+class Supervisor {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  Supervisor(std::vector<Child>& kids, const LaunchOptions& o, const LineSink& sink) : kids_(kids), o_(o), sink_(sink) {}
+
+  LaunchResult Run() {
+    for (;;) {
+      const bool any_running = AnyRunning();
+      if (!PumpOutput(any_running)) break;
+      ForwardSignal();
+      ReapExited();
+      if (terminating_ && !killed_ && Clock::now() >= kill_at_) {
+        SignalAll(SIGKILL);
+        killed_ = true;
+      }
+      // Pipes still held open by grandchildren after every rank exited: stop reading.
+      if (!any_running && killed_) break;
+      if (!any_running && !terminating_) StopAfter(1);
+    }
+    return res_;
+  }
+
+ private:
+  bool AnyRunning() const {
+    bool any = false;
+    for (const auto& c : kids_) any |= c.running;
+    return any;
+  }
+
+  // Polls the open pipes for up to 100 ms and drains the ready ones; false when
+  // no rank runs and every pipe is closed (nothing left to do).
+  bool PumpOutput(bool any_running) {
+    std::vector<pollfd> pfds;
+    std::vector<std::pair<int, int>> who;
+    for (int r = 0; r < o_.nproc; ++r)
+      for (int s = 0; s < 2; ++s)
+        if (kids_[r].fd[s] >= 0) {
+          pfds.push_back({kids_[r].fd[s], POLLIN, 0});
+          who.push_back({r, s});
+        }
+    if (!any_running && pfds.empty()) return false;
+    poll(pfds.data(), pfds.size(), 100);
+    for (size_t i = 0; i < pfds.size(); ++i)
+      if (pfds[i].revents) Drain(kids_[who[i].first], who[i].first, who[i].second, sink_);
+    return true;
+  }
+
+  // Forwards the first signal the launcher received to every rank.
+  void ForwardSignal() {
+    if (!g_signal || res_.signal) return;  // forward once; a second signal escalates via the grace period
+    res_.signal = g_signal;
+    SignalAll(g_signal);
+    StopAfter(o_.kill_grace_seconds);
+  }
+
+  // Collects exited ranks; the first failure (without a forwarded signal) stops the others.
+  void ReapExited() {
+    for (int r = 0; r < o_.nproc; ++r) {
+      Child& c = kids_[r];
+      if (!c.running || waitpid(c.pid, &c.status, WNOHANG) != c.pid) continue;
+      c.running = false;
+      const bool failed = !(WIFEXITED(c.status) && WEXITSTATUS(c.status) == 0);
+      if (failed && res_.failed_rank < 0 && !res_.signal) {
+        res_.failed_rank = r;
+        res_.exit_code = ExitCodeOf(c.status);
+        res_.message = fmt::format("rank {} {}; stopping the other {} rank(s)", r, DescribeStatus(c.status),
+                                   o_.nproc - 1);
+        SignalAll(SIGTERM);
+        StopAfter(o_.kill_grace_seconds);
+      }
+    }
+  }
+
+  // Enters the terminating phase: SIGKILL for whatever still runs after `seconds`.
+  void StopAfter(double seconds) {
+    terminating_ = true;
+    kill_at_ = Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+  }
+
+  void SignalAll(int sig) {
+    for (auto& c : kids_)
+      if (c.running) kill(-c.pid, sig);
+  }
+
+  std::vector<Child>& kids_;
+  const LaunchOptions& o_;
+  const LineSink& sink_;
+  LaunchResult res_;
+  bool terminating_ = false, killed_ = false;
+  Clock::time_point kill_at_;
+};
+
+void CloseStreams(std::vector<Child>* kids) {
+  for (auto& c : *kids)
+    for (int fd : c.fd)
+      if (fd >= 0) close(fd);
+}
+
 }  // namespace
 
 LineSink PrefixedConsoleSink() {
@@ -142,88 +269,9 @@ LaunchResult Launch(const std::vector<std::string>& argv, const LaunchOptions& o
   const int port = o.master_port > 0 ? o.master_port : FreeLocalPort();
   SignalScope signals;
   std::vector<Child> kids(static_cast<size_t>(o.nproc));
-  for (int r = 0; r < o.nproc; ++r) {
-    int p_out[2], p_err[2];
-    if (pipe(p_out) != 0 || pipe(p_err) != 0) throw Error("upt launch: pipe() failed", "", std::strerror(errno));
-    std::fflush(nullptr);
-    const pid_t pid = fork();
-    if (pid < 0) throw Error("upt launch: fork() failed", "", std::strerror(errno));
-    if (pid == 0) {
-      close(p_out[0]);
-      close(p_err[0]);
-      for (int k = 0; k < r; ++k)
-        for (int fd : kids[k].fd) close(fd);
-      ExecChild(argv, r, o, port, p_out[1], p_err[1]);
-    }
-    setpgid(pid, pid);
-    close(p_out[1]);
-    close(p_err[1]);
-    kids[r].pid = pid;
-    kids[r].fd[0] = p_out[0];
-    kids[r].fd[1] = p_err[0];
-    for (int fd : kids[r].fd) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-  }
-
-  using Clock = std::chrono::steady_clock;
-  LaunchResult res;
-  bool terminating = false, killed = false;
-  Clock::time_point kill_at;
-  auto signal_all = [&](int sig) {
-    for (auto& c : kids)
-      if (c.running) kill(-c.pid, sig);
-  };
-  for (;;) {
-    std::vector<pollfd> pfds;
-    std::vector<std::pair<int, int>> who;
-    for (int r = 0; r < o.nproc; ++r)
-      for (int s = 0; s < 2; ++s)
-        if (kids[r].fd[s] >= 0) {
-          pfds.push_back({kids[r].fd[s], POLLIN, 0});
-          who.push_back({r, s});
-        }
-    bool any_running = false;
-    for (const auto& c : kids) any_running |= c.running;
-    if (!any_running && pfds.empty()) break;
-    poll(pfds.data(), pfds.size(), 100);
-    for (size_t i = 0; i < pfds.size(); ++i)
-      if (pfds[i].revents) Drain(kids[who[i].first], who[i].first, who[i].second, sink);
-
-    if (g_signal && !res.signal) {  // forward once; a second signal escalates below
-      res.signal = g_signal;
-      signal_all(g_signal);
-      terminating = true;
-      kill_at = Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(o.kill_grace_seconds * 1000));
-    }
-    for (int r = 0; r < o.nproc; ++r) {
-      Child& c = kids[r];
-      if (!c.running || waitpid(c.pid, &c.status, WNOHANG) != c.pid) continue;
-      c.running = false;
-      const bool failed = !(WIFEXITED(c.status) && WEXITSTATUS(c.status) == 0);
-      if (failed && res.failed_rank < 0 && !res.signal) {
-        res.failed_rank = r;
-        res.exit_code = ExitCodeOf(c.status);
-        res.message = fmt::format("rank {} {}; stopping the other {} rank(s)", r, DescribeStatus(c.status),
-                                  o.nproc - 1);
-        signal_all(SIGTERM);
-        terminating = true;
-        kill_at = Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(o.kill_grace_seconds * 1000));
-      }
-    }
-    if (terminating && !killed && Clock::now() >= kill_at) {
-      signal_all(SIGKILL);
-      killed = true;
-    }
-    // Pipes still held open by grandchildren after every rank exited: stop reading.
-    if (!any_running && killed) break;
-    if (!any_running && !terminating) {
-      terminating = true;
-      kill_at = Clock::now() + std::chrono::seconds(1);
-      killed = false;
-    }
-  }
-  for (auto& c : kids)
-    for (int fd : c.fd)
-      if (fd >= 0) close(fd);
+  for (int r = 0; r < o.nproc; ++r) SpawnRank(argv, o, port, r, &kids);
+  LaunchResult res = Supervisor(kids, o, sink).Run();
+  CloseStreams(&kids);
   if (res.signal) {
     res.exit_code = 128 + res.signal;
     res.message = fmt::format("received signal {} ({}); forwarded it to all {} rank(s)", res.signal,

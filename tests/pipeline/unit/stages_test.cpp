@@ -3,17 +3,22 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/json.h"
+#include "core/threads.h"
 #include "pipeline/stages.h"
 
 namespace upt::pipeline {
@@ -24,6 +29,23 @@ std::string TempDir(const std::string& name) {
   std::string d = (fs::temp_directory_path() / ("upt_pipeline_" + name + "_" + std::to_string(::getpid()))).string();
   fs::remove_all(d);
   return d;
+}
+
+// Polls `done` every millisecond for up to `seconds`; returns its last value.
+template <class F>
+bool WaitFor(F done, int seconds = 10) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (!done() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return done();
+}
+
+Stage Independent(const std::string& name, std::function<void(const StageContext&)> run) {
+  Stage s;
+  s.name = name;
+  s.output = name;
+  s.options = OrderedJson::object();
+  s.run = std::move(run);
+  return s;
 }
 
 // a -> b -> d, a -> c -> d; each stage writes out.txt and counts its runs.
@@ -177,6 +199,65 @@ TEST(RunStagesTest, StagesStartOnlyAfterTheirInputsFinish) {
   auto pos = [&](const std::string& n) { return std::find(order.begin(), order.end(), n) - order.begin(); };
   for (size_t i = 1; i < st.size(); ++i)
     for (const auto& in : st[i].inputs) EXPECT_LT(pos(in), pos(st[i].name)) << st[i].name;
+  fs::remove_all(out);
+}
+
+TEST(RunStagesTest, JobsLimitsStagesRunningAtOnce) {
+  const std::string out = TempDir("jobs");
+  std::atomic<int> running{0}, most{0};
+  std::vector<Stage> st;
+  for (int i = 0; i < 5; ++i)
+    st.push_back(Independent("s" + std::to_string(i), [&](const StageContext&) {
+      int now = ++running;
+      for (int m = most; now > m && !most.compare_exchange_weak(m, now);) {
+      }
+      WaitFor([&] { return most >= 2; });  // the first stage waits for a second one to start
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      --running;
+    }));
+  RunnerOptions ro;
+  ro.out = out;
+  ro.jobs = 2;
+  auto results = RunStages(st, ro);
+  EXPECT_EQ(most, 2);
+  for (const auto& r : results) EXPECT_EQ(r.status, StageStatus::kDone) << r.name;
+  fs::remove_all(out);
+}
+
+// The blocker of putting stages on TBB: one stage limiting its own TBB threads
+// (scoring with 1 thread) or blocking for minutes must leave the TBB loops of
+// the stage beside it running on several threads.
+TEST(RunStagesTest, StageLoopsGetWorkersWhileAnotherStageBlocksWithOneThread) {
+  if (HardwareThreads() < 2) GTEST_SKIP() << "needs 2 hardware threads";
+  const std::string out = TempDir("arena");
+  std::atomic<bool> loop_done{false}, both_in_flight{false};
+  std::atomic<int> narrow_concurrency{0};
+  std::vector<Stage> st;
+  st.push_back(Independent("narrow", [&](const StageContext&) {
+    RunWithThreads(1, [&] {
+      narrow_concurrency = tbb::this_task_arena::max_concurrency();
+      WaitFor([&] { return loop_done.load(); }, 30);  // outlives the loop's own 10 s wait
+    });
+  }));
+  st.push_back(Independent("wide", [&](const StageContext&) {
+    std::atomic<int> in_flight{0};
+    tbb::parallel_for(
+        tbb::blocked_range<int>(0, 2, 1),
+        [&](const tbb::blocked_range<int>&) {
+          ++in_flight;
+          if (WaitFor([&] { return in_flight >= 2; })) both_in_flight = true;
+          --in_flight;  // one after the other never counts two
+        },
+        tbb::simple_partitioner());
+    loop_done = true;
+  }));
+  RunnerOptions ro;
+  ro.out = out;
+  ro.jobs = 2;
+  RunStages(st, ro);
+  EXPECT_EQ(narrow_concurrency, 1);
+  EXPECT_TRUE(both_in_flight) << "the wide stage's loop ran on one thread";
+  EXPECT_TRUE(loop_done);
   fs::remove_all(out);
 }
 

@@ -2,6 +2,8 @@
 #include "train/dist/launcher.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -69,6 +71,25 @@ TEST(LauncherTest, MissingProgramIsReportedAsAFailedRank) {
   EXPECT_EQ(res.exit_code, 127);
   ASSERT_FALSE(cap.err[0].empty());
   EXPECT_NE(cap.err[0][0].find("cannot run"), std::string::npos);
+}
+
+TEST(LauncherTest, SignalToTheLauncherIsForwardedToEveryRank) {
+  LaunchOptions o;
+  o.nproc = 2;
+  o.kill_grace_seconds = 5;
+  int ready = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  // Once both ranks run, the launcher gets SIGTERM; the ranks die of the forwarded one.
+  const auto res = Launch({"/bin/sh", "-c", "echo ready; exec sleep 60"}, o,
+                          [&](int, bool, const std::string& line) {
+                            if (line == "ready" && ++ready == 2) kill(getpid(), SIGTERM);
+                          });
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(res.signal, SIGTERM);
+  EXPECT_EQ(res.exit_code, 128 + SIGTERM);
+  EXPECT_EQ(res.failed_rank, -1);
+  EXPECT_NE(res.message.find("forwarded it to all 2 rank(s)"), std::string::npos) << res.message;
+  EXPECT_LT(secs, 5.0);  // the ranks ended on SIGTERM, not on the SIGKILL after the grace period
 }
 
 TEST(LauncherTest, FreeLocalPortIsAUsablePortNumber) {
