@@ -49,12 +49,12 @@ bool IsOod(const EvalSpec& e) {
 }
 
 // Per-unit wall time of the toy model on this machine (2 cores, one thread per
-// stage), measured with the toy preset
+// stage): stage means of the 5-seed toy-full run of 2026-12-07
 // (benchmarks/results/reproduce.md); only for the plan's estimates.
-constexpr double kPretrainSecondsPerSeq = 0.0017;     // per pre-training sequence
-constexpr double kTrainSecondsPerRollout = 0.008;     // RL step: per rollout (generation + update)
-constexpr double kTrainSecondsPerDemo = 0.003;        // SFT step: per demonstration
-constexpr double kGenerateSecondsPerSample = 0.00065; // per sample of <= 48 tokens, batch 512
+constexpr double kPretrainSecondsPerSeq = 0.0012;     // per pre-training sequence (115 s / 96,000)
+constexpr double kTrainSecondsPerRollout = 0.0026;    // RL step: per rollout, generation + update (66 s / 25,600)
+constexpr double kTrainSecondsPerDemo = 0.0047;       // SFT step: per demonstration (15 s / 3,200)
+constexpr double kGenerateSecondsPerSample = 0.00075; // per sample of <= 48 tokens, batch 512 (61 s / 81,920)
 constexpr double kScoreSecondsPerSample = 0.000015;
 constexpr double kPaperGpuBytes = 80.0 * 1024 * 1024 * 1024;  // the paper's 8 x 80 GB GPUs (memory plan)
 
