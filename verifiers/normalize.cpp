@@ -56,21 +56,51 @@ constexpr std::string_view kDoubledCommands[] = {
     "begin", "end", "circ", "theta", "alpha", "beta", "gamma", "lambda", "approx", "binom",
     "lfloor", "rfloor", "lceil", "rceil", "emptyset", "varnothing", "quad", "qquad"};
 
+bool DoubledCommandAt(std::string_view s, size_t i) {
+  size_t e = i + 2;
+  while (e < s.size() && IsAlpha(s[e])) ++e;
+  std::string_view word = s.substr(i + 2, e - i - 2);
+  return std::find(std::begin(kDoubledCommands), std::end(kDoubledCommands), word) !=
+         std::end(kDoubledCommands);
+}
+
+// A string escaped twice as a whole: every backslash run has even length and
+// one of them spells a command above ("\\begin{matrix} 1 \\\\ 2 ...",
+// MARIO_EVAL test_is_equiv.py:226). Then every run is halved, so the doubled
+// row break "\\\\" becomes "\\" as well.
+bool EscapedTwice(std::string_view s) {
+  bool command = false;
+  for (size_t i = 0; i < s.size();) {
+    if (s[i] != '\\') { ++i; continue; }
+    size_t e = i;
+    while (e < s.size() && s[e] == '\\') ++e;
+    if ((e - i) % 2 != 0) return false;
+    if (e - i == 2 && e < s.size() && IsAlpha(s[e]) && DoubledCommandAt(s, i)) command = true;
+    i = e;
+  }
+  return command;
+}
+
 // Two backslashes + a command above -> one backslash + the command.
 std::string CollapseDoubledCommands(std::string_view s) {
   std::string out;
   out.reserve(s.size());
+  if (EscapedTwice(s)) {
+    for (size_t i = 0; i < s.size(); ++i) {
+      out += s[i];
+      if (s[i] == '\\') ++i;  // runs are even: keep every other backslash
+    }
+    return out;
+  }
   for (size_t i = 0; i < s.size(); ++i) {
     // Exactly two backslashes: in \\\end the first two are a row break.
     if (s[i] == '\\' && (i == 0 || s[i - 1] != '\\') && i + 2 < s.size() && s[i + 1] == '\\' &&
         IsAlpha(s[i + 2])) {
-      size_t e = i + 2;
-      while (e < s.size() && IsAlpha(s[e])) ++e;
-      std::string_view word = s.substr(i + 2, e - i - 2);
-      if (std::find(std::begin(kDoubledCommands), std::end(kDoubledCommands), word) !=
-          std::end(kDoubledCommands)) {
+      if (DoubledCommandAt(s, i)) {
+        size_t e = i + 2;
+        while (e < s.size() && IsAlpha(s[e])) ++e;
         out += '\\';
-        out.append(word);
+        out.append(s.substr(i + 2, e - i - 2));
         i = e - 1;
         continue;
       }
@@ -305,6 +335,54 @@ void StripTrailingUnit(std::string* s) {
   }
 }
 
+// A clock time "H:MM[:SS] [am|pm]" (the whole answer; minutes and seconds two
+// digits and < 60; hours 1..12 with am/pm, else < 24) -> "H:MM" on the 24-hour
+// clock, ":00" seconds dropped (MARIO_EVAL test_is_equiv.py:143-144: "20:34" ==
+// "20:34:00" == "08:34 P.M."). Ratios ("3:4", "10:5") do not match.
+void ClockTime(std::string* s) {
+  const std::string& t = *s;
+  size_t colon = t.find(':');
+  if (colon == std::string::npos || colon == 0 || colon > 2) return;
+  auto two = [&](size_t at, int* v) {
+    if (at + 2 > t.size() || !IsDigit(t[at]) || !IsDigit(t[at + 1])) return false;
+    *v = (t[at] - '0') * 10 + (t[at + 1] - '0');
+    return *v < 60;
+  };
+  int h = 0, m = 0, sec = 0;
+  for (size_t k = 0; k < colon; ++k) {
+    if (!IsDigit(t[k])) return;
+    h = h * 10 + (t[k] - '0');
+  }
+  if (!two(colon + 1, &m)) return;
+  size_t i = colon + 3;
+  bool seconds = i < t.size() && t[i] == ':';
+  if (seconds && !two(i + 1, &sec)) return;
+  if (seconds) i += 3;
+  std::string suffix;  // letters of the rest, lower case; only "am"/"pm" allowed
+  for (; i < t.size(); ++i) {
+    char c = t[i];
+    if (c == ' ' || c == '.' || c == '{' || c == '}') continue;
+    if (c == '\\') {  // "\\text{P.M.}": only a text command may wrap the suffix
+      size_t e = i + 1;
+      while (e < t.size() && IsAlpha(t[e])) ++e;
+      std::string_view cmd = std::string_view(t).substr(i, e - i);
+      if (std::find(std::begin(kTextCommands), std::end(kTextCommands), cmd) ==
+          std::end(kTextCommands))
+        return;
+      i = e - 1;
+      continue;
+    }
+    if (!IsAlpha(c)) return;
+    suffix += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (!suffix.empty()) {
+    if ((suffix != "am" && suffix != "pm") || h < 1 || h > 12) return;
+    h = h % 12 + (suffix == "pm" ? 12 : 0);
+  }
+  if (h >= 24 || sec != 0) return;  // keep seconds that carry information
+  *s = std::to_string(h) + ":" + t.substr(colon + 1, 2);
+}
+
 // "x \\in [2, 5)" -> "[2, 5)": a membership prefix naming one variable (a
 // letter, a letter command such as \\lambda, optionally with a subscript).
 void StripMembership(std::string* s) {
@@ -491,6 +569,7 @@ std::string Normalize(std::string_view raw) {
   std::string s = ApplyAliases(v);
   for (char& c : s)
     if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+  ClockTime(&s);
   s = UnwrapText(s);
   std::string t(TrimView(s));
   // Trailing sentence punctuation and "\\" line breaks.
