@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "verifiers/expr.h"
+#include "verifiers/normalize_forms.h"
 
 namespace upt::verifiers {
 namespace {
@@ -144,6 +145,16 @@ std::string ApplyAliases(std::string_view s) {
 constexpr const char* kTextCommands[] = {"\\text", "\\textbf", "\\textit", "\\mathrm", "\\mathbf",
                                          "\\mbox", "\\textrm", "\\operatorname", "\\mathit",
                                          "\\boldsymbol", "\\mathsf", "\\textnormal"};
+
+}  // namespace
+
+bool IsTextCommand(std::string_view cmd) {
+  for (const char* c : kTextCommands)
+    if (cmd == c) return true;
+  return false;
+}
+
+namespace {
 
 bool EndsLikeValue(const std::string& out) {
   size_t k = out.find_last_not_of(' ');
@@ -335,54 +346,6 @@ void StripTrailingUnit(std::string* s) {
   }
 }
 
-// A clock time "H:MM[:SS] [am|pm]" (the whole answer; minutes and seconds two
-// digits and < 60; hours 1..12 with am/pm, else < 24) -> "H:MM" on the 24-hour
-// clock, ":00" seconds dropped (MARIO_EVAL test_is_equiv.py:143-144: "20:34" ==
-// "20:34:00" == "08:34 P.M."). Ratios ("3:4", "10:5") do not match.
-void ClockTime(std::string* s) {
-  const std::string& t = *s;
-  size_t colon = t.find(':');
-  if (colon == std::string::npos || colon == 0 || colon > 2) return;
-  auto two = [&](size_t at, int* v) {
-    if (at + 2 > t.size() || !IsDigit(t[at]) || !IsDigit(t[at + 1])) return false;
-    *v = (t[at] - '0') * 10 + (t[at + 1] - '0');
-    return *v < 60;
-  };
-  int h = 0, m = 0, sec = 0;
-  for (size_t k = 0; k < colon; ++k) {
-    if (!IsDigit(t[k])) return;
-    h = h * 10 + (t[k] - '0');
-  }
-  if (!two(colon + 1, &m)) return;
-  size_t i = colon + 3;
-  bool seconds = i < t.size() && t[i] == ':';
-  if (seconds && !two(i + 1, &sec)) return;
-  if (seconds) i += 3;
-  std::string suffix;  // letters of the rest, lower case; only "am"/"pm" allowed
-  for (; i < t.size(); ++i) {
-    char c = t[i];
-    if (c == ' ' || c == '.' || c == '{' || c == '}') continue;
-    if (c == '\\') {  // "\\text{P.M.}": only a text command may wrap the suffix
-      size_t e = i + 1;
-      while (e < t.size() && IsAlpha(t[e])) ++e;
-      std::string_view cmd = std::string_view(t).substr(i, e - i);
-      if (std::find(std::begin(kTextCommands), std::end(kTextCommands), cmd) ==
-          std::end(kTextCommands))
-        return;
-      i = e - 1;
-      continue;
-    }
-    if (!IsAlpha(c)) return;
-    suffix += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  if (!suffix.empty()) {
-    if ((suffix != "am" && suffix != "pm") || h < 1 || h > 12) return;
-    h = h % 12 + (suffix == "pm" ? 12 : 0);
-  }
-  if (h >= 24 || sec != 0) return;  // keep seconds that carry information
-  *s = std::to_string(h) + ":" + t.substr(colon + 1, 2);
-}
-
 // "x \\in [2, 5)" -> "[2, 5)": a membership prefix naming one variable (a
 // letter, a letter command such as \\lambda, optionally with a subscript).
 void StripMembership(std::string* s) {
@@ -565,6 +528,12 @@ std::string Normalize(std::string_view raw) {
   if (v.find("\\\\") != std::string_view::npos) {
     collapsed = CollapseDoubledCommands(v);
     v = collapsed;
+  }
+  std::string degrees;  // degree marks inside trig arguments become pi/180
+  if (v.find("\\circ") != std::string_view::npos || v.find("\xc2\xb0") != std::string_view::npos ||
+      v.find("\\degree") != std::string_view::npos) {
+    degrees = TrigDegrees(v);
+    v = degrees;
   }
   std::string s = ApplyAliases(v);
   for (char& c : s)
