@@ -4,6 +4,7 @@
 #include <cctype>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace upt::verifiers {
 namespace {
@@ -30,15 +31,19 @@ size_t TrigAt(std::string_view s, size_t i) {
   return 0;
 }
 
-// Index just past the group opening at i ('(' or '{'), npos if unclosed.
-size_t GroupEnd(std::string_view s, size_t i) {
-  char open = s[i], close = open == '(' ? ')' : '}';
-  int depth = 0;
-  for (size_t j = i; j < s.size(); ++j) {
-    if (s[j] == open) ++depth;
-    else if (s[j] == close && --depth == 0) return j + 1;
+// For each '(' and '{' the index just past its matching closer (npos if
+// unclosed); one stack pass per bracket kind, so many unclosed "\\sin(" cost O(n).
+std::vector<size_t> MatchGroups(std::string_view s) {
+  std::vector<size_t> end(s.size(), std::string_view::npos), paren, brace;
+  for (size_t j = 0; j < s.size(); ++j) {
+    std::vector<size_t>* stack = s[j] == '(' || s[j] == ')' ? &paren
+                                 : s[j] == '{' || s[j] == '}' ? &brace
+                                                              : nullptr;
+    if (!stack) continue;
+    if (s[j] == '(' || s[j] == '{') stack->push_back(j);
+    else if (!stack->empty()) { end[stack->back()] = j + 1; stack->pop_back(); }
   }
-  return std::string_view::npos;
+  return end;
 }
 
 // Copies s[b, e) with every degree mark replaced by "\\cdot\\frac{\\pi}{180}".
@@ -59,6 +64,7 @@ void AppendConverted(std::string_view s, size_t b, size_t e, std::string* out) {
 std::string TrigDegrees(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 32);
+  std::vector<size_t> match;  // built at the first trig command
   for (size_t i = 0; i < s.size();) {
     size_t n = TrigAt(s, i);
     if (n == 0) {
@@ -70,7 +76,8 @@ std::string TrigDegrees(std::string_view s) {
     size_t a = i;
     while (a < s.size() && s[a] == ' ') ++a;
     if (a < s.size() && (s[a] == '(' || s[a] == '{')) {
-      size_t e = GroupEnd(s, a);
+      if (match.empty()) match = MatchGroups(s);
+      size_t e = match[a];
       if (e == std::string_view::npos) continue;
       AppendConverted(s, i, e, &out);
       i = e;
