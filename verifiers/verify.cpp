@@ -32,7 +32,8 @@ constexpr size_t kMaxParseBytes = 64 * 1024;
 // every option give no letter, "C, because ..." is C, a gold system matches a
 // predicted tuple in order.
 // 6 (2026-12): clock times compare on the 24-hour clock, strings escaped
-// twice as a whole are halved, degree marks inside trig arguments mean pi/180.
+// twice as a whole are halved, degree marks inside trig arguments mean pi/180,
+// prose inside one math span gives its one number.
 constexpr const char* kRulesVersion = "upt-verify-6";
 
 std::string_view TrimView(std::string_view s) {

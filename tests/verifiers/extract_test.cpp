@@ -60,6 +60,15 @@ TEST(ExtractTest, LastNumberOnlyInDefaultPolicy) {
   EXPECT_TRUE(Ex("The answer is 3", "boxed").empty());
 }
 
+TEST(ExtractTest, ProseInsideOneMathSpanGivesItsNumber) {
+  auto d = Ex("so it is $roughly 12 apples$");
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].text, "12");
+  EXPECT_EQ(d[0].rule, "last_math");
+  EXPECT_EQ(Ex("so it is $either 3 or 4$")[0].text, "either 3 or 4");  // a hedge stays whole
+  EXPECT_EQ(Ex("so it is $2 \\text{ apples}$")[0].text, "2 \\text{ apples}");  // LaTeX, not prose
+}
+
 TEST(ExtractTest, UnclosedBoxedIsSkipped) {
   auto c = Ex("\\boxed{12", "strict");
   EXPECT_TRUE(c.empty());
