@@ -75,6 +75,7 @@ std::string TrigDegrees(std::string_view s) {
     i += n;
     size_t a = i;
     while (a < s.size() && s[a] == ' ') ++a;
+    if (s.substr(a, 5) == "\\left") a += 5;  // "\\sin\\left(90^\\circ - x\\right)"
     if (a < s.size() && (s[a] == '(' || s[a] == '{')) {
       if (match.empty()) match = MatchGroups(s);
       size_t e = match[a];

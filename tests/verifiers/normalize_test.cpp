@@ -70,6 +70,7 @@ TEST(NormalizeTest, DegreesInsideTrigArgumentsBecomeRadians) {
   EXPECT_EQ(Normalize("\\sin(90^{\\circ}-x)"), "\\sin(90\\cdot\\frac{\\pi}{180}-x)");
   EXPECT_EQ(Normalize("\\cos 60^\\circ"), "\\cos(60\\cdot\\frac{\\pi}{180})");
   EXPECT_EQ(Normalize("2\\tan{45\xc2\xb0}"), "2\\tan{45\\cdot\\frac{\\pi}{180}}");
+  EXPECT_EQ(Normalize("\\sin\\left(90^\\circ-x\\right)"), "\\sin(90\\cdot\\frac{\\pi}{180}-x)");
   EXPECT_EQ(Normalize("\\sinh(30^\\circ)"), "\\sinh(30)");  // not a listed trig function
   EXPECT_EQ(Normalize("\\cos x + 30^\\circ"), "\\cos x + 30");  // outside the argument
   EXPECT_EQ(Normalize("30^\\circ"), "30");                          // an angle answer
