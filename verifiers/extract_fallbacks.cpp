@@ -163,6 +163,16 @@ void AddLastMath(std::string_view s, size_t base, std::vector<Candidate>* out) {
     if (!text.empty()) text += ", ";
     text += a;
   }
+  // Prose typed inside one math span, without a command ("$? just about 1$"):
+  // its one number is the answer (lighteval test_extractive_match.py:246).
+  if (spans.size() == 1 && text.find('\\') == std::string::npos && ProseWithOneNumber(text)) {
+    std::vector<Candidate> num;
+    AddLastNumber(text, 0, &num);
+    if (!num.empty()) {
+      out->push_back({std::move(num[0].text), "last_math", base + spans.back().b});
+      return;
+    }
+  }
   out->push_back({std::move(text), "last_math", base + spans.back().b});
 }
 

@@ -43,6 +43,7 @@ bool IsAlpha(char c);
 std::string_view Trim(std::string_view s);
 size_t RFind(std::string_view s, std::string_view needle, size_t end, size_t lo = 0);
 bool HasWord(std::string_view t);
+bool ProseWithOneNumber(std::string_view t);
 void AddLastMath(std::string_view s, size_t base, std::vector<Candidate>* out);
 void AddLastNumber(std::string_view s, size_t base, std::vector<Candidate>* out);
 void AddWholeAnswer(std::string_view s, size_t base, std::vector<Candidate>* out);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "verifiers/expr.h"
+#include "verifiers/normalize_forms.h"
 
 namespace upt::verifiers {
 namespace {
@@ -56,21 +57,51 @@ constexpr std::string_view kDoubledCommands[] = {
     "begin", "end", "circ", "theta", "alpha", "beta", "gamma", "lambda", "approx", "binom",
     "lfloor", "rfloor", "lceil", "rceil", "emptyset", "varnothing", "quad", "qquad"};
 
+bool DoubledCommandAt(std::string_view s, size_t i) {
+  size_t e = i + 2;
+  while (e < s.size() && IsAlpha(s[e])) ++e;
+  std::string_view word = s.substr(i + 2, e - i - 2);
+  return std::find(std::begin(kDoubledCommands), std::end(kDoubledCommands), word) !=
+         std::end(kDoubledCommands);
+}
+
+// A string escaped twice as a whole: every backslash run has even length and
+// one of them spells a command above ("\\begin{matrix} 1 \\\\ 2 ...",
+// MARIO_EVAL test_is_equiv.py:226). Then every run is halved, so the doubled
+// row break "\\\\" becomes "\\" as well.
+bool EscapedTwice(std::string_view s) {
+  bool command = false;
+  for (size_t i = 0; i < s.size();) {
+    if (s[i] != '\\') { ++i; continue; }
+    size_t e = i;
+    while (e < s.size() && s[e] == '\\') ++e;
+    if ((e - i) % 2 != 0) return false;
+    if (e - i == 2 && e < s.size() && IsAlpha(s[e]) && DoubledCommandAt(s, i)) command = true;
+    i = e;
+  }
+  return command;
+}
+
 // Two backslashes + a command above -> one backslash + the command.
 std::string CollapseDoubledCommands(std::string_view s) {
   std::string out;
   out.reserve(s.size());
+  if (EscapedTwice(s)) {
+    for (size_t i = 0; i < s.size(); ++i) {
+      out += s[i];
+      if (s[i] == '\\') ++i;  // runs are even: keep every other backslash
+    }
+    return out;
+  }
   for (size_t i = 0; i < s.size(); ++i) {
     // Exactly two backslashes: in \\\end the first two are a row break.
     if (s[i] == '\\' && (i == 0 || s[i - 1] != '\\') && i + 2 < s.size() && s[i + 1] == '\\' &&
         IsAlpha(s[i + 2])) {
-      size_t e = i + 2;
-      while (e < s.size() && IsAlpha(s[e])) ++e;
-      std::string_view word = s.substr(i + 2, e - i - 2);
-      if (std::find(std::begin(kDoubledCommands), std::end(kDoubledCommands), word) !=
-          std::end(kDoubledCommands)) {
+      if (DoubledCommandAt(s, i)) {
+        size_t e = i + 2;
+        while (e < s.size() && IsAlpha(s[e])) ++e;
         out += '\\';
-        out.append(word);
+        out.append(s.substr(i + 2, e - i - 2));
         i = e - 1;
         continue;
       }
@@ -114,6 +145,16 @@ std::string ApplyAliases(std::string_view s) {
 constexpr const char* kTextCommands[] = {"\\text", "\\textbf", "\\textit", "\\mathrm", "\\mathbf",
                                          "\\mbox", "\\textrm", "\\operatorname", "\\mathit",
                                          "\\boldsymbol", "\\mathsf", "\\textnormal"};
+
+}  // namespace
+
+bool IsTextCommand(std::string_view cmd) {
+  for (const char* c : kTextCommands)
+    if (cmd == c) return true;
+  return false;
+}
+
+namespace {
 
 bool EndsLikeValue(const std::string& out) {
   size_t k = out.find_last_not_of(' ');
@@ -488,9 +529,16 @@ std::string Normalize(std::string_view raw) {
     collapsed = CollapseDoubledCommands(v);
     v = collapsed;
   }
+  std::string degrees;  // degree marks inside trig arguments become pi/180
+  if (v.find("\\circ") != std::string_view::npos || v.find("\xc2\xb0") != std::string_view::npos ||
+      v.find("\\degree") != std::string_view::npos) {
+    degrees = TrigDegrees(v);
+    v = degrees;
+  }
   std::string s = ApplyAliases(v);
   for (char& c : s)
     if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+  ClockTime(&s);
   s = UnwrapText(s);
   std::string t(TrimView(s));
   // Trailing sentence punctuation and "\\" line breaks.

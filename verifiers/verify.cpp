@@ -31,7 +31,10 @@ constexpr size_t kMaxParseBytes = 64 * 1024;
 // tolerance between exact values (no absolute floor), MC answers offering
 // every option give no letter, "C, because ..." is C, a gold system matches a
 // predicted tuple in order.
-constexpr const char* kRulesVersion = "upt-verify-5";
+// 6 (2026-12): clock times compare on the 24-hour clock, strings escaped
+// twice as a whole are halved, degree marks inside trig arguments mean pi/180,
+// prose inside one math span gives its one number.
+constexpr const char* kRulesVersion = "upt-verify-6";
 
 std::string_view TrimView(std::string_view s) {
   size_t b = s.find_first_not_of(" \t\r\n");

@@ -140,6 +140,8 @@ BENCHMARK_CAPTURE(BM_Adversarial, matrix_products_60x20x20, "\\begin{pmatrix}1\\
                     for (int r = 0; r < 20; ++r) m += Repeat("1&", 19) + "1" + (r < 19 ? "\\\\" : "");
                     return m;
                   }() + "\\end{pmatrix}", 60) + "$")->Unit(benchmark::kMillisecond);
+// Degrees inside trig arguments (rules v6): 100k unclosed "\\sin(" with degree marks.
+BENCHMARK_CAPTURE(BM_Adversarial, trig_degrees_unclosed_100k, "1", "$" + Repeat("\\sin(30^\\circ", 100000) + "$")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Adversarial, text_groups_8k, "1", "\\boxed{" + Repeat("1\\text{a}+", 6000) + "1}")->Unit(benchmark::kMillisecond);
 
 }  // namespace

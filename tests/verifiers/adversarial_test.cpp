@@ -74,6 +74,13 @@ TEST(AdversarialTest, ManyUnclosedGroupsGiveAVerdict) {
   EXPECT_FALSE(Grade(texts, "\\boxed{" + texts + "2}", {}).correct);
 }
 
+// Degree marks in trig arguments: many unclosed "\\sin(" stay one pass each.
+TEST(AdversarialTest, ManyUnclosedTrigArgumentsWithDegreesGiveAVerdict) {
+  std::string trig;
+  for (int i = 0; i < 100000; ++i) trig += "\\sin(30^\\circ";
+  EXPECT_FALSE(Grade("1", "$" + trig + "$", {}).correct);
+}
+
 // Unordered matching is quadratic in the list length; the budget bounds it.
 std::string EquationList(int n, bool reversed) {
   std::string s;

@@ -60,6 +60,15 @@ TEST(ExtractTest, LastNumberOnlyInDefaultPolicy) {
   EXPECT_TRUE(Ex("The answer is 3", "boxed").empty());
 }
 
+TEST(ExtractTest, ProseInsideOneMathSpanGivesItsNumber) {
+  auto d = Ex("so it is $roughly 12 apples$");
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].text, "12");
+  EXPECT_EQ(d[0].rule, "last_math");
+  EXPECT_EQ(Ex("so it is $either 3 or 4$")[0].text, "either 3 or 4");  // a hedge stays whole
+  EXPECT_EQ(Ex("so it is $2 \\text{ apples}$")[0].text, "2 \\text{ apples}");  // LaTeX, not prose
+}
+
 TEST(ExtractTest, UnclosedBoxedIsSkipped) {
   auto c = Ex("\\boxed{12", "strict");
   EXPECT_TRUE(c.empty());
@@ -109,10 +118,10 @@ TEST(ExtractTest, FinalAnswerAfterTheLastBoxDecides) {
 
 TEST(PolicyNameTest, RecordsPolicyToleranceAndBudget) {
   GradeOptions o;
-  EXPECT_EQ(PolicyName(o), "upt-verify-5/default/rel_tol=0.0001/budget=200000");
+  EXPECT_EQ(PolicyName(o), "upt-verify-6/default/rel_tol=0.0001/budget=200000");
   o.extract.policy = "strict";
   o.verify.rel_tol = 1e-6;
-  EXPECT_EQ(PolicyName(o), "upt-verify-5/strict/rel_tol=1e-06/budget=200000");
+  EXPECT_EQ(PolicyName(o), "upt-verify-6/strict/rel_tol=1e-06/budget=200000");
 }
 
 TEST(PolicyNameTest, OptionsRoundTripThroughTheOptionsVisitor) {

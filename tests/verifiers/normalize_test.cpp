@@ -40,6 +40,42 @@ TEST(NormalizeTest, DoubledEscapesListWordsAndSemicolonsBecomeLaTeXLists) {
   EXPECT_EQ(Normalize("{-2021, 2021}"), "\\{-2021, 2021\\}");
 }
 
+TEST(NormalizeTest, StringEscapedTwiceAsAWholeHalvesEveryBackslashRun) {
+  // Every run even and a doubled command present: row breaks halve too.
+  EXPECT_EQ(Normalize("\\\\begin{pmatrix} 1 \\\\\\\\ 2 \\\\end{pmatrix}"),
+            "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}");
+  EXPECT_EQ(Normalize("\\\\frac{a}{b} \\\\\\\\ c"), "\\frac{a}{b} \\\\ c");
+  // A single-backslash command present: only doubled commands collapse.
+  EXPECT_EQ(Normalize("\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}"),
+            "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}");
+  // No doubled command: a lone line break stays.
+  EXPECT_EQ(Normalize("1 \\\\ 2"), "1 \\\\ 2");
+}
+
+TEST(NormalizeTest, ClockTimesBecomeTwentyFourHourMinutes) {
+  EXPECT_EQ(Normalize("20:34:00"), "20:34");
+  EXPECT_EQ(Normalize("08:34 \\text{P.M.}"), "20:34");
+  EXPECT_EQ(Normalize("8:05 pm"), "20:05");
+  EXPECT_EQ(Normalize("12:15 a.m."), "0:15");
+  EXPECT_EQ(Normalize("12:15 PM"), "12:15");
+  EXPECT_EQ(Normalize("07:30"), "7:30");
+  EXPECT_EQ(Normalize("7:30:15"), "7:30:15");   // seconds that carry information stay
+  EXPECT_EQ(Normalize("13:30 pm"), "13:30");  // no 13 p.m.: not a clock, the word drops as before
+  EXPECT_EQ(Normalize("3:4"), "3:4");            // a ratio
+  EXPECT_EQ(Normalize("10:75"), "10:75");        // not minutes
+  EXPECT_EQ(Normalize("24:00"), "24:00");
+}
+
+TEST(NormalizeTest, DegreesInsideTrigArgumentsBecomeRadians) {
+  EXPECT_EQ(Normalize("\\sin(90^{\\circ}-x)"), "\\sin(90\\cdot\\frac{\\pi}{180}-x)");
+  EXPECT_EQ(Normalize("\\cos 60^\\circ"), "\\cos(60\\cdot\\frac{\\pi}{180})");
+  EXPECT_EQ(Normalize("2\\tan{45\xc2\xb0}"), "2\\tan{45\\cdot\\frac{\\pi}{180}}");
+  EXPECT_EQ(Normalize("\\sin\\left(90^\\circ-x\\right)"), "\\sin(90\\cdot\\frac{\\pi}{180}-x)");
+  EXPECT_EQ(Normalize("\\sinh(30^\\circ)"), "\\sinh(30)");  // not a listed trig function
+  EXPECT_EQ(Normalize("\\cos x + 30^\\circ"), "\\cos x + 30");  // outside the argument
+  EXPECT_EQ(Normalize("30^\\circ"), "30");                          // an angle answer
+}
+
 TEST(NormalizeTest, StringKeyIgnoresSpacesAndFoldsOnlyWords) {
   EXPECT_EQ(StringKey("6 - 5i"), StringKey("6-5i"));
   EXPECT_EQ(StringKey("East"), StringKey("east"));
