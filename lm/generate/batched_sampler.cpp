@@ -1,5 +1,6 @@
 #include "lm/generate/batched_sampler.h"
 
+#include <cmath>
 #include <limits>
 
 #include <torch/torch.h>
@@ -101,6 +102,32 @@ SampledBatch SampleBatch(const at::Tensor& logits_in, const SamplingParams& p, c
   auto t = tok_cpu.to(torch::kInt64).contiguous();
   const int64_t* tp = t.data_ptr<int64_t>();
   for (int64_t i = 0; i < B; ++i) out.tokens[static_cast<size_t>(i)] = static_cast<int32_t>(tp[i]);
+  return out;
+}
+
+SampledBatch SampleRowsOnCpu(const at::Tensor& logits_in, const SamplingParams& p, const std::vector<double>& uniforms,
+                             const std::vector<int32_t>& banned) {
+  UPT_CHECK(logits_in.device().is_cpu(), "SampleRowsOnCpu needs CPU logits");
+  auto logits = logits_in.to(torch::kFloat32);
+  if (logits.stride(1) != 1) logits = logits.contiguous();
+  const int64_t B = logits.size(0), V = logits.size(1), stride = logits.stride(0);
+  UPT_CHECK(static_cast<int64_t>(uniforms.size()) == B, "one uniform per row");
+  const float* base = logits.data_ptr<float>();
+  SampledBatch out;
+  out.tokens.assign(static_cast<size_t>(B), -1);
+  out.logprobs.assign(static_cast<size_t>(B), 0.0f);
+  out.sampling_logprobs.assign(static_cast<size_t>(B), 0.0f);
+  for (int64_t i = 0; i < B; ++i) {
+    const float* row = base + i * stride;
+    const float inf = std::numeric_limits<float>::infinity();
+    bool finite = true;
+    for (int64_t j = 0; j < V && finite; ++j) finite = !std::isnan(row[j]) && row[j] != inf;
+    if (!finite) continue;
+    const SampledToken t = SampleFromLogits(row, V, p, uniforms[static_cast<size_t>(i)], banned);
+    out.tokens[static_cast<size_t>(i)] = t.token;
+    out.logprobs[static_cast<size_t>(i)] = t.logprob;
+    out.sampling_logprobs[static_cast<size_t>(i)] = t.sampling_logprob;
+  }
   return out;
 }
 

@@ -31,4 +31,11 @@ struct SampledBatch {
 SampledBatch SampleBatch(const at::Tensor& logits, const SamplingParams& p, const std::vector<double>& uniforms,
                          const at::Tensor& banned);
 
+// The same draws with SampleFromLogits row by row, for CPU logits [B, V] (any
+// float dtype; rows may alias, e.g. an expanded [1, V]): faster than the tensor
+// ops on the CPU (benchmarks/results/lm.md). A row with a NaN or +inf logit gets
+// token -1, as SampleBatch.
+SampledBatch SampleRowsOnCpu(const at::Tensor& logits, const SamplingParams& p, const std::vector<double>& uniforms,
+                             const std::vector<int32_t>& banned);
+
 }  // namespace upt::lm

@@ -43,7 +43,7 @@ class Engine {
          const std::vector<int32_t>& banned, const EngineOptions& eo, const std::vector<GenerationRequest>& reqs,
          const SamplingParams& sp, uint64_t seed, int max_seqs, const std::function<void(int64_t)>& on_tokens,
          std::vector<GenerationResult>* out, EngineStats* stats)
-      : model_(model), tok_(tok), stops_(stops), eo_(eo), reqs_(reqs), sp_(sp), max_seqs_(max_seqs),
+      : model_(model), tok_(tok), stops_(stops), banned_ids_(banned), eo_(eo), reqs_(reqs), sp_(sp), max_seqs_(max_seqs),
         on_tokens_(on_tokens), out_(*out), stats_(*stats), fwd_(model) {
     UPT_CHECK(sp.stop.empty() || tok != nullptr, "stop strings need a tokenizer");
     for (int s : sp.stop_token_ids) stops_.push_back(s);
@@ -178,7 +178,8 @@ class Engine {
   void SampleInto(const torch::Tensor& logits, const std::vector<size_t>& ids, bool admit) {
     std::vector<double> u;
     for (size_t id : ids) u.push_back(seqs_[id].rng.Uniform());
-    SampledBatch b = SampleBatch(logits, sp_, u, banned_);
+    SampledBatch b = logits.device().is_cpu() ? SampleRowsOnCpu(logits, sp_, u, banned_ids_)
+                                              : SampleBatch(logits, sp_, u, banned_);
     for (size_t i = 0; i < ids.size(); ++i) {
       Seq& s = seqs_[ids[i]];
       GenerationResult& g = out_[s.request];
@@ -263,6 +264,7 @@ class Engine {
   Qwen2ForCausalLMImpl& model_;
   const Tokenizer* tok_;
   std::vector<int32_t> stops_;
+  std::vector<int32_t> banned_ids_;
   EngineOptions eo_;
   const std::vector<GenerationRequest>& reqs_;
   SamplingParams sp_;

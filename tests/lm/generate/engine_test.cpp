@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <limits>
 
 #include "core/rng.h"
 #include "lm/generate/batched_sampler.h"
@@ -191,6 +192,26 @@ TEST(EngineTest, BatchedSamplerDrawsTheCpuSamplersToken) {
       EXPECT_NEAR(got.sampling_logprobs[static_cast<size_t>(i)], want.sampling_logprob, 1e-4);
     }
   }
+}
+
+TEST(EngineTest, CpuRowSamplerMarksNonFiniteRowsAndReadsExpandedRows) {
+  RngStream rng(5, {2});
+  const int64_t V = 50;
+  std::vector<float> data(static_cast<size_t>(3 * V));
+  for (auto& x : data) x = static_cast<float>(rng.Normal());
+  data[static_cast<size_t>(V + 7)] = std::nanf("");
+  data[static_cast<size_t>(2 * V + 3)] = std::numeric_limits<float>::infinity();
+  auto logits = torch::from_blob(data.data(), {3, V}, torch::kFloat32).clone();
+  SamplingParams p;
+  p.top_p = 0.9;
+  auto got = SampleRowsOnCpu(logits, p, {0.3, 0.3, 0.3}, {1});
+  EXPECT_EQ(got.tokens[0], SampleFromLogits(data.data(), V, p, 0.3, {1}).token);
+  EXPECT_EQ(got.tokens[1], -1);  // a NaN logit: the engine's named error, as SampleBatch
+  EXPECT_EQ(got.tokens[2], -1);  // +inf
+  const std::vector<double> u = {0.1, 0.4, 0.7, 0.95};
+  auto shared = SampleRowsOnCpu(logits.narrow(0, 0, 1).expand({4, V}), p, u, {1});  // rows alias row 0
+  for (size_t i = 0; i < u.size(); ++i)
+    EXPECT_EQ(shared.tokens[i], SampleFromLogits(data.data(), V, p, u[i], {1}).token) << "u " << u[i];
 }
 
 TEST(EngineTest, FinishedSequencesReturnTheirBlocksAndMemoryFollowsLiveTokens) {
