@@ -1,5 +1,7 @@
 #include "train/loop/validate.h"
 
+#include <algorithm>
+
 #include "core/rng.h"
 #include "datasets/registry.h"
 #include "verifiers/verify.h"
@@ -33,7 +35,8 @@ std::vector<ValidationResult> Validate(lm::Generator& gen, const PromptFormat& f
       auto prompt = fmt.Prompt(p.problem);
       for (int j = 0; j < n; ++j) reqs.push_back({prompt, StreamId(b.name + "/" + p.id), static_cast<uint64_t>(j)});
     }
-    auto results = gen.Generate(reqs, sp, static_cast<uint64_t>(cfg.trainer.seed) ^ StreamId("train/validation"), 256);
+    auto results = gen.Generate(reqs, sp, static_cast<uint64_t>(cfg.trainer.seed) ^ StreamId("train/validation"),
+                                 static_cast<int>(std::min<size_t>(reqs.size(), cfg.rollout.max_num_seqs)));
     verifiers::GradeOptions g;
     long correct = 0;
     for (size_t i = 0; i < results.size(); ++i) {

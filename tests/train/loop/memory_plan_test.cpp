@@ -117,6 +117,32 @@ TEST(MemoryPlanTest, MicroBatchAndRolloutRowsFollowTheConfig) {
   EXPECT_THROW(ValidateMemoryOptions(cfg), Error);
 }
 
+TEST(MemoryPlanTest, GradientsStayResidentOnlyWhenMicroBatchesAccumulate) {
+  TrainConfig cfg;  // 64 x 8 rows per mini-batch: 64 per rank on 8 ranks
+  cfg.actor.ppo_mini_batch_size = 64;
+  const auto model = *lm::io::KnownConfig("Qwen2.5-Math-7B");
+  EXPECT_FALSE(MemoryPlanFromConfig(cfg, model, 8).accumulation);  // the share in one micro-batch
+  EXPECT_TRUE(MemoryPlanFromConfig(cfg, model, 8, 4).accumulation);
+  EXPECT_FALSE(MemoryPlanFromConfig(cfg, model, 8, 64).accumulation);
+
+  auto in = PaperInput("Qwen2.5-Math-7B");
+  const double P = static_cast<double>(in.model.NumParameters());
+  const double head = static_cast<double>(in.model.vocab_size) * in.model.hidden_size * 2;  // bf16 V x d
+  const MemoryPlan acc = PlanMemory(in);
+  in.accumulation = false;
+  const MemoryPlan once = PlanMemory(in);
+  // The forward runs beside the head's gradient only; the rest of .grad appears at the step.
+  EXPECT_NEAR(acc.static_bytes - once.static_bytes, 2 * P - head, 1.0);
+  EXPECT_NEAR(once.optimizer_transient - acc.optimizer_transient, 2 * P - head, 1.0);
+  EXPECT_DOUBLE_EQ(acc.train_bytes, once.train_bytes);
+  EXPECT_LT(once.peak, acc.peak);
+  in.torch_adamw = true;  // torch::optim::AdamW keeps .grad between steps
+  in.zero2 = false;
+  const MemoryPlan kept = PlanMemory(in);
+  in.accumulation = true;
+  EXPECT_DOUBLE_EQ(kept.static_bytes, PlanMemory(in).static_bytes);
+}
+
 TEST(MemoryPlanTest, RankCountDefaultsToTheReproducedRun) {
   TrainConfig cfg;
   EXPECT_EQ(PlanWorldSize(cfg, 0), 1);
