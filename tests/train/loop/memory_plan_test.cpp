@@ -143,6 +143,34 @@ TEST(MemoryPlanTest, GradientsStayResidentOnlyWhenMicroBatchesAccumulate) {
   EXPECT_DOUBLE_EQ(kept.static_bytes, PlanMemory(in).static_bytes);
 }
 
+TEST(MemoryPlanTest, OneDnnKernelCacheIsACpuBf16RolloutTermThatSaturates) {
+  auto in = PaperInput("Qwen2.5-Math-1.5B");
+  in.rollout_rows = 2;
+  in.rollout_len = 192;
+  const double cuda = PlanMemory(in).rollout_bytes;
+  in.cpu = true;
+  const double short_len = PlanMemory(in).rollout_bytes - cuda;
+  EXPECT_GT(short_len, 26.0 * 1024 * 1024);  // the runtime part alone
+  auto cache = [](MemoryPlanInput x) {  // the CPU term alone: CPU minus CUDA rollout bytes
+    const double cpu = PlanMemory(x).rollout_bytes;
+    x.cpu = false;
+    return cpu - PlanMemory(x).rollout_bytes;
+  };
+  in.rollout_len = 448;
+  EXPECT_NEAR(cache(in), short_len + (448 - 192) * 125.0 * 1024, 1.0);  // one kernel pair per key length
+  in.rollout_len = 4096;
+  const double full = cache(in);
+  in.rollout_len = 9216;
+  EXPECT_DOUBLE_EQ(cache(in), full);  // the primitive cache is full
+  in.rollout_rows = 64;
+  EXPECT_DOUBLE_EQ(cache(in), full);  // independent of the rows
+  in.bf16 = false;
+  in.cpu = true;
+  auto fp32_cuda = in;
+  fp32_cuda.cpu = false;
+  EXPECT_DOUBLE_EQ(PlanMemory(in).rollout_bytes, PlanMemory(fp32_cuda).rollout_bytes);  // fp32 uses BLAS
+}
+
 TEST(MemoryPlanTest, RankCountDefaultsToTheReproducedRun) {
   TrainConfig cfg;
   EXPECT_EQ(PlanWorldSize(cfg, 0), 1);

@@ -15,6 +15,11 @@ namespace upt::train {
 namespace {
 
 constexpr double kF32 = 4;
+// Fitted on the 5m bf16 generation rows (2 vCPU AMD EPYC, libtorch 1.13.1): 448 decode
+// steps -> +80.8 MiB, 128 -> +41.8 MiB, the same at 8 and 32 rows.
+constexpr double kOneDnnRuntimeBytes = 26.0 * 1024 * 1024;
+constexpr double kOneDnnBytesPerLength = 125.0 * 1024;
+constexpr int64_t kOneDnnCachedLengths = 512;  // 1024 cached primitives, two matmuls per length
 
 double ActBytes(const MemoryPlanInput& in) { return in.bf16 ? 2 : 4; }
 
@@ -137,7 +142,19 @@ MemoryPlan PlanMemory(const MemoryPlanInput& in) {
   // gathered from the pool (index_select) and made contiguous for the batched matmuls.
   const double gather = add("decode transients", live * 4.0 * c.num_key_value_heads * c.HeadDim() * a,
                             "one layer's K and V of all rows, gathered and copied");
-  p.rollout_bytes = kv + gather;
+  // CPU only, measured (benchmarks/results/memory.md): with bf16 libtorch 1.13 runs the
+  // matmuls through oneDNN on CPUs with avx512_bf16, which JIT-compiles a kernel per shape
+  // and keeps it in its primitive cache (ONEDNN_PRIMITIVE_CACHE_CAPACITY, default 1024).
+  // Every decode step has a new key length S, so the cache grows by ~125 KiB per distinct
+  // length until it is full, on top of ~26 MiB of oneDNN runtime; independent of the rows.
+  // cuBLAS keeps no per-shape kernels in device memory: 0 on CUDA.
+  double onednn = 0;
+  if (in.cpu && in.bf16 && in.rollout_rows > 0) {
+    const double lengths = static_cast<double>(std::min<int64_t>(in.rollout_len, kOneDnnCachedLengths));
+    onednn = add("CPU bf16 kernel cache", kOneDnnRuntimeBytes + lengths * kOneDnnBytesPerLength,
+                 fmt::format("oneDNN kernels for {} key lengths (CPU only)", static_cast<int64_t>(lengths)));
+  }
+  p.rollout_bytes = kv + gather + onednn;
   p.peak = in.baseline_bytes + p.static_bytes + std::max({p.train_bytes, p.optimizer_transient, p.rollout_bytes});
   return p;
 }

@@ -19,6 +19,7 @@
 //   optimizer transients  the rest of .grad (P*a) when it was not resident, ShardedAdamW's
 //            fp32 gradient slices where they outgrow the .grad they replace (bf16 on one
 //            rank), plus one bucket's buffers;
+//   CPU bf16 rollouts: oneDNN's cache of per-shape JIT kernels (one per key length; measured);
 //   baseline the runtime's own resident memory (CUDA context or libtorch on CPU).
 // Peak = baseline + static + max(training activations, optimizer transients, rollout).
 #pragma once
@@ -51,6 +52,7 @@ struct MemoryPlanInput {
   int64_t rollout_rows = 0;             // concurrent generation rows on this rank
   int64_t rollout_len = 0;              // prompt + max_new_tokens
   double baseline_bytes = 0;            // runtime resident memory
+  bool cpu = false;                     // CPU device: adds the oneDNN bf16 kernel cache of rollouts
   int64_t bucket_values = int64_t{1} << 24;  // ShardedAdamW bucket
 };
 
