@@ -36,7 +36,7 @@ std::vector<ValidationResult> Validate(lm::Generator& gen, const PromptFormat& f
       for (int j = 0; j < n; ++j) reqs.push_back({prompt, StreamId(b.name + "/" + p.id), static_cast<uint64_t>(j)});
     }
     auto results = gen.Generate(reqs, sp, static_cast<uint64_t>(cfg.trainer.seed) ^ StreamId("train/validation"),
-                                 static_cast<int>(std::min<size_t>(reqs.size(), cfg.rollout.max_num_seqs)));
+                                 static_cast<int>(std::clamp<size_t>(reqs.size(), 1, cfg.rollout.max_num_seqs)));
     verifiers::GradeOptions g;
     long correct = 0;
     for (size_t i = 0; i < results.size(); ++i) {
