@@ -1,6 +1,7 @@
 // The memory plan's arithmetic: paper model sizes, what each switch removes, the
 // paper's three models on 8 x 80 GiB, byte-size parsing, the micro-batch / rollout
-// rows and rank count a config implies, and every configs/paper file fitting 8 x 80 GB.
+// rows and rank count a config implies, resident gradients only under accumulation, the CPU
+// bf16 kernel-cache term, and every configs/paper file fitting 8 x 80 GB.
 #include "train/loop/config/memory_plan.h"
 
 #include <gtest/gtest.h>
