@@ -1,5 +1,7 @@
 #include "train/loop/validate.h"
 
+#include <algorithm>
+
 #include "core/rng.h"
 #include "datasets/registry.h"
 #include "eval/grade.h"
@@ -41,7 +43,8 @@ std::vector<ValidationResult> Validate(lm::Generator& gen, const PromptFormat& f
       auto prompt = fmt.Prompt(p.problem);
       for (int j = 0; j < n; ++j) reqs.push_back({prompt, StreamId(b.name + "/" + p.id), static_cast<uint64_t>(j)});
     }
-    auto results = gen.Generate(reqs, sp, static_cast<uint64_t>(cfg.trainer.seed) ^ StreamId("train/validation"), 256);
+    auto results = gen.Generate(reqs, sp, static_cast<uint64_t>(cfg.trainer.seed) ^ StreamId("train/validation"),
+                                 static_cast<int>(std::clamp<size_t>(reqs.size(), 1, cfg.rollout.max_num_seqs)));
     const verifiers::GradeOptions g = RewardGrading(cfg.reward, /*validation=*/true);
     std::vector<std::string> texts;
     texts.reserve(results.size());

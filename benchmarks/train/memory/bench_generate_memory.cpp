@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   in.rollout_rows = rows;
   in.rollout_len = prompt + fresh;
   in.baseline_bytes = baseline;
+  in.cpu = true;
   const auto plan = upt::train::PlanMemory(in);
   const double weights = static_cast<double>(in.model.NumParameters()) * (bf16 ? 2 : 4);
   const double plan_gen = baseline + weights + plan.rollout_bytes;

@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
   in.baseline_bytes = baseline;
   in.world_size = ctx.world_size();
   in.zero2 = ctx.distributed();
+  in.accumulation = false;  // one micro-batch per step: ReduceGradients releases .grad
   const auto plan = upt::train::PlanMemory(in);
 
   upt::lm::Qwen2ForCausalLM model(in.model);

@@ -1,6 +1,7 @@
 // The memory plan's arithmetic: paper model sizes, what each switch removes, the
 // paper's three models on 8 x 80 GiB, byte-size parsing, the micro-batch / rollout
-// rows and rank count a config implies, and every configs/paper file fitting 8 x 80 GB.
+// rows and rank count a config implies, resident gradients only under accumulation, the CPU
+// bf16 kernel-cache term, and every configs/paper file fitting 8 x 80 GB.
 #include "train/loop/config/memory_plan.h"
 
 #include <gtest/gtest.h>
@@ -115,6 +116,60 @@ TEST(MemoryPlanTest, MicroBatchAndRolloutRowsFollowTheConfig) {
   EXPECT_EQ(MemoryPlanFromConfig(cfg, model, 8, 0, 4).rollout_rows, 4);
   cfg.rollout.max_num_seqs = 0;
   EXPECT_THROW(ValidateMemoryOptions(cfg), Error);
+}
+
+TEST(MemoryPlanTest, GradientsStayResidentOnlyWhenMicroBatchesAccumulate) {
+  TrainConfig cfg;  // 64 x 8 rows per mini-batch: 64 per rank on 8 ranks
+  cfg.actor.ppo_mini_batch_size = 64;
+  const auto model = *lm::io::KnownConfig("Qwen2.5-Math-7B");
+  EXPECT_FALSE(MemoryPlanFromConfig(cfg, model, 8).accumulation);  // the share in one micro-batch
+  EXPECT_TRUE(MemoryPlanFromConfig(cfg, model, 8, 4).accumulation);
+  EXPECT_FALSE(MemoryPlanFromConfig(cfg, model, 8, 64).accumulation);
+
+  auto in = PaperInput("Qwen2.5-Math-7B");
+  const double P = static_cast<double>(in.model.NumParameters());
+  const double head = static_cast<double>(in.model.vocab_size) * in.model.hidden_size * 2;  // bf16 V x d
+  const MemoryPlan acc = PlanMemory(in);
+  in.accumulation = false;
+  const MemoryPlan once = PlanMemory(in);
+  // The forward runs beside the head's gradient only; the rest of .grad appears at the step.
+  EXPECT_NEAR(acc.static_bytes - once.static_bytes, 2 * P - head, 1.0);
+  EXPECT_NEAR(once.optimizer_transient - acc.optimizer_transient, 2 * P - head, 1.0);
+  EXPECT_DOUBLE_EQ(acc.train_bytes, once.train_bytes);
+  EXPECT_LT(once.peak, acc.peak);
+  in.torch_adamw = true;  // torch::optim::AdamW keeps .grad between steps
+  in.zero2 = false;
+  const MemoryPlan kept = PlanMemory(in);
+  in.accumulation = true;
+  EXPECT_DOUBLE_EQ(kept.static_bytes, PlanMemory(in).static_bytes);
+}
+
+TEST(MemoryPlanTest, OneDnnKernelCacheIsACpuBf16RolloutTermThatSaturates) {
+  auto in = PaperInput("Qwen2.5-Math-1.5B");
+  in.rollout_rows = 2;
+  in.rollout_len = 192;
+  const double cuda = PlanMemory(in).rollout_bytes;
+  in.cpu = true;
+  const double short_len = PlanMemory(in).rollout_bytes - cuda;
+  EXPECT_GT(short_len, 26.0 * 1024 * 1024);  // the runtime part alone
+  auto cache = [](MemoryPlanInput x) {  // the CPU term alone: CPU minus CUDA rollout bytes
+    const double cpu = PlanMemory(x).rollout_bytes;
+    x.cpu = false;
+    return cpu - PlanMemory(x).rollout_bytes;
+  };
+  in.rollout_len = 448;
+  EXPECT_NEAR(cache(in), short_len + (448 - 192) * 125.0 * 1024, 1.0);  // one kernel pair per key length
+  in.rollout_len = 4096;
+  const double full = cache(in);
+  in.rollout_len = 9216;
+  EXPECT_DOUBLE_EQ(cache(in), full);  // the primitive cache is full
+  in.rollout_rows = 64;
+  EXPECT_DOUBLE_EQ(cache(in), full);  // independent of the rows
+  in.bf16 = false;
+  in.cpu = true;
+  auto fp32_cuda = in;
+  fp32_cuda.cpu = false;
+  EXPECT_DOUBLE_EQ(PlanMemory(in).rollout_bytes, PlanMemory(fp32_cuda).rollout_bytes);  // fp32 uses BLAS
 }
 
 TEST(MemoryPlanTest, RankCountDefaultsToTheReproducedRun) {

@@ -15,6 +15,11 @@ namespace upt::train {
 namespace {
 
 constexpr double kF32 = 4;
+// Fitted on the 5m bf16 generation rows (2 vCPU AMD EPYC, libtorch 1.13.1): 448 decode
+// steps -> +80.8 MiB, 128 -> +41.8 MiB, the same at 8 and 32 rows.
+constexpr double kOneDnnRuntimeBytes = 26.0 * 1024 * 1024;
+constexpr double kOneDnnBytesPerLength = 125.0 * 1024;
+constexpr int64_t kOneDnnCachedLengths = 512;  // 1024 cached primitives, two matmuls per length
 
 double ActBytes(const MemoryPlanInput& in) { return in.bf16 ? 2 : 4; }
 
@@ -83,9 +88,14 @@ MemoryPlan PlanMemory(const MemoryPlanInput& in) {
   };
   add("runtime baseline", in.baseline_bytes, "CUDA context / libtorch resident memory");
   const double weights = add("weights", P * a, fmt::format("{:.3f} B params x {} B", P / 1e9, a));
-  const double grads = add("gradients", P * a,
+  // Released at every ShardedAdamW step: without accumulation only the head's gradient
+  // (the backward's first) coexists with the forward's activations.
+  const bool resident = in.accumulation || in.torch_adamw;
+  const double full_grads = P * a;
+  const double grads = add("gradients", resident ? full_grads : V * d * a,
                            in.torch_adamw ? "full on every rank (all-reduced at the step)"
-                                          : "full during backward; at the step reduce-scattered into fp32 slices");
+                           : resident     ? "accumulated over micro-batches; at the step reduce-scattered into fp32 slices"
+                                          : "released at each step: the head's gradient beside the activations");
   const double optim =
       in.torch_adamw
           ? add("optimizer state", 8 * P, "torch AdamW: exp_avg + exp_avg_sq = 8 B/param (fp32, unsharded)")
@@ -118,9 +128,10 @@ MemoryPlan PlanMemory(const MemoryPlanInput& in) {
   // ShardedAdamW::ReduceGradients: the fp32 gradient slices (4 P / shard) replace the
   // .grad they cover bucket by bucket, so they add (4 / shard - a) P when positive.
   const double slices = in.torch_adamw ? 0.0 : std::max(0.0, kF32 / shard - a) * P;
-  p.optimizer_transient = add("optimizer transients", slices + bucket * kF32 * 3,
+  p.optimizer_transient = add("optimizer transients", slices + bucket * kF32 * 3 + (full_grads - grads),
                               in.torch_adamw ? "one bucket: flat fp32 gradient, slice, gathered values"
-                                             : "fp32 gradient slices beyond the released .grad; one bucket x 3");
+                                             : resident ? "fp32 gradient slices beyond the released .grad; one bucket x 3"
+                                                        : "the rest of .grad, fp32 slices beyond it; one bucket x 3");
 
   const double kv_token = 2.0 * L * c.num_key_value_heads * c.HeadDim() * a;
   const double live = static_cast<double>(in.rollout_rows) * static_cast<double>(in.rollout_len);
@@ -131,7 +142,19 @@ MemoryPlan PlanMemory(const MemoryPlanInput& in) {
   // gathered from the pool (index_select) and made contiguous for the batched matmuls.
   const double gather = add("decode transients", live * 4.0 * c.num_key_value_heads * c.HeadDim() * a,
                             "one layer's K and V of all rows, gathered and copied");
-  p.rollout_bytes = kv + gather;
+  // CPU only, measured (benchmarks/results/memory.md): with bf16 libtorch 1.13 runs the
+  // matmuls through oneDNN on CPUs with avx512_bf16, which JIT-compiles a kernel per shape
+  // and keeps it in its primitive cache (ONEDNN_PRIMITIVE_CACHE_CAPACITY, default 1024).
+  // Every decode step has a new key length S, so the cache grows by ~125 KiB per distinct
+  // length until it is full, on top of ~26 MiB of oneDNN runtime; independent of the rows.
+  // cuBLAS keeps no per-shape kernels in device memory: 0 on CUDA.
+  double onednn = 0;
+  if (in.cpu && in.bf16 && in.rollout_rows > 0) {
+    const double lengths = static_cast<double>(std::min<int64_t>(in.rollout_len, kOneDnnCachedLengths));
+    onednn = add("CPU bf16 kernel cache", kOneDnnRuntimeBytes + lengths * kOneDnnBytesPerLength,
+                 fmt::format("oneDNN kernels for {} key lengths (CPU only)", static_cast<int64_t>(lengths)));
+  }
+  p.rollout_bytes = kv + gather + onednn;
   p.peak = in.baseline_bytes + p.static_bytes + std::max({p.train_bytes, p.optimizer_transient, p.rollout_bytes});
   return p;
 }
@@ -197,12 +220,14 @@ MemoryPlanInput MemoryPlanFromConfig(const TrainConfig& cfg, const lm::io::Decod
   // of a mini-batch, at most ppo_micro_batch_size_per_gpu rows, or with use_dynamic_bsz
   // as many full-length rows as the token budget holds (a longer row runs alone).
   const int64_t rows = static_cast<int64_t>(cfg.actor.ppo_mini_batch_size) * cfg.rollout.n;
-  in.micro_batch_rows = (rows + in.world_size - 1) / in.world_size;
+  const int64_t share = (rows + in.world_size - 1) / in.world_size;
+  in.micro_batch_rows = share;
   if (cfg.actor.use_dynamic_bsz)
     in.micro_batch_rows = std::max<int64_t>(1, cfg.actor.ppo_max_token_len_per_gpu / std::max<int64_t>(1, in.seq_len));
   else if (cfg.actor.ppo_micro_batch_size_per_gpu > 0)
     in.micro_batch_rows = std::min<int64_t>(in.micro_batch_rows, cfg.actor.ppo_micro_batch_size_per_gpu);
   if (micro_batch_rows > 0) in.micro_batch_rows = micro_batch_rows;
+  in.accumulation = in.micro_batch_rows < share;
   in.rollout_rows =
       (static_cast<int64_t>(cfg.data.train_batch_size) * cfg.rollout.n + in.world_size - 1) / in.world_size;
   in.rollout_rows = std::min<int64_t>(in.rollout_rows, cfg.rollout.max_num_seqs);

@@ -13,8 +13,13 @@
 //   rollout  KV cache 2 * L * Hkv * D * a per token of every concurrent row, plus the
 //            last-position logits and one layer's gathered K and V (4 * Hkv * D * a per
 //            token: the decode step's transients);
-//   optimizer transients  ShardedAdamW's fp32 gradient slices where they outgrow the
-//            .grad they replace (bf16 on one rank), plus one bucket's buffers;
+//            Without accumulation (one micro-batch per step, ShardedAdamW) .grad is
+//            absent in the forward: the backward's first gradient, the head's V*d*a, is
+//            all that coexists with every activation;
+//   optimizer transients  the rest of .grad (P*a) when it was not resident, ShardedAdamW's
+//            fp32 gradient slices where they outgrow the .grad they replace (bf16 on one
+//            rank), plus one bucket's buffers;
+//   CPU bf16 rollouts: oneDNN's cache of per-shape JIT kernels (one per key length; measured);
 //   baseline the runtime's own resident memory (CUDA context or libtorch on CPU).
 // Peak = baseline + static + max(training activations, optimizer transients, rollout).
 #pragma once
@@ -39,10 +44,15 @@ struct MemoryPlanInput {
   int64_t logits_chunk = 0;             // 0 = whole [N, V] logits
   bool entropy = true;                  // the loss needs the entropy (entropy_coeff != 0)
   int64_t micro_batch_rows = 1;         // rows per forward/backward on this rank
+  // Several micro-batches add into .grad before the optimizer step. Without accumulation
+  // ShardedAdamW's step releases .grad, so the next forward runs without gradients (only
+  // torch::optim::AdamW keeps them resident).
+  bool accumulation = true;
   int64_t seq_len = 1024;               // padded tokens per row (prompt + response)
   int64_t rollout_rows = 0;             // concurrent generation rows on this rank
   int64_t rollout_len = 0;              // prompt + max_new_tokens
   double baseline_bytes = 0;            // runtime resident memory
+  bool cpu = false;                     // CPU device: adds the oneDNN bf16 kernel cache of rollouts
   int64_t bucket_values = int64_t{1} << 24;  // ShardedAdamW bucket
 };
 
