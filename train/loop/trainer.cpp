@@ -134,7 +134,7 @@ StepBatch SampleAndRoute(Run& run, const Preset& preset, const std::vector<int>&
   sb.correct.assign(Q, 0);
   sb.sampled.assign(Q, 0);
   const std::vector<bool> owned = OwnedMask(run, Q);
-  if (preset.settings.layout == "demos") {
+  if (preset.settings.layout == BatchLayout::kDemos) {
     for (int q = 0; q < Q; ++q)
       if (owned[q]) sb.rows.push_back(DemoRow(run, q, batch[q], kDemoLossSft, false));
     return sb;
@@ -177,7 +177,7 @@ StepBatch SampleAndRoute(Run& run, const Preset& preset, const std::vector<int>&
     rollouts[static_cast<size_t>(q) * n_roll + j] = std::move(r);
   }
   sb.rollouts = static_cast<int>(results.size());
-  if (preset.settings.layout == "hpt") {  // per-question routes: a not-owned question's count (0) is never used
+  if (preset.settings.layout == BatchLayout::kHpt) {  // per-question routes: a not-owned question's count (0) is never used
     HptRouting routing = RouteHpt(sb.correct, preset.route);
     for (const auto& rr : routing.rows) {
       if (!owned[rr.question]) continue;
@@ -287,7 +287,7 @@ void LoadPrompts(Run& run, const TrainConfig& pc, const Preset& preset) {
     LogWarn("dropped {} of {} training prompts longer than data.max_prompt_length = {} tokens",
             all.size() - run.data.size(), all.size(), pc.data.max_prompt_length);
   if (run.data.empty()) throw Error("no training prompts left", pc.data.train_files);
-  if (preset.settings.layout != "on_policy")
+  if (preset.settings.layout != BatchLayout::kOnPolicy)
     for (const auto& ex : run.data)
       if (ex.target.empty())
         throw Error("question '" + ex.id + "' has no demonstration ('target')", pc.data.train_files,
@@ -450,7 +450,7 @@ TrainSummary RunTraining(const TrainConfig& config, const TrainRunOptions& opts)
     const double update_s = Since(t_update);
     // 7. logging
     state.step = step + 1;
-    auto m = StepMetrics(sb, us, state.step, epoch, preset.settings.layout == "demos", lr);
+    auto m = StepMetrics(sb, us, state.step, epoch, preset.settings.layout == BatchLayout::kDemos, lr);
     const double step_s = Since(t_step);
     m["tokens"] = static_cast<double>(us.tokens + sb.rollout_tokens);
     m["tokens_per_s"] = (us.tokens + sb.rollout_tokens) / std::max(step_s, 1e-9);
