@@ -68,7 +68,8 @@ struct PretrainCli {
 int ListPresets() {
   for (const auto& name : upt::train::PresetRegistry().Names()) {
     const auto& p = upt::train::PresetRegistry().Get(name);
-    std::printf("%-18s layout=%-9s lr=%-6g %s\n", name.c_str(), p.settings.layout.c_str(), p.settings.lr, p.settings.delta.c_str());
+    std::printf("%-18s layout=%-9s lr=%-6g %s\n", name.c_str(), upt::train::BatchLayoutName(p.settings.layout),
+                p.settings.lr, p.settings.delta.c_str());
   }
   return 0;
 }

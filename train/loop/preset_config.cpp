@@ -25,18 +25,18 @@ Preset ConfiguredPreset(const TrainConfig& cfg, int phase) {
   s.norm_adv_by_std = pc.algorithm.norm_adv_by_std_in_grpo;
   s.entropy_coeff = pc.actor.entropy_coeff;
   const int n = pc.rollout.n;
-  if (s.layout == "mixed") {
+  if (s.layout == BatchLayout::kMixed) {
     s.n_demos = pc.algorithm.n_prefix;
     s.n_rollouts = n - pc.algorithm.n_prefix;
-  } else if (s.layout != "demos") {
+  } else if (s.layout != BatchLayout::kDemos) {
     s.n_rollouts = n;
   }
-  if (s.layout == "hpt") {
+  if (s.layout == BatchLayout::kHpt) {
     s.switch_gate = pc.algorithm.switch_gate;
     s.switch_gate_off = pc.algorithm.switch_gate_off;
   }
   Preset p = BuildPreset(s);
-  if (s.layout == "hpt") p.route = ResolveHptRouteOptions(p.route);
+  if (s.layout == BatchLayout::kHpt) p.route = ResolveHptRouteOptions(p.route);
   for (auto& t : p.terms) {
     if (IsPureSftTerm(t)) {
       t.coef = pc.algorithm.sft_loss_coef;
@@ -67,18 +67,20 @@ OrderedJson DescribeConfiguredPreset(const TrainConfig& cfg, std::vector<std::st
     const PresetSettings& ref = PresetSettingsRegistry().Get(ps.name);
     OrderedJson pj;
     pj["preset"] = ps.name;
-    pj["layout"] = ps.layout;
-    pj["rollouts_per_question"] = ps.layout == "demos" ? 0 : ps.n_rollouts;
-    pj["demos_per_question"] = ps.layout == "mixed" ? ps.n_demos : (ps.layout == "demos" ? 1 : 0);
-    if (ps.layout == "hpt")
+    pj["layout"] = BatchLayoutName(ps.layout);
+    pj["rollouts_per_question"] = ps.layout == BatchLayout::kDemos ? 0 : ps.n_rollouts;
+    pj["demos_per_question"] =
+        ps.layout == BatchLayout::kMixed ? ps.n_demos : (ps.layout == BatchLayout::kDemos ? 1 : 0);
+    if (ps.layout == BatchLayout::kHpt)
       pj["route"] = p.route.switch_gate_off > p.route.switch_gate
                         ? fmt::format("c <= {} -> 1 SFT demo row; {} < c <= {} -> 1 off-policy demo row; else {} GRPO rows",
                                       p.route.switch_gate, p.route.switch_gate, p.route.switch_gate_off, p.route.n)
                         : fmt::format("c <= {} -> 1 SFT demo row; else {} GRPO rows", p.route.switch_gate, p.route.n);
     OrderedJson terms = OrderedJson::array();
     for (const auto& t : p.terms)
-      terms.push_back(fmt::format("{} rows={} mask={} 1/pi_ref={} A={} grad={} agg={} coef={}", t.metric, t.rows,
-                                  t.mask, t.denominator, t.advantage, t.likelihood, t.aggregation, t.coef));
+      terms.push_back(fmt::format("{} rows={} mask={} 1/pi_ref={} A={} grad={} agg={} coef={}", t.metric,
+                                  RowSelectorName(t.rows), t.mask, t.denominator, t.advantage, t.likelihood,
+                                  t.aggregation, t.coef));
     pj["terms"] = terms;
     pj["entropy_coeff"] = p.opts.entropy_coeff;
     pj["norm_adv_by_std"] = p.opts.norm_adv_by_std;

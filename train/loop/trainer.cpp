@@ -134,7 +134,7 @@ StepBatch SampleAndRoute(Run& run, const Preset& preset, const std::vector<int>&
   sb.correct.assign(Q, 0);
   sb.sampled.assign(Q, 0);
   const std::vector<bool> owned = OwnedMask(run, Q);
-  if (preset.settings.layout == "demos") {
+  if (preset.settings.layout == BatchLayout::kDemos) {
     for (int q = 0; q < Q; ++q)
       if (owned[q]) sb.rows.push_back(DemoRow(run, q, batch[q], kDemoLossSft, false));
     return sb;
@@ -176,7 +176,7 @@ StepBatch SampleAndRoute(Run& run, const Preset& preset, const std::vector<int>&
     rollouts[static_cast<size_t>(q) * n_roll + j] = std::move(r);
   }
   sb.rollouts = static_cast<int>(results.size());
-  if (preset.settings.layout == "hpt") {  // per-question routes: a not-owned question's count (0) is never used
+  if (preset.settings.layout == BatchLayout::kHpt) {  // per-question routes: a not-owned question's count (0) is never used
     HptRouting routing = RouteHpt(sb.correct, preset.route);
     for (const auto& rr : routing.rows) {
       if (!owned[rr.question]) continue;
@@ -286,7 +286,7 @@ void LoadPrompts(Run& run, const TrainConfig& pc, const Preset& preset) {
     LogWarn("dropped {} of {} training prompts longer than data.max_prompt_length = {} tokens",
             all.size() - run.data.size(), all.size(), pc.data.max_prompt_length);
   if (run.data.empty()) throw Error("no training prompts left", pc.data.train_files);
-  if (preset.settings.layout != "on_policy")
+  if (preset.settings.layout != BatchLayout::kOnPolicy)
     for (const auto& ex : run.data)
       if (ex.target.empty())
         throw Error("question '" + ex.id + "' has no demonstration ('target')", pc.data.train_files,
@@ -358,21 +358,16 @@ void RunValidation(Run& run, RunLog* log, int step) {
   if (run.dist.distributed()) run.dist.Barrier();
 }
 
-}  // namespace
+// ---- the run's steps (RunTraining) -----------------------------------------
 
-TrainSummary RunTraining(const TrainConfig& config, const TrainRunOptions& opts) {
-  RegisterToyTrainData();
-  Run run;
-  run.cfg = config;
+// Checks --resume against the run directory, loads the model (the latest
+// checkpoint's weights when resuming) and enters the phase of `state.step` with
+// its optimizer state; all ranks start from rank 0's parameters. Returns the
+// checkpoint resumed from ("" = a fresh start).
+std::string StartRun(Run& run, const TrainRunOptions& opts, TrainerState& state) {
   const TrainConfig& cfg = run.cfg;
-  ValidateConfig(cfg);
-  run.dist = dist::DistContext::FromEnvironment();
+  const std::string& out = cfg.trainer.out_dir;
   const bool main_rank = run.dist.is_main();
-  const std::string out = cfg.trainer.out_dir;
-  MakeDirs(out);
-  TrainerState state;
-  state.seed = cfg.trainer.seed;
-  state.config = OptionsToJson(ResolvedConfig(cfg));  // every key explicit: reruns as it ran
   std::string resume_dir = opts.resume ? LatestCheckpoint(out) : "";
   if (opts.resume && resume_dir.empty() && !HasRunLogs(out))  // with logs only: restart from step 0 (RunLog)
     throw Error("nothing to resume: no checkpoint in " + out, "--resume", "run without --resume to start");
@@ -398,97 +393,157 @@ TrainSummary RunTraining(const TrainConfig& config, const TrainRunOptions& opts)
     if (main_rank)
       LogInfo("data-parallel training on {} ranks (rank 0 writes logs and checkpoints)", run.dist.world_size());
   }
-  std::unique_ptr<RunLog> log;  // rank 0 only
-  if (main_rank) {
-    WriteFileAtomic(out + "/config.json", DumpPretty(state.config));
-    OrderedJson prov = BaseProvenance();  // base model and training data identity
-    prov["model"] = lm::io::ModelProvenance(cfg.model.path);
-    prov["train_files"] = cfg.data.train_files;
-    if (FileExists(cfg.data.train_files)) prov["train_files_sha256"] = Sha256File(cfg.data.train_files);
-    prov["verifier"] = {{"reward", verifiers::PolicyName(RewardGrading(cfg.reward, false))},
-                        {"validation", verifiers::PolicyName(RewardGrading(cfg.reward, true))}};
-    WriteFileAtomic(out + "/provenance.json", DumpPretty(prov));
-    log = std::make_unique<RunLog>(out, resume_dir.empty() ? -1 : state.step);
+  return resume_dir;
+}
+
+// Rank 0's run files: config.json, provenance.json (base model and training
+// data identity) and the run log (appending after `state.step` when resumed).
+// Other ranks get null.
+std::unique_ptr<RunLog> OpenRunFiles(const Run& run, const TrainerState& state, bool resumed) {
+  if (!run.dist.is_main()) return nullptr;
+  const TrainConfig& cfg = run.cfg;
+  const std::string& out = cfg.trainer.out_dir;
+  WriteFileAtomic(out + "/config.json", DumpPretty(state.config));
+  OrderedJson prov = BaseProvenance();
+  prov["model"] = lm::io::ModelProvenance(cfg.model.path);
+  prov["train_files"] = cfg.data.train_files;
+  if (FileExists(cfg.data.train_files)) prov["train_files_sha256"] = Sha256File(cfg.data.train_files);
+  prov["verifier"] = {{"reward", verifiers::PolicyName(RewardGrading(cfg.reward, false))},
+                      {"validation", verifiers::PolicyName(RewardGrading(cfg.reward, true))}};
+  WriteFileAtomic(out + "/provenance.json", DumpPretty(prov));
+  return std::make_unique<RunLog>(out, resumed ? state.step : -1);
+}
+
+// One step's inputs, outputs and timings, for the step's record.
+struct StepRecord {
+  Clock::time_point start = Clock::now();
+  std::clock_t cpu_start = std::clock();
+  int epoch = 0;
+  double lr = 0;
+  std::vector<int> batch;  // example index per question
+  StepBatch sb;
+  UpdateStats us;
+  double rollout_s = 0, update_s = 0;
+};
+
+// 1. Enters the phase of `step` (a new phase restarts the data cursor) and sets
+// the optimizer's learning rate for the step; returns it.
+double EnterStep(Run& run, TrainerState& state, int step) {
+  if (PhaseOf(run.cfg, step) != run.phase) {
+    EnterPhase(run, PhaseOf(run.cfg, step));
+    state.cursor = DataCursor{};
   }
+  const auto [phase_first, phase_end] = PhaseSteps(run.cfg, run.phase);
+  const double lr = LearningRate(run.pcfg.actor.optim, step - phase_first, phase_end - phase_first);
+  for (auto& group : run.optimizer->param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+  return lr;
+}
+
+// 2-4. The step's rows (no grad), with totals over all ranks.
+StepBatch CollectRows(Run& run, const Preset& preset, const std::vector<int>& batch, int step) {
+  StepBatch sb;
+  {
+    torch::NoGradGuard no_grad;
+    sb = SampleAndRoute(run, preset, batch, step);
+  }
+  ReduceStepBatch(run, sb);
+  return sb;
+}
+
+// 7. The finished step (state.step = steps done): its metrics with throughput
+// and timings to the run log (rank 0), the trainer state and the summary.
+void RecordStep(const Run& run, RunLog* log, const Preset& preset, const StepRecord& r, bool progress,
+                TrainerState& state, TrainSummary& summary) {
+  auto m = StepMetrics(r.sb, r.us, state.step, r.epoch, preset.settings.layout == BatchLayout::kDemos, r.lr);
+  const double step_s = Since(r.start);
+  m["tokens"] = static_cast<double>(r.us.tokens + r.sb.rollout_tokens);
+  m["tokens_per_s"] = (r.us.tokens + r.sb.rollout_tokens) / std::max(step_s, 1e-9);
+  m["rollout_s"] = r.rollout_s;
+  m["update_s"] = r.update_s;
+  m["step_s"] = step_s;
+  m["step_cpu_s"] = static_cast<double>(std::clock() - r.cpu_start) / CLOCKS_PER_SEC;  // process CPU, all threads
+  if (log) {
+    log->Step(m);
+    for (size_t q = 0; q < r.batch.size(); ++q)
+      if (r.sb.sampled[q] > 0)
+        log->RolloutAccuracy(state.step, r.epoch, run.data[r.batch[q]].id, r.sb.correct[q], r.sb.sampled[q]);
+    log->Flush();
+  }
+  summary.final_reward_mean = m["reward_mean"];
+  state.last_metrics = OrderedJson::object();
+  for (const auto& [k, v] : m)
+    if (std::isfinite(v)) state.last_metrics[k] = v;
+  if (progress && run.dist.is_main())
+    LogInfo("step {}/{} [{}] reward {:.3f} offline {:.2f} pg {:.4g} sft {:.4g} H {:.3f} |g| {:.3g} len {:.1f} {:.2f}s",
+            state.step, run.cfg.trainer.total_training_steps, preset.settings.name, m["reward_mean"],
+            m["offline_ratio"], m["pg_loss"], m["sft_loss"], m["entropy"], m["grad_norm"], m["response_length_mean"],
+            step_s);
+}
+
+// 9. A checkpoint after the last step and every trainer.save_freq steps: rank 0
+// writes it, every rank waits for it (a following --resume sees it complete).
+void MaybeCheckpoint(Run& run, const TrainerState& state, TrainSummary& summary) {
+  const TrainConfig& cfg = run.cfg;
+  const bool last = state.step == cfg.trainer.total_training_steps;
+  if (!last && !(cfg.trainer.save_freq > 0 && state.step % cfg.trainer.save_freq == 0)) return;
+  dist::GatherOptimizerForSave(*run.optimizer);  // collective under ZeRO-2
+  if (run.dist.is_main())
+    summary.last_checkpoint = SaveCheckpoint(cfg.trainer.out_dir, state, run.model, cfg.model.path,
+                                             ExportOptions(cfg), *run.optimizer, cfg.trainer.keep_checkpoints);
+  if (run.dist.distributed()) {
+    run.dist.Barrier();
+    if (!run.dist.is_main()) summary.last_checkpoint = LatestCheckpoint(cfg.trainer.out_dir);
+  }
+}
+
+}  // namespace
+
+TrainSummary RunTraining(const TrainConfig& config, const TrainRunOptions& opts) {
+  RegisterToyTrainData();
+  Run run;
+  run.cfg = config;
+  const TrainConfig& cfg = run.cfg;
+  ValidateConfig(cfg);
+  run.dist = dist::DistContext::FromEnvironment();
+  MakeDirs(cfg.trainer.out_dir);
+  TrainerState state;
+  state.seed = cfg.trainer.seed;
+  state.config = OptionsToJson(ResolvedConfig(cfg));  // every key explicit: reruns as it ran
+  const std::string resume_dir = StartRun(run, opts, state);
+  const std::unique_ptr<RunLog> log = OpenRunFiles(run, state, !resume_dir.empty());  // rank 0 only
   TrainSummary summary;
   summary.start_step = state.step;
   const auto t_run = Clock::now();
   if (state.step == 0 && cfg.trainer.val_before_train) RunValidation(run, log.get(), 0);
 
   const int total = cfg.trainer.total_training_steps;
-  int done_here = 0;
-  while (state.step < total) {
+  for (int done_here = 0; state.step < total; ++done_here) {
     if (opts.stop_after_steps >= 0 && done_here >= opts.stop_after_steps) break;
-    const auto t_step = Clock::now();
-    const std::clock_t cpu_step = std::clock();
+    StepRecord rec;
     const int step = state.step;  // 0-based index of this step
-    // 1. phase and prompts
-    if (PhaseOf(cfg, step) != run.phase) {
-      EnterPhase(run, PhaseOf(cfg, step));
-      state.cursor = DataCursor{};
-    }
+    // 1. phase, learning rate and prompts
+    rec.lr = EnterStep(run, state, step);
     const TrainConfig& pc = run.pcfg;
     const Preset preset = ConfiguredPreset(cfg, run.phase);
-    const auto [phase_first, phase_end] = PhaseSteps(cfg, run.phase);
-    const double lr = LearningRate(pc.actor.optim, step - phase_first, phase_end - phase_first);
-    for (auto& group : run.optimizer->param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
-    const int epoch = state.cursor.epoch;
-    std::vector<int> batch = NextBatch(static_cast<int>(run.data.size()), pc.data.train_batch_size, pc.trainer.seed,
-                                       pc.data.shuffle, &state.cursor);
+    rec.epoch = state.cursor.epoch;
+    rec.batch = NextBatch(static_cast<int>(run.data.size()), pc.data.train_batch_size, pc.trainer.seed,
+                          pc.data.shuffle, &state.cursor);
     // 2-4. rollouts, rewards, routing
-    StepBatch sb;
-    {
-      torch::NoGradGuard no_grad;
-      sb = SampleAndRoute(run, preset, batch, step);
-    }
-    ReduceStepBatch(run, sb);
-    const double rollout_s = Since(t_step);
+    rec.sb = CollectRows(run, preset, rec.batch, step);
+    rec.rollout_s = Since(rec.start);
     // 5-6. old log-probs, updates
     const auto t_update = Clock::now();
     PolicyUpdater updater{&run.model, run.optimizer.get(), &run.dist, run.format->eos()};
-    UpdateStats us = UpdatePolicy(updater, pc, preset, sb.rows, static_cast<int>(batch.size()), step);
-    RequireFiniteLosses(us.sums, step + 1, out);  // a diverged step stops the run (checkpoint.h)
-    const double update_s = Since(t_update);
+    rec.us = UpdatePolicy(updater, pc, preset, rec.sb.rows, static_cast<int>(rec.batch.size()), step);
+    RequireFiniteLosses(rec.us.sums, step + 1, cfg.trainer.out_dir);  // a diverged step stops the run (checkpoint.h)
+    rec.update_s = Since(t_update);
     // 7. logging
     state.step = step + 1;
-    auto m = StepMetrics(sb, us, state.step, epoch, preset.settings.layout == "demos", lr);
-    const double step_s = Since(t_step);
-    m["tokens"] = static_cast<double>(us.tokens + sb.rollout_tokens);
-    m["tokens_per_s"] = (us.tokens + sb.rollout_tokens) / std::max(step_s, 1e-9);
-    m["rollout_s"] = rollout_s;
-    m["update_s"] = update_s;
-    m["step_s"] = step_s;
-    m["step_cpu_s"] = static_cast<double>(std::clock() - cpu_step) / CLOCKS_PER_SEC;  // process CPU, all threads
-    if (log) {
-      log->Step(m);
-      for (size_t q = 0; q < batch.size(); ++q)
-        if (sb.sampled[q] > 0)
-          log->RolloutAccuracy(state.step, epoch, run.data[batch[q]].id, sb.correct[q], sb.sampled[q]);
-      log->Flush();
-    }
-    summary.final_reward_mean = m["reward_mean"];
-    state.last_metrics = OrderedJson::object();
-    for (const auto& [k, v] : m)
-      if (std::isfinite(v)) state.last_metrics[k] = v;
-    if (opts.progress && main_rank)
-      LogInfo("step {}/{} [{}] reward {:.3f} offline {:.2f} pg {:.4g} sft {:.4g} H {:.3f} |g| {:.3g} len {:.1f} {:.2f}s",
-              state.step, total, preset.settings.name, m["reward_mean"], m["offline_ratio"], m["pg_loss"], m["sft_loss"],
-              m["entropy"], m["grad_norm"], m["response_length_mean"], step_s);
+    RecordStep(run, log.get(), preset, rec, opts.progress, state, summary);
     // 8. validation
     if (cfg.trainer.test_freq > 0 && state.step % cfg.trainer.test_freq == 0) RunValidation(run, log.get(), state.step);
     // 9. checkpoint
-    const bool last = state.step == total;
-    if (last || (cfg.trainer.save_freq > 0 && state.step % cfg.trainer.save_freq == 0)) {
-      dist::GatherOptimizerForSave(*run.optimizer);  // collective under ZeRO-2
-      if (main_rank)
-        summary.last_checkpoint = SaveCheckpoint(out, state, run.model, cfg.model.path, ExportOptions(cfg),
-                                                 *run.optimizer, cfg.trainer.keep_checkpoints);
-      if (run.dist.distributed()) {  // a following --resume (on any rank) sees the complete checkpoint
-        run.dist.Barrier();
-        if (!main_rank) summary.last_checkpoint = LatestCheckpoint(out);
-      }
-    }
-    ++done_here;
+    MaybeCheckpoint(run, state, summary);
   }
   summary.steps_done = state.step;
   summary.seconds = Since(t_run);

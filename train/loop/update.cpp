@@ -268,7 +268,8 @@ std::vector<OptimStepPlan> PlanUpstreamSteps(const std::vector<StepRow>& rows, c
 UpdateStats UpdatePolicy(const PolicyUpdater& u, const TrainConfig& cfg, const Preset& preset,
                          const std::vector<StepRow>& local_rows, int num_questions, int step) {
   dist::DistContext& d = *u.dist;
-  StepInputs in{&cfg, &preset, nullptr, {}, cfg.actor.loss_norm == "upstream" && preset.settings.layout != "demos", 1};
+  const bool upstream = cfg.actor.loss_norm == "upstream" && preset.settings.layout != BatchLayout::kDemos;
+  StepInputs in{&cfg, &preset, nullptr, {}, upstream, 1};
   const std::vector<StepRow> rows = in.upstream ? GatherRows(d, local_rows) : local_rows;
   in.rows = &rows;
   std::vector<OptimStepPlan> plan;

@@ -94,21 +94,21 @@ RolloutBatch MakeRolloutBatch(at::Tensor logp, at::Tensor old_logp, at::Tensor m
   return b;
 }
 
-std::vector<std::string> RowSelectorNames() { return {"all", "demo", "demo_off", "demo_sft", "on"}; }
-
 static at::Tensor DemoLossBits(const RolloutBatch& b) {
   if (b.demo_loss.defined()) return b.demo_loss.to(torch::kLong);
   return torch::full({b.rows()}, static_cast<int64_t>(kDemoLossSft), torch::kLong);
 }
 
-at::Tensor SelectRows(const RolloutBatch& b, const std::string& selector) {
+at::Tensor SelectRows(const RolloutBatch& b, RowSelector selector) {
   auto demo = b.is_demo.to(torch::kBool);
-  if (selector == "all") return torch::ones_like(demo);
-  if (selector == "on") return demo.logical_not();
-  if (selector == "demo") return demo;
-  if (selector == "demo_sft") return demo & (DemoLossBits(b).bitwise_and(kDemoLossSft) != 0);
-  if (selector == "demo_off") return demo & (DemoLossBits(b).bitwise_and(kDemoLossOff) != 0);
-  throw Error(UnknownNameMessage("row selector", selector, RowSelectorNames()), "upge term: field 'rows'");
+  switch (selector) {
+    case RowSelector::kAll: return torch::ones_like(demo);
+    case RowSelector::kOn: return demo.logical_not();
+    case RowSelector::kDemo: return demo;
+    case RowSelector::kDemoSft: return demo & (DemoLossBits(b).bitwise_and(kDemoLossSft) != 0);
+    case RowSelector::kDemoOff: return demo & (DemoLossBits(b).bitwise_and(kDemoLossOff) != 0);
+  }
+  throw Error(std::string("row selector without rows: ") + RowSelectorName(selector), "upge term: field 'rows'");
 }
 
 }  // namespace upt::train

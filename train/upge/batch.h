@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "train/upge/settings/vocab.h"
+
 namespace upt::train {
 
 struct RolloutBatch {
@@ -62,9 +64,8 @@ struct RowMeta {
 RolloutBatch MakeRolloutBatch(at::Tensor logp, at::Tensor old_logp, at::Tensor mask,
                               const std::vector<RowMeta>& rows, int64_t L_max = 0);
 
-// Rows with a selector name: "all", "on" (!is_demo), "demo", "demo_sft",
-// "demo_off" -> bool [B]. Unknown names list the valid ones.
-at::Tensor SelectRows(const RolloutBatch& b, const std::string& selector);
-std::vector<std::string> RowSelectorNames();
+// The rows a selector picks (settings/vocab.h: all, on = !is_demo, demo,
+// demo_sft, demo_off) -> bool [B].
+at::Tensor SelectRows(const RolloutBatch& b, RowSelector selector);
 
 }  // namespace upt::train

@@ -100,9 +100,7 @@ std::vector<double> NormaliserScales(const std::vector<UpgeTerm>& terms, const R
 }  // namespace
 
 void ValidateTerms(const std::vector<UpgeTerm>& terms) {
-  auto sel = RowSelectorNames();
   for (const auto& t : terms) {
-    CheckName(std::find(sel.begin(), sel.end(), t.rows) != sel.end(), "row selector", t.rows, sel, "rows");
     CheckName(MaskRegistry().Has(t.mask), "stabilization mask", t.mask, MaskRegistry().Names(), "mask");
     CheckName(DenominatorRegistry().Has(t.denominator), "reference-policy denominator", t.denominator,
               DenominatorRegistry().Names(), "denominator");
@@ -134,7 +132,7 @@ std::vector<double> LossNormalisers(const std::vector<UpgeTerm>& terms, const Up
 
 at::Tensor ComputeAdvantages(const RolloutBatch& b, const std::string& advantage, const UpgeOptions& opts) {
   UpgeTerm t;
-  t.rows = "all";
+  t.rows = RowSelector::kAll;
   t.advantage = advantage;
   return ComputeTermAdvantages({t}, b, opts)[0];
 }

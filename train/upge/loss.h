@@ -15,13 +15,14 @@
 
 #include "train/upge/batch.h"
 #include "train/upge/parts.h"
+#include "train/upge/settings/vocab.h"
 
 namespace upt::train {
 
 // One UPGE instance over a subset of rows.
 struct UpgeTerm {
   std::string metric = "actor/on_pg_loss";  // metric name of this term's (uncoefficiented) value
-  std::string rows = "on";                   // row selector (SelectRows)
+  RowSelector rows = RowSelector::kOn;       // the rows this term is computed over (SelectRows)
   std::string mask = "none";                 // MaskRegistry
   std::string denominator = "pi_old";        // DenominatorRegistry
   std::string advantage = "grpo_split";      // AdvantageRegistry

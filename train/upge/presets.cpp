@@ -10,11 +10,11 @@
 namespace upt::train {
 namespace {
 
-UpgeTerm Term(std::string metric, std::string rows, std::string mask, std::string denom, std::string adv,
+UpgeTerm Term(std::string metric, RowSelector rows, std::string mask, std::string denom, std::string adv,
               std::string agg, double coef = 1.0) {
   UpgeTerm t;
   t.metric = std::move(metric);
-  t.rows = std::move(rows);
+  t.rows = rows;
   t.mask = std::move(mask);
   t.denominator = std::move(denom);
   t.advantage = std::move(adv);
@@ -23,30 +23,33 @@ UpgeTerm Term(std::string metric, std::string rows, std::string mask, std::strin
   return t;
 }
 
-UpgeTerm SftTerm(std::string rows, double coef, std::string agg) {
-  return Term("actor/sft_loss", std::move(rows), "none", "pi_theta", "const_one", std::move(agg), coef);
+UpgeTerm SftTerm(RowSelector rows, double coef, std::string agg) {
+  return Term("actor/sft_loss", rows, "none", "pi_theta", "const_one", std::move(agg), coef);
 }
 // LUFFY off-policy term on demonstration tokens: -Â·p/(p+γ), no clip, Σ/L_max.
-UpgeTerm OffTerm(std::string rows, std::string adv, double coef = 1.0) {
-  return Term("actor/off_pg_loss", std::move(rows), "none", "one_shaped", std::move(adv), "token-sum-norm", coef);
+UpgeTerm OffTerm(RowSelector rows, std::string adv, double coef = 1.0) {
+  return Term("actor/off_pg_loss", rows, "none", "one_shaped", std::move(adv), "token-sum-norm", coef);
 }
 
 // The UPGE terms of a preset family (PresetSettings::family) with its parts.
 std::vector<UpgeTerm> FamilyTerms(const PresetSettings& s) {
   auto pg = [&s](std::string adv) {
-    return Term("actor/on_pg_loss", "on", s.pg_mask, s.pg_denominator, std::move(adv), s.pg_aggregation);
+    return Term("actor/on_pg_loss", RowSelector::kOn, s.pg_mask, s.pg_denominator, std::move(adv), s.pg_aggregation);
   };
-  if (s.family == "sft") return {SftTerm("all", s.sft_loss_coef, s.sft_loss_agg)};
-  if (s.family == "pg") return {pg(s.pg_advantage)};
-  if (s.family == "luffy") return {pg(s.pg_advantage), OffTerm("demo", s.pg_advantage)};
-  if (s.family == "srft")
-    return {Term("actor/sft_loss", "demo", "none", "pi_theta", "srft_sft", "token-mean"),
-            Term("actor/on_pg_loss", "on", "none", "pi_theta", "srft_on", "token-sum-norm"),
-            OffTerm("demo", "grpo_mixed")};
-  if (s.family == "hpt")
-    return {pg(s.pg_advantage), SftTerm("demo_sft", s.sft_loss_coef, s.sft_loss_agg), OffTerm("demo_off", s.pg_advantage)};
-  if (s.family == "phases") return {};
-  throw Error("unknown preset family '" + s.family + "'", "preset '" + s.name + "'");
+  switch (s.family) {
+    case PresetFamily::kSft: return {SftTerm(RowSelector::kAll, s.sft_loss_coef, s.sft_loss_agg)};
+    case PresetFamily::kPg: return {pg(s.pg_advantage)};
+    case PresetFamily::kLuffy: return {pg(s.pg_advantage), OffTerm(RowSelector::kDemo, s.pg_advantage)};
+    case PresetFamily::kSrft:
+      return {Term("actor/sft_loss", RowSelector::kDemo, "none", "pi_theta", "srft_sft", "token-mean"),
+              Term("actor/on_pg_loss", RowSelector::kOn, "none", "pi_theta", "srft_on", "token-sum-norm"),
+              OffTerm(RowSelector::kDemo, "grpo_mixed")};
+    case PresetFamily::kHpt:
+      return {pg(s.pg_advantage), SftTerm(RowSelector::kDemoSft, s.sft_loss_coef, s.sft_loss_agg),
+              OffTerm(RowSelector::kDemoOff, s.pg_advantage)};
+    case PresetFamily::kPhases: return {};
+  }
+  throw Error("preset family without terms", "preset '" + s.name + "'");
 }
 
 }  // namespace
@@ -117,15 +120,15 @@ std::string PresetTable() {
       out += "| " + name + " | " + p.baseline + " | phases | " + ph + " | | | | | | | | | |\n";
       continue;
     }
-    std::string layout = p.layout;
-    if (p.layout == "on_policy") layout += " " + std::to_string(p.n_rollouts);
-    if (p.layout == "mixed") layout += " " + std::to_string(p.n_rollouts) + "+" + std::to_string(p.n_demos);
-    if (p.layout == "hpt") layout += " n " + std::to_string(pr.route.n) + ",";
-    if (p.layout == "hpt")
-      layout += " gate " + std::to_string(pr.route.switch_gate) + ", " + pr.route.offline_learner;
+    std::string layout = BatchLayoutName(p.layout);
+    if (p.layout == BatchLayout::kOnPolicy) layout += " " + std::to_string(p.n_rollouts);
+    if (p.layout == BatchLayout::kMixed) layout += " " + std::to_string(p.n_rollouts) + "+" + std::to_string(p.n_demos);
+    if (p.layout == BatchLayout::kHpt)
+      layout += " n " + std::to_string(pr.route.n) + ", gate " + std::to_string(pr.route.switch_gate) + ", " +
+                pr.route.offline_learner;
     for (const auto& t : pr.terms) {
       out += "| " + name + " | " + p.baseline + " | " + layout + " | " + t.metric.substr(t.metric.find('/') + 1) +
-             " | " + t.rows + " | " + t.mask + " | " + t.denominator + " | " + t.advantage + " | " + t.aggregation +
+             " | " + RowSelectorName(t.rows) + " | " + t.mask + " | " + t.denominator + " | " + t.advantage + " | " + t.aggregation +
              " | " + fmt(t.coef) + " | " + (pr.opts.norm_adv_by_std ? "yes" : "no") + " | " +
              fmt(pr.opts.entropy_coeff) + " | " + fmt(p.lr) + " |\n";
     }

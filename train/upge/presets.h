@@ -52,16 +52,12 @@ namespace upt::train {
 // A preset's settings (the numbers, PresetSettings: name, baseline, delta,
 // layout, n_rollouts, n_demos, lr, phases, ...) and what BuildPreset derives
 // from them for the loss: the terms, the estimator options and the HPT route.
-// Batch layout the loop builds per question (settings.layout):
-//   "demos"     demonstration rows only (SFT data)
-//   "on_policy" n_rollouts rollouts
-//   "mixed"     n_rollouts rollouts + n_demos demonstration rows (LUFFY, SRFT)
-//   "hpt"       n rollouts scored then routed by RouteHpt(route)
+// The loop builds rows per question by settings.layout (BatchLayout, settings/vocab.h).
 struct Preset {
   PresetSettings settings;
   std::vector<UpgeTerm> terms;   // empty for multi-phase presets
   UpgeOptions opts;
-  HptRouteOptions route;         // used when settings.layout == "hpt"
+  HptRouteOptions route;         // used when settings.layout == BatchLayout::kHpt
 };
 
 // The preset made from settings `s` (terms validated); the only way a Preset is made.

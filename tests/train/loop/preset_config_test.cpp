@@ -42,10 +42,10 @@ void ExpectSamePreset(const Preset& got, const Preset& want) {
   EXPECT_EQ(got.opts.shaping_gamma, want.opts.shaping_gamma) << n;
   EXPECT_EQ(got.settings.layout, want.settings.layout) << n;
   EXPECT_EQ(got.settings.n_rollouts, want.settings.n_rollouts) << n;
-  if (want.settings.layout != "demos") {
+  if (want.settings.layout != BatchLayout::kDemos) {
     EXPECT_EQ(got.settings.n_demos, want.settings.n_demos) << n;
   }
-  if (want.settings.layout == "hpt") {
+  if (want.settings.layout == BatchLayout::kHpt) {
     const HptRouteOptions r = ResolveHptRouteOptions(want.route);
     EXPECT_EQ(got.route.switch_gate, r.switch_gate) << n;
     EXPECT_EQ(got.route.switch_gate_off, r.switch_gate_off) << n;
@@ -104,12 +104,12 @@ TEST(PresetConfigTest, ASetKeyOverridesThePresetInEveryPreset) {
                                                  "algorithm.switch_gate=3", "algorithm.sft_loss_coef=0.7"});
     const int rl = PresetPhases(cfg) - 1;  // top-level keys configure the RL phase
     const Preset p = ConfiguredPreset(cfg, rl);
-    if (p.settings.layout == "demos") continue;
+    if (p.settings.layout == BatchLayout::kDemos) continue;
     EXPECT_EQ(p.opts.entropy_coeff, 0.0123) << name;
     EXPECT_EQ(p.opts.clip_ratio_low, 0.05) << name;
     EXPECT_TRUE(p.opts.norm_adv_by_std) << name;
     EXPECT_EQ(PhaseConfig(cfg, rl).actor.optim.lr, 3e-7) << name;
-    if (p.settings.layout == "hpt") {
+    if (p.settings.layout == BatchLayout::kHpt) {
       EXPECT_EQ(p.route.switch_gate, 3) << name;
       for (const auto& t : p.terms) {
         if (t.metric == "actor/sft_loss") {

@@ -58,14 +58,6 @@ TEST(UpgeRegistryTest, BadTermFieldsNameTheFieldAndChoices) {
     EXPECT_NE(e.where().find("denominator"), std::string::npos);
     EXPECT_NE(std::string(e.what()).find("pi_old"), std::string::npos);
   }
-  t = UpgeTerm{};
-  t.rows = "offline";
-  try {
-    ValidateTerms({t});
-    FAIL();
-  } catch (const Error& e) {
-    for (const auto& n : RowSelectorNames()) EXPECT_NE(std::string(e.what()).find(n), std::string::npos) << n;
-  }
   UpgeOptions o;
   o.kl_loss_coef = 1;
   o.kl_loss_type = "k9";

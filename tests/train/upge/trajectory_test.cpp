@@ -40,7 +40,7 @@ Row Demo(int64_t q, uint8_t demo_loss = kDemoLossSft) { return {{0, 0, 0}, {1.0,
 
 std::vector<Row> Layout(const Preset& p, uint64_t seed) {
   std::vector<Row> rows;
-  if (p.settings.layout == "hpt") {
+  if (p.settings.layout == BatchLayout::kHpt) {
     std::vector<std::vector<Row>> rollouts(kQuestions);
     std::vector<int> correct;
     for (int64_t q = 0; q < kQuestions; ++q) {

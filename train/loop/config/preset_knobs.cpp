@@ -76,7 +76,7 @@ std::string PhasePreset(const TrainConfig& cfg, int phase) {
 }
 
 bool IsSftPhase(const TrainConfig& cfg, int phase) {
-  return PhaseCount(cfg) > 1 && PresetSettingsRegistry().Get(PhasePreset(cfg, phase)).layout == "demos";
+  return PhaseCount(cfg) > 1 && PresetSettingsRegistry().Get(PhasePreset(cfg, phase)).layout == BatchLayout::kDemos;
 }
 
 std::vector<std::string> PresetBackedKeys() {

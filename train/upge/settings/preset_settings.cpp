@@ -11,8 +11,8 @@ PresetSettings Sft() {
   PresetSettings s;
   s.name = "sft";
   s.delta = "baseline: -log π_θ on demonstration tokens, per-sample token-mean (LUFFY/OpenRLHF recipe)";
-  s.family = "sft";
-  s.layout = "demos";
+  s.family = PresetFamily::kSft;
+  s.layout = BatchLayout::kDemos;
   s.n_rollouts = 0;
   s.n_demos = 1;
   s.sft_loss_agg = "seq-mean-token-mean";
@@ -55,8 +55,8 @@ PresetSettings GrpoPaper() {
 PresetSettings Luffy() {
   PresetSettings s = Delta(Grpo(), "luffy", "grpo",
                            "7 rollouts + 1 demo per group; Â over G_on ∪ G_off (no std); demo: 1/π_ref≡1 with p/(p+0.1); no clip");
-  s.family = "luffy";
-  s.layout = "mixed";
+  s.family = PresetFamily::kLuffy;
+  s.layout = BatchLayout::kMixed;
   s.n_rollouts = 7;
   s.n_demos = 1;
   s.pg_advantage = "grpo_mixed";
@@ -66,8 +66,8 @@ PresetSettings Luffy() {
 PresetSettings Hpt() {
   PresetSettings s = Delta(Grpo(), "hpt", "grpo",
                            "c ≤ gate(0): rollouts → 1 demo row, SFT token-mean × sft_loss_coef(1.0); lr 5e-6");
-  s.family = "hpt";
-  s.layout = "hpt";
+  s.family = PresetFamily::kHpt;
+  s.layout = BatchLayout::kHpt;
   s.lr = 5e-6;
   return s;
 }
@@ -114,7 +114,7 @@ std::vector<PresetSettings> AllPresets() {
     s.name = "sft_then_grpo";
     s.baseline = "sft";
     s.delta = "two phases: sft, then grpo_clip on held-out prompts with a fresh optimizer (LUFFY train_sft_rl.sh)";
-    s.family = "phases";
+    s.family = PresetFamily::kPhases;
     s.phases = {"sft", "grpo_clip"};
     all.push_back(s);
   }
@@ -122,7 +122,7 @@ std::vector<PresetSettings> AllPresets() {
   {
     PresetSettings s = Delta(Luffy(), "srft", "luffy",
                              "+ demo SFT 0.5·e^{-H} (token-mean); rollouts -w·log π, w = 0.1·e^{H} | -1, Σ/L_max");
-    s.family = "srft";
+    s.family = PresetFamily::kSrft;
     all.push_back(s);
   }
   all.push_back(Hpt());

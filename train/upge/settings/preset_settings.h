@@ -1,6 +1,6 @@
 // The algorithm presets as plain data (torch-free): the single source of truth
 // for every number a preset carries. train/upge/presets.cpp builds the UPGE
-// terms from these strings and numbers; train/loop/config/preset_knobs.cpp lets
+// terms from these names and numbers; train/loop/config/preset_knobs.cpp lets
 // a config key override a number only when the key is set (file or --set).
 //
 // Sources: HPT code TsinghuaC3I/Unify-Post-Training exp_scripts/train*.sh and
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/registry.h"
+#include "train/upge/settings/vocab.h"
 
 namespace upt::train {
 
@@ -19,9 +20,8 @@ struct PresetSettings {
   std::string name;
   std::string baseline;             // the preset this one is a delta from ("" for sft)
   std::string delta;                // one-line description of the delta
-  // Term family presets.cpp builds: sft | pg (one on-policy term) | luffy | srft | hpt | phases.
-  std::string family = "pg";
-  std::string layout = "on_policy"; // demos | on_policy | mixed | hpt (Preset::layout)
+  PresetFamily family = PresetFamily::kPg;        // the terms presets.cpp builds
+  BatchLayout layout = BatchLayout::kOnPolicy;    // the rows the loop builds per question
   int n_rollouts = 8;               // rollouts per question (mixed: n - n_demos)
   int n_demos = 0;                  // demonstrations per question (mixed layouts: algorithm.n_prefix)
   std::vector<std::string> phases;  // family "phases": preset per phase
