@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "verifiers/names.h"
+#include "core/name_table.h"
 
 namespace upt::verifiers {
 

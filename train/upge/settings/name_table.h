@@ -1,6 +1,6 @@
-// One name table per vocabulary enum: each value's name and help are written
-// once; parsing an unknown name throws upt::Error listing the valid names (the
-// way core/registry.h treats unknown registry names). Torch-free.
+// A vocabulary enum's name table as an object (kind + entries) over
+// core/name_table.h's functions: each value's name and help are written once;
+// parsing an unknown name throws upt::Error listing the valid names. Torch-free.
 #pragma once
 
 #include <string>
@@ -8,18 +8,14 @@
 #include <vector>
 
 #include "core/error.h"
-#include "core/strings.h"
+#include "core/name_table.h"
 
 namespace upt::train {
 
 template <class E>
 class NameTable {
  public:
-  struct Entry {
-    E value;
-    const char* name;
-    const char* help;
-  };
+  using Entry = NameEntry<E>;
   // `kind` names the vocabulary in messages, e.g. "batch layout".
   NameTable(const char* kind, std::vector<Entry> entries) : kind_(kind), entries_(std::move(entries)) {}
 
@@ -30,15 +26,9 @@ class NameTable {
   }
   // Throws upt::Error listing the valid names; `where` locates the field.
   E Parse(std::string_view name, const std::string& where = {}) const {
-    for (const auto& x : entries_)
-      if (name == x.name) return x.value;
-    throw Error(UnknownNameMessage(kind_, name, Names()), where, "use one of the listed names");
+    return ParseTableName(entries_, name, kind_, where);
   }
-  std::vector<std::string> Names() const {
-    std::vector<std::string> out;
-    for (const auto& x : entries_) out.push_back(x.name);
-    return out;
-  }
+  std::vector<std::string> Names() const { return TableNames(entries_); }
   const std::vector<Entry>& entries() const { return entries_; }
 
  private:

@@ -1,7 +1,8 @@
-// One name table per verifier vocabulary (extraction policy, answer kind,
-// reward policy): the enum value, its name and a help line, in declaration
-// order. Parsing an unknown name throws upt::Error listing the valid names
-// (config and command-line boundaries only; the reward path never parses).
+// One name table per vocabulary enum (extraction policy, answer kind, reward
+// policy, batch layout, ...): the enum value, its name and a help line, in
+// declaration order. Parsing an unknown name throws upt::Error listing the
+// valid names, as core/registry.h does for registries (config and command-line
+// boundaries only; the reward path never parses). Torch-free.
 #pragma once
 
 #include <string>
@@ -11,7 +12,7 @@
 #include "core/error.h"
 #include "core/strings.h"
 
-namespace upt::verifiers {
+namespace upt {
 
 template <class E>
 struct NameEntry {
@@ -44,4 +45,4 @@ E ParseTableName(const std::vector<NameEntry<E>>& table, std::string_view name, 
   throw Error(UnknownNameMessage(kind, name, TableNames(table)), std::string(where), "use one of the listed names");
 }
 
-}  // namespace upt::verifiers
+}  // namespace upt
