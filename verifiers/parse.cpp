@@ -600,6 +600,31 @@ class Parser {
     return Fail();
   }
 
+  // An unbracketed function argument that starts with a number takes the single
+  // letters and Greek letters glued to it, as latex2sympy reads them: \cos 2x =
+  // cos(2x), \sin 3\theta = sin(3θ); \sin x y and \sin 2 \cos x keep their
+  // one-factor argument.
+  int CoefficientArgument(int arg) {
+    if (t_->at(arg).kind != Kind::kNum) return arg;
+    std::vector<int> factors{arg};
+    for (;;) {
+      const char c = Peek();
+      bool variable = false;
+      if (IsAlpha(c)) {
+        variable = pos_ + 1 >= s_.size() || !IsAlpha(s_[pos_ + 1]);
+      } else if (c == '\\') {
+        static constexpr const char* kGreek[] = {"pi", "theta", "alpha", "beta", "gamma", "phi", "varphi", "omega", "tau"};
+        const std::string_view cmd = PeekCommand();
+        for (const char* g : kGreek) variable = variable || cmd == g;
+      }
+      if (!variable) break;
+      const int x = Power();
+      if (x < 0) return -1;
+      factors.push_back(x);
+    }
+    return factors.size() == 1 ? arg : Make(Kind::kMul, {}, std::move(factors));
+  }
+
   // sin x, \sin(x), \sin^2 x, \log_2 8, \ln 2, sqrt(x).
   int FunctionApp(std::string name) {
     if (name == "asin") name = "arcsin";
@@ -628,6 +653,8 @@ class Parser {
       }
     } else {
       arg = Power();
+      if (arg < 0) return -1;
+      arg = CoefficientArgument(arg);
       if (arg < 0) return -1;
     }
     ::upt::verifiers::Node& fn = t_->nodes[static_cast<size_t>(f)];

@@ -185,5 +185,18 @@ TEST(ParseTest, RejectsMalformedInput) {
     EXPECT_FALSE(Parse(s, &t, &b)) << s;
 }
 
+// latex2sympy's reading of an unbracketed argument that starts with a number.
+TEST(ParseTest, UnbracketedTrigArgumentTakesTheLettersGluedToItsCoefficient) {
+  auto eq = [](const char* gold, const char* pred) { return Grade(gold, std::string("\\boxed{") + pred + "}", {}).correct; };
+  EXPECT_TRUE(eq("\\cos(2x)", "\\cos 2x"));
+  EXPECT_TRUE(eq("\\sin(3\\theta)", "\\sin 3\\theta"));
+  EXPECT_TRUE(eq("2\\sin x\\cos x", "\\sin 2x"));
+  EXPECT_TRUE(eq("\\sin(2x)\\cos(x)", "\\sin 2x \\cos x"));
+  EXPECT_FALSE(eq("x\\cos(2)", "\\cos 2x"));
+  EXPECT_FALSE(eq("\\cos(2)", "\\cos 2x"));
+  EXPECT_TRUE(eq("\\sin(x)y", "\\sin x y"));  // no coefficient: the argument stays one factor
+  EXPECT_TRUE(eq("\\frac{1}{2}", "\\sin 30^\\circ"));
+}
+
 }  // namespace
 }  // namespace upt::verifiers
