@@ -26,19 +26,8 @@ namespace {
 
 Qwen2ForCausalLM Model(uint64_t seed) { return testing::SeededToyModel(seed); }
 
-// `prompts` problems (lengths 3..) with `samples` samples each.
 std::vector<GenerationRequest> Requests(int prompts, int samples) {
-  std::vector<GenerationRequest> reqs;
-  for (int p = 0; p < prompts; ++p)
-    for (int s = 0; s < samples; ++s) {
-      GenerationRequest r;
-      r.prompt = {1};
-      for (int t = 0; t <= 2 + p * 5; ++t) r.prompt.push_back(3 + (7 * p + 5 * t) % 40);
-      r.stream_id = StreamId("problem-" + std::to_string(p));
-      r.sample_index = static_cast<uint64_t>(s);
-      reqs.push_back(r);
-    }
-  return reqs;
+  return testing::SyntheticRequests(prompts, samples, 2, 5);
 }
 
 SamplingParams Sampled(int max_new) {

@@ -25,17 +25,7 @@ using testing::ToyConfig;
 Qwen2ForCausalLM ToyModel(uint64_t seed = 1) { return testing::SeededToyModel(seed); }
 
 std::vector<GenerationRequest> Requests(int prompts, int samples) {
-  std::vector<GenerationRequest> reqs;
-  for (int p = 0; p < prompts; ++p)
-    for (int s = 0; s < samples; ++s) {
-      GenerationRequest r;
-      r.prompt = {1};
-      for (int t = 0; t <= p * 2; ++t) r.prompt.push_back(3 + (7 * p + 5 * t) % 40);
-      r.stream_id = StreamId("problem-" + std::to_string(p));
-      r.sample_index = static_cast<uint64_t>(s);
-      reqs.push_back(r);
-    }
-  return reqs;
+  return testing::SyntheticRequests(prompts, samples, 0, 2);
 }
 
 TEST(GeneratorTest, GreedyEqualsArgmaxOfFullRecomputation) {
