@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "verifiers/expr.h"
+#include "verifiers/parse_sets.h"
 
 namespace upt::verifiers {
 namespace {
@@ -140,49 +141,6 @@ class Parser {
     return op;
   }
 
-  bool SymbolFree(int i) const {
-    const Node& n = t_->at(i);
-    if (n.kind == Kind::kSym || n.kind == Kind::kText || n.kind == Kind::kRel) return false;
-    for (int k : n.kids)
-      if (!SymbolFree(k)) return false;
-    return true;
-  }
-
-  // The centre c of |x - c| / |x + d| / |x| (x a lone name), or -1.
-  int AbsCentre(int abs) {
-    const Node& a = t_->at(abs);
-    if (a.kind != Kind::kFunc || a.s != "abs" || a.kids.size() != 1) return -1;
-    const Node& in = t_->at(a.kids[0]);
-    if (in.kind == Kind::kSym) return Make(Kind::kNum, "0");
-    if (in.kind != Kind::kAdd || in.kids.size() != 2 || t_->at(in.kids[0]).kind != Kind::kSym) return -1;
-    int d = in.kids[1];
-    if (!SymbolFree(d)) return -1;
-    const Node& dn = t_->at(d);
-    return dn.kind == Kind::kNeg ? dn.kids[0] : Make(Kind::kNeg, {}, {d});
-  }
-
-  // "|x - c| < r" is the interval (c - r, c + r); "|x - c| >= r" the union
-  // (-inf, c - r] \cup [c + r, inf). Only for a literal radius r >= 0 (a
-  // number or a fraction of numbers); -1 when the relation is not of this form.
-  int AbsInequalitySet(int lhs, const std::string& op, int rhs) {
-    if (op != "<" && op != "<=" && op != ">" && op != ">=") return -1;
-    const Node& r = t_->at(rhs);
-    bool literal = r.kind == Kind::kNum ||
-                   (r.kind == Kind::kDiv && t_->at(r.kids[0]).kind == Kind::kNum && t_->at(r.kids[1]).kind == Kind::kNum);
-    if (!literal) return -1;
-    int c = AbsCentre(lhs);
-    if (c < 0) return -1;
-    int lo = Make(Kind::kAdd, {}, {c, Make(Kind::kNeg, {}, {rhs})});
-    int hi = Make(Kind::kAdd, {}, {c, rhs});
-    if (lo < 0 || hi < 0) return -1;
-    bool strict = op.size() == 1;
-    if (op[0] == '<') return Make(Kind::kInterval, strict ? "()" : "[]", {lo, hi});
-    int inf = Make(Kind::kConst, "inf");
-    int left = Make(Kind::kInterval, strict ? "()" : "(]", {Make(Kind::kNeg, {}, {inf}), lo});
-    int right = Make(Kind::kInterval, strict ? "()" : "[)", {hi, inf});
-    return Make(Kind::kUnion, {}, {left, right});
-  }
-
   int Rel() {
     Depth d(this);
     if (!d.ok()) return Fail();
@@ -197,8 +155,8 @@ class Parser {
       if (rhs < 0) return -1;
       // "\frac{9.5}{3.14159} \approx 3.01": a closed form and its rounding,
       // op "~" (either side states the answer; equiv.cpp ApproxEq).
-      if (approx && SymbolFree(lhs)) op = "~";
-      int set = AbsInequalitySet(lhs, op, rhs);
+      if (approx && SymbolFree(*t_, lhs)) op = "~";
+      int set = AbsInequalitySet(t_, b_, lhs, op, rhs);
       if (set >= 0) return set;
       lhs = Make(Kind::kRel, op, {lhs, rhs});
       if (lhs < 0) return -1;

@@ -1,0 +1,20 @@
+// Rewrites the parser applies to relations while it builds a Tree
+// (verifiers/parse.cpp): "|x - c| < r" as the set of x it describes.
+#pragma once
+
+#include <string>
+
+#include "verifiers/expr.h"
+
+namespace upt::verifiers {
+
+// True when node i (and its subtree) names no symbol, text or relation.
+bool SymbolFree(const Tree& t, int i);
+
+// "|x - c| < r" is the interval (c - r, c + r); "|x - c| >= r" the union
+// (-inf, c - r] \cup [c + r, inf). Only for a literal radius r >= 0 (a number
+// or a fraction of numbers) and x a lone name; -1 when the relation is not of
+// this form or the budget runs out (every node charges it, as the parser's do).
+int AbsInequalitySet(Tree* t, Budget* b, int lhs, const std::string& op, int rhs);
+
+}  // namespace upt::verifiers
