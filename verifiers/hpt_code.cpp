@@ -1,21 +1,24 @@
 // The HPT fork's training reward (reward_impl_version 6), transcribed from its
 // behaviour, not its code. Source: TsinghuaC3I/Unify-Post-Training,
 // hpt/verl/verl/mix_src/entropy_math/__init__.py (the same file as verl's
-// recipe/entropy/reward_score/entropy_math/__init__.py), itself adapted from
-// Dr. GRPO's math_grader.py. compute_score(response, gold) with fast=False:
-//   1. pred = content of the last "\boxed{...}"; none -> 0 (boxing required).
-//      A gold containing "\boxed" is reduced the same way.
-//   2. 1 if Hendrycks-normalised strings are equal ("mathd", with its unit
-//      words list: MathdNormalize below);
-//   3. else 1 if the sympy grader accepts: its own normalisation
-//      (SympyNormalize), tuples split element-wise with matching brackets,
-//      unreduced fractions exact, integer vs non-integer strict, otherwise
-//      simplify(gold - pred) == 0 (here: upt's equivalence at tolerance 0);
-//   4. else 1 if Math-Verify's verify(parse(gold), parse(pred)) accepts (here:
-//      upt's CompareAnswers), skipped when either side is over 128 characters
-//      and repetitive.
-// Stand-ins (3, 4) and the reduced LaTeX-to-text step are listed in
-// docs/verifiers.md "Reward policies".
+// recipe/entropy/reward_score/entropy_math/__init__.py @246cac4c; line numbers
+// below are that file's), itself adapted from Dr. GRPO's math_grader.py.
+// compute_score(response, gold) with fast=False (:1027-1062):
+//   1. pred = content of the last "\boxed{...}" (:913-955); none -> 0 (boxing
+//      required). A gold containing "\boxed" is reduced the same way (:1014-1015).
+//   2. 1 if Hendrycks-normalised strings are equal (grade_answer_mathd :997,
+//      _strip_string :220-378 with its unit words: MathdNormalize below);
+//   3. else 1 if the sympy grader accepts (grade_answer_sympy :957-994): its
+//      own normalisation (_normalize :783-853: SympyNormalize), tuples split
+//      element-wise with matching brackets, unreduced fractions exact,
+//      integer vs non-integer strict, otherwise simplify(gold - pred) == 0
+//      (hpt_math.h SympyDiffIsZero);
+//   4. else 1 if Math-Verify's verify(parse(gold), parse(pred)) accepts
+//      (is_latex_equal :629-679; hpt_math.h MathVerifyEqual), skipped when
+//      either side is over 128 characters and repetitive.
+// Steps 2-4 never call upt's own normalisation, parser or equivalence rules,
+// so hpt_code verdicts do not move when upt's rules change; the stand-ins for
+// sympy, pylatexenc and latex2sympy are listed in docs/verifiers.md.
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -26,6 +29,8 @@
 #include <utility>
 #include <vector>
 
+#include "verifiers/expr.h"
+#include "verifiers/hpt_math.h"
 #include "verifiers/reward.h"
 #include "verifiers/verify.h"
 
@@ -228,7 +233,8 @@ std::string IntString(double x) {
 }
 
 // A reduced LaTeX-to-text step (the fork uses pylatexenc's latex2text):
-// \frac{a}{b} -> (a)/(b), \sqrt{x} -> sqrt(x), \pi -> pi, \infty -> inf,
+// \frac{a}{b} -> (a)/(b), \sqrt{x} -> sqrt(x) (pylatexenc's √(x) after the
+// fork's "√" -> "sqrt"), \pi -> pi, \infty -> inf,
 // \cdot / \times -> *, \cup -> U, \text-like wrappers unwrapped, other
 // commands lose their backslash.
 std::string LatexToText(const std::string& s) {
@@ -254,11 +260,12 @@ std::string LatexToText(const std::string& s) {
     else out += cmd;
   }
   // "{a}{b}" after a fraction -> "(a)/(b)"; remaining groups -> parentheses.
-  static const std::regex kFrac(" \\{([^{}]*)\\}\\{([^{}]*)\\}");
+  static const std::regex kFrac(" \\{([^{}]*)\\}\\{([^{}]*)\\}"), kSqrt("sqrt\\{([^{}]*)\\}");
   std::string prev;
   do {
     prev = out;
     out = std::regex_replace(out, kFrac, "($1)/($2)");
+    out = std::regex_replace(out, kSqrt, "sqrt($1)");
   } while (out != prev);
   return Strip(out);
 }
@@ -337,20 +344,18 @@ bool AllowEval(const std::string& expr) {
   return !std::regex_search(expr, kBad1) && !std::regex_search(expr, kBad2);
 }
 
-bool SympyGrade(const std::string& given, const std::string& gold, const VerifyOptions& opts) {
+bool SympyGrade(const std::string& given, const std::string& gold, Budget* budget) {
   std::string g = SympyNormalize(gold), p = SympyNormalize(given);
   if (g == p) return true;
   if (p.empty() || g.size() > kMaxRegexBytes || p.size() > kMaxRegexBytes) return false;
   std::vector<std::string> ge = SplitTuple(g), pe = SplitTuple(p);
   if (ge.size() > 1 && (g.front() != p.front() || g.back() != p.back())) return false;
   if (ge.size() != pe.size()) return false;
-  VerifyOptions exact = opts;
-  exact.rel_tol = 0;
   for (size_t i = 0; i < ge.size(); ++i) {
     bool ok;
     if (IsFrac(ge[i]) && IsFrac(pe[i])) ok = ge[i] == pe[i];
     else if (StrIsInt(ge[i]) != StrIsInt(pe[i])) ok = false;
-    else ok = AllowEval("(" + ge[i] + ")-(" + pe[i] + ")") && CompareAnswers(ge[i], pe[i], exact).correct;
+    else ok = AllowEval("(" + ge[i] + ")-(" + pe[i] + ")") && hpt::SympyDiffIsZero(ge[i], pe[i], budget);
     if (!ok) return false;
   }
   return true;
@@ -405,14 +410,16 @@ Verdict GradeHptCode(std::string_view gold, std::string_view completion, const V
       v.reason = "hpt_wrong";
       return v;
     }
+    Budget budget;
+    budget.left = opts.step_budget;
     if (MathdNormalize(pred) == MathdNormalize(g)) {
       v.correct = true;
       v.reason = "hpt_mathd";
-    } else if (SympyGrade(pred, g, opts)) {
+    } else if (SympyGrade(pred, g, &budget)) {
       v.correct = true;
       v.reason = "hpt_sympy";
     } else if (!(pred.size() > 128 && Repetitive(pred)) && !(g.size() > 128 && Repetitive(g)) &&
-               CompareAnswers(g, pred, opts).correct) {
+               hpt::MathVerifyEqual(g, pred, &budget)) {
       v.correct = true;
       v.reason = "hpt_symbolic";
     } else {

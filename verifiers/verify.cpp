@@ -34,13 +34,40 @@ constexpr size_t kMaxParseBytes = 64 * 1024;
 // 6 (2026-12): clock times compare on the 24-hour clock, strings escaped
 // twice as a whole are halved, degree marks inside trig arguments mean pi/180,
 // prose inside one math span gives its one number.
-constexpr const char* kRulesVersion = "upt-verify-6";
+// 7 (2026-12): a gold written as a percentage also accepts its value as a
+// fraction (10\% = 0.1); labelled boxes `y_1 = \boxed{A}` and `y_2 = \boxed{B}`
+// are one list of equations; hpt_code no longer uses upt's rules.
+constexpr const char* kRulesVersion = "upt-verify-7";
+
+Verdict Internal() {
+  Verdict v;
+  v.reason = "internal_error";
+  return v;
+}
 
 std::string_view TrimView(std::string_view s) {
   size_t b = s.find_first_not_of(" \t\r\n");
   if (b == std::string_view::npos) return {};
   size_t e = s.find_last_not_of(" \t\r\n");
   return s.substr(b, e - b + 1);
+}
+
+bool HasPercent(std::string_view s) {
+  return s.find('%') != std::string_view::npos || s.find("percent") != std::string_view::npos;
+}
+
+// The value part of a gold written as one percentage ("10\%", "$62.5%$",
+// "12.5 \%"), empty when the gold is not one.
+std::string PercentBase(std::string_view answer) {
+  std::string_view s = TrimView(answer);
+  while (s.size() >= 2 && s.front() == '$' && s.back() == '$') s = TrimView(s.substr(1, s.size() - 2));
+  if (s.empty() || s.back() != '%') return {};
+  s.remove_suffix(1);
+  if (!s.empty() && s.back() == '\\') s.remove_suffix(1);
+  s = TrimView(s);
+  if (s.empty() || HasPercent(s) || s.find(',') != std::string_view::npos || s.find('=') != std::string_view::npos)
+    return {};
+  return std::string(s);
 }
 
 }  // namespace
@@ -53,6 +80,11 @@ struct PreparedGold::Impl {
   bool oversize = false, normalized_oversize = false, parsed = false, parse_exceeded = false;
   long long step_budget = 0, parse_cost = 0;
   Tree tree;
+  // A gold written as a percentage: its value as a fraction (\frac{base}{100}),
+  // compared when the prediction carries no percent sign.
+  std::shared_ptr<const Impl> fraction;
+  // The verdict for one prediction (no percent fallback).
+  Verdict Compare(std::string_view pred_answer, const VerifyOptions& opts) const;
 };
 
 PreparedGold::PreparedGold(std::string_view gold, bool is_answer, const VerifyOptions& opts) {
@@ -73,6 +105,8 @@ PreparedGold::PreparedGold(std::string_view gold, bool is_answer, const VerifyOp
         impl->parse_exceeded = budget.exceeded;
         impl->parse_cost = opts.step_budget - budget.left;
       }
+      std::string base = PercentBase(impl->answer);
+      if (!base.empty()) impl->fraction = PreparedGold("\\frac{" + base + "}{100}", true, opts).impl_;
     }
   } catch (...) {
     impl.reset();  // every comparison reports internal_error
@@ -90,22 +124,13 @@ const std::string& PreparedGold::raw() const {
   return impl_ ? impl_->raw : kEmpty;
 }
 
-Verdict CompareAnswers(const PreparedGold& prepared, std::string_view pred_answer, const VerifyOptions& opts) {
+Verdict PreparedGold::Impl::Compare(std::string_view pred_answer, const VerifyOptions& opts) const {
   Verdict v;
   v.extracted = std::string(pred_answer);
-  const PreparedGold::Impl* g = prepared.impl_.get();
-  if (!g) {
-    v.reason = "internal_error";
-    return v;
-  }
-  if (g->step_budget != opts.step_budget) {
-    PreparedGold again(g->answer, true, opts);
-    return CompareAnswers(again, pred_answer, opts);
-  }
   try {
     // Answers over the parse limit are only compared byte for byte (trimmed).
-    if (g->oversize || pred_answer.size() > kMaxParseBytes) {
-      v.correct = TrimView(g->answer) == TrimView(pred_answer);
+    if (oversize || pred_answer.size() > kMaxParseBytes) {
+      v.correct = TrimView(answer) == TrimView(pred_answer);
       v.reason = v.correct ? "equal_string" : "budget_exceeded";
       return v;
     }
@@ -114,24 +139,24 @@ Verdict CompareAnswers(const PreparedGold& prepared, std::string_view pred_answe
       v.reason = "empty_answer";
       return v;
     }
-    if (g->key == StringKey(np)) {
+    if (key == StringKey(np)) {
       v.correct = true;
       v.reason = "equal_string";
       return v;
     }
-    if (g->normalized_oversize || np.size() > kMaxParseBytes || g->parse_exceeded) {
+    if (normalized_oversize || np.size() > kMaxParseBytes || parse_exceeded) {
       v.reason = "budget_exceeded";
       return v;
     }
     Budget budget;
-    budget.left = opts.step_budget - g->parse_cost;
+    budget.left = opts.step_budget - parse_cost;
     Tree pt;
-    bool pok = g->parsed && Parse(np, &pt, &budget);
+    bool pok = parsed && Parse(np, &pt, &budget);
     if (budget.exceeded) {
       v.reason = "budget_exceeded";
       return v;
     }
-    if (!g->parsed) {
+    if (!parsed) {
       v.reason = "unparsed_gold";
       return v;
     }
@@ -140,11 +165,30 @@ Verdict CompareAnswers(const PreparedGold& prepared, std::string_view pred_answe
       return v;
     }
     std::string rule;
-    v.correct = Equivalent(g->tree, pt, opts.rel_tol, &budget, &rule);
+    v.correct = Equivalent(tree, pt, opts.rel_tol, &budget, &rule);
     v.reason = rule;
   } catch (...) {
     v.correct = false;
     v.reason = "internal_error";
+  }
+  return v;
+}
+
+// Percentages (docs/verifiers.md "Percentages"): a gold `10\%` accepts `10`
+// and, when the prediction has no percent sign, `0.1` / `\frac{1}{10}`.
+Verdict CompareAnswers(const PreparedGold& prepared, std::string_view pred_answer, const VerifyOptions& opts) {
+  const PreparedGold::Impl* g = prepared.impl_.get();
+  if (g && g->step_budget != opts.step_budget) {
+    PreparedGold again(g->answer, true, opts);
+    return CompareAnswers(again, pred_answer, opts);
+  }
+  Verdict v = g ? g->Compare(pred_answer, opts) : Internal();
+  if (!v.correct && g && g->fraction && !HasPercent(pred_answer)) {
+    Verdict f = g->fraction->Compare(pred_answer, opts);
+    if (f.correct) {
+      v = f;
+      v.reason = "equal_percent_fraction";
+    }
   }
   return v;
 }

@@ -91,6 +91,31 @@ TEST(HptCodeTest, SympyRulesAndSymbolicFallback) {
   EXPECT_FALSE(Hpt("\\frac{1}{3}", "\\boxed{0.33}"));
 }
 
+// hpt_code reads and compares with its own frozen steps (verifiers/hpt_math.h),
+// never upt's rules: each pair below is decided one way by upt's rules and the
+// other way by the fork's code (entropy_math/__init__.py; Math-Verify grader.py).
+TEST(HptCodeTest, VerdictsDoNotFollowUptRules) {
+  struct Case {
+    const char *gold, *box;
+    bool hpt;
+    const char* why;
+  } cases[] = {
+      {"\\frac12", "\\sin 30^\\circ", false, "upt-verify-6 degrees in trig; the fork drops the degree mark"},
+      {"20:34", "08:34 \\text{P.M.}", false, "upt-verify-6 clock times; mathd strips the text, sympy reads 20/34"},
+      {"\\frac{\\sqrt2}{2}", "0.7071", false, "upt's rounding rule; Math-Verify rounds only number vs number"},
+      {"x", "\\sqrt{x^2}", false, "upt's positive variables; sympy symbols are complex"},
+      {"(-\\infty, 3)", "x < 3", false, "upt's interval = inequality; Math-Verify only gold relation vs set"},
+      {"3", "1+1=3", true, "upt's false_statement; Math-Verify takes a predicted equation's right side"},
+      {"\\frac14", "25\\%", true, "upt drops %; Math-Verify reads X% as X/100"},
+      {"\\{1, 2\\}", "\\{1, 1, 2\\}", true, "upt keeps multiplicity; a sympy FiniteSet does not"},
+  };
+  for (const auto& c : cases) {
+    std::string completion = std::string("so \\boxed{") + c.box + "}";
+    EXPECT_EQ(Hpt(c.gold, completion), c.hpt) << c.gold << " vs " << c.box << ": " << c.why;
+    EXPECT_NE(Grade(c.gold, completion, {}).correct, c.hpt) << c.gold << " vs " << c.box << " (upt)";
+  }
+}
+
 TEST(HptCodeTest, OverflowAndJunkAreNotRewarded) {
   for (const char* a : {"10^{400}", "-1e309", "171!", "0/0", "\\infty", "", "NaN"})
     EXPECT_FALSE(Hpt("0.5", std::string("\\boxed{") + a + "}")) << a;
