@@ -149,6 +149,32 @@ bool ClosesWith(std::string_view s, size_t at, std::string_view tok) {
   return s.compare(at, tok.size(), tok) == 0;
 }
 
+// A label `NAME =` right before a box ("$y_1 = \boxed{..}", "x_{2}=\boxed{..}"):
+// one letter with an optional subscript and primes, after spacing, a math
+// delimiter, a comma or the start. Returns the label ("y_1") and sets *start to where
+// it begins; empty when there is none.
+std::string_view BoxLabel(std::string_view s, size_t at, size_t* start) {
+  size_t k = at;
+  while (k > 0 && s[k - 1] == ' ') --k;
+  if (k == 0 || s[k - 1] != '=') return {};
+  --k;
+  while (k > 0 && s[k - 1] == ' ') --k;
+  size_t end = k;
+  while (k > 0 && s[k - 1] == '\'') --k;
+  if (k > 0 && s[k - 1] == '}') {  // _{..}
+    size_t open = s.rfind('{', k - 1);
+    if (open == std::string_view::npos || open < 2 || s[open - 1] != '_') return {};
+    k = open - 1;
+  } else if (k > 1 && (IsAlpha(s[k - 1]) || IsDigit(s[k - 1])) && s[k - 2] == '_') {
+    k -= 2;
+  }
+  if (k == 0 || !IsAlpha(s[k - 1])) return {};
+  --k;
+  if (k > 0 && std::string_view(" \t\n$,;(").find(s[k - 1]) == std::string_view::npos) return {};  // "a+b =", "\\alpha ="
+  *start = k;
+  return s.substr(k, end - k);
+}
+
 // The last box and the boxes right before it that only list-separators
 // divide from it ("\\boxed{1}, \\boxed{2} and \\boxed{3}") as one candidate
 // "1, 2, 3"; then up to kMaxBoxed earlier boxes, last first. Line breaks
@@ -159,7 +185,7 @@ bool ClosesWith(std::string_view s, size_t at, std::string_view tok) {
 void AddBoxed(std::string_view s, size_t base, std::vector<Candidate>* out, size_t* last_end = nullptr,
               bool spaced = false) {
   if (last_end) *last_end = std::string_view::npos;
-  struct Box { size_t at, end; std::string_view inner; bool newline_after; };
+  struct Box { size_t at, end; std::string_view inner; bool newline_after; std::string_view label; };
   size_t end = s.size();
   int found = 0, tries = 0;
   // Bounded attempts: 100k unclosed "\boxed{" must not scan the text 100k times.
@@ -178,7 +204,8 @@ void AddBoxed(std::string_view s, size_t base, std::vector<Candidate>* out, size
     }
     // The last box: gather the list it ends.
     if (last_end) *last_end = box_end;
-    std::vector<Box> group{{at, box_end, inner, false}};
+    size_t label_at = 0;
+    std::vector<Box> group{{at, box_end, inner, false, BoxLabel(s, at, &label_at)}};
     bool any_newline = false;
     while (group.size() < static_cast<size_t>(kMaxJoinedSpans)) {
       size_t next = group.back().at;
@@ -187,11 +214,18 @@ void AddBoxed(std::string_view s, size_t base, std::vector<Candidate>* out, size
       size_t pend = 0;
       if (pat == std::string_view::npos || !ParseBox(s.substr(0, next), pat, is_boxed, &pin, &pend)) break;
       bool nl = false, delim = false, sep = false;
-      if (!BoxSeparator(s.substr(pend, next - pend), &nl, &delim, &sep) || (nl && delim) ||
-          !(sep || spaced))
+      // Labelled boxes ("y_1 = \boxed{A} and y_2 = \boxed{B}") are one list
+      // of equations when every box has its own label.
+      size_t pstart = 0, cut = next;
+      std::string_view plabel = BoxLabel(s.substr(0, next), pat, &pstart);
+      if (!group.back().label.empty() && !plabel.empty() && plabel != group.back().label)
+        BoxLabel(s, next, &cut);
+      if (!BoxSeparator(s.substr(pend, cut - pend), &nl, &delim, &sep) || (nl && delim) || !(sep || spaced))
+        break;
+      if (cut != next && std::any_of(group.begin(), group.end(), [&](const Box& b) { return b.label.empty(); }))
         break;
       any_newline = any_newline || nl;
-      group.push_back({pat, pend, pin, nl});
+      group.push_back({pat, pend, pin, nl, cut != next ? plabel : std::string_view()});
     }
     if (any_newline) {
       // One display block must hold the whole list; else keep the boxes
@@ -208,9 +242,12 @@ void AddBoxed(std::string_view s, size_t base, std::vector<Candidate>* out, size
     bool repeated = std::all_of(group.begin(), group.end(),
                                 [&](const Box& b) { return b.inner == group[0].inner; });
     if (repeated) group.resize(1);
+    bool labelled = group.size() > 1 &&
+                    std::all_of(group.begin(), group.end(), [](const Box& b) { return !b.label.empty(); });
     std::string text;
     for (size_t k = group.size(); k-- > 0;) {
       if (!text.empty()) text += ", ";
+      if (labelled) text += std::string(group[k].label) + " = ";
       text += group[k].inner;
     }
     out->push_back({std::move(text), "boxed", base + group.back().at});
@@ -459,7 +496,8 @@ const std::vector<ExtractionRule>& ExtractionRules() {
   using P = ExtractionPolicy;
   static const std::vector<ExtractionRule> kRules = {
       {"boxed", "`\\boxed{..}`, `\\boxed ..`, `\\fbox{..}` (nested braces); boxes divided only by `,` `;` "
-                "`and` `or` `\\quad` `\\text{and}` are one list; a later \"final answer is $X$\" comes first",
+                "`and` `or` `\\quad` `\\text{and}` are one list (labelled boxes `y_1 = \\boxed{A}` and "
+                "`y_2 = \\boxed{B}` the list `y_1 = A, y_2 = B`); a later \"final answer is $X$\" comes first",
        "the last box (or list of boxes), then up to 2 earlier boxes",
        {P::kDefault, P::kStrict, P::kBoxed, P::kUpt}, MatchBoxed},
       {"answer_tag", "`<answer>..</answer>`", "the tag's content", {P::kDefault, P::kStrict, P::kUpt}, MatchAnswerTag},
