@@ -156,7 +156,10 @@ class Parser {
       // "\frac{9.5}{3.14159} \approx 3.01": a closed form and its rounding,
       // op "~" (either side states the answer; equiv.cpp ApproxEq).
       if (approx && SymbolFree(*t_, lhs)) op = "~";
-      int set = AbsInequalitySet(t_, b_, lhs, op, rhs);
+      size_t after = pos_;  // a chain "1 \le |z| \le 2" is read whole (parse_sets.h)
+      bool chain = !RelOp().empty();
+      pos_ = after;
+      int set = chain ? -1 : AbsInequalitySet(t_, b_, lhs, op, rhs);
       if (set >= 0) return set;
       lhs = Make(Kind::kRel, op, {lhs, rhs});
       if (lhs < 0) return -1;

@@ -42,12 +42,45 @@ bool SymbolFree(const Tree& t, int i) {
   return true;
 }
 
+namespace {
+
+// A number or a fraction of numbers.
+bool Literal(const Tree& t, int i) {
+  const Node& r = t.at(i);
+  return r.kind == Kind::kNum ||
+         (r.kind == Kind::kDiv && t.at(r.kids[0]).kind == Kind::kNum && t.at(r.kids[1]).kind == Kind::kNum);
+}
+
+std::string Mirror(const std::string& op) { return (op[0] == '<' ? ">" : "<") + op.substr(1); }
+
+// "a <= |x - c| <= b" (lhs the relation "a <= |x - c|"): [c-b, c-a] \cup [c+a, c+b],
+// brackets from the two relations; -1 when not of this form.
+int AbsBandSet(Tree* t, Budget* b, int lhs, const std::string& op, int rhs) {
+  const Node l = t->at(lhs);
+  if (l.kind != Kind::kRel || l.kids.size() != 2 || l.s[0] != op[0] || !Literal(*t, rhs)) return -1;
+  bool up = op[0] == '<';
+  int lo_r = up ? l.kids[0] : rhs, hi_r = up ? rhs : l.kids[0];  // radii a <= b
+  if (!Literal(*t, lo_r)) return -1;
+  const NodeMaker make{t, b};
+  const int c = AbsCentre(make, l.kids[1]);
+  if (c < 0) return -1;
+  bool lo_closed = (up ? l.s : op).size() == 2, hi_closed = (up ? op : l.s).size() == 2;
+  auto at = [&](int sign, int r) { return make(Kind::kAdd, {}, {c, sign < 0 ? make(Kind::kNeg, {}, {r}) : r}); };
+  const int left = make(Kind::kInterval, std::string{hi_closed ? '[' : '(', lo_closed ? ']' : ')'},
+                        {at(-1, hi_r), at(-1, lo_r)});
+  const int right = make(Kind::kInterval, std::string{lo_closed ? '[' : '(', hi_closed ? ']' : ')'},
+                         {at(1, lo_r), at(1, hi_r)});
+  return make(Kind::kUnion, {}, {left, right});
+}
+
+}  // namespace
+
 int AbsInequalitySet(Tree* t, Budget* b, int lhs, const std::string& op, int rhs) {
   if (op != "<" && op != "<=" && op != ">" && op != ">=") return -1;
-  const Node& r = t->at(rhs);
-  const bool literal = r.kind == Kind::kNum || (r.kind == Kind::kDiv && t->at(r.kids[0]).kind == Kind::kNum &&
-                                                t->at(r.kids[1]).kind == Kind::kNum);
-  if (!literal) return -1;
+  int band = AbsBandSet(t, b, lhs, op, rhs);
+  if (band >= 0 || b->exceeded) return band;
+  if (Literal(*t, lhs) && t->at(rhs).kind == Kind::kFunc) return AbsInequalitySet(t, b, rhs, Mirror(op), lhs);
+  if (!Literal(*t, rhs)) return -1;
   const NodeMaker make{t, b};
   const int c = AbsCentre(make, lhs);
   if (c < 0) return -1;

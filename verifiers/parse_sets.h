@@ -15,6 +15,8 @@ bool SymbolFree(const Tree& t, int i);
 // (-inf, c - r] \cup [c + r, inf). Only for a literal radius r >= 0 (a number
 // or a fraction of numbers) and x a lone name; -1 when the relation is not of
 // this form or the budget runs out (every node charges it, as the parser's do).
+// Also "r < |x - c|" (mirrored) and the band "a <= |x - c| <= b" (lhs the
+// relation "a <= |x - c|"): [c - b, c - a] \cup [c + a, c + b].
 int AbsInequalitySet(Tree* t, Budget* b, int lhs, const std::string& op, int rhs);
 
 }  // namespace upt::verifiers
