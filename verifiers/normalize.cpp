@@ -539,6 +539,7 @@ std::string Normalize(std::string_view raw) {
   for (char& c : s)
     if (c == '\n' || c == '\t' || c == '\r') c = ' ';
   ClockTime(&s);
+  CasesSystem(&s);
   s = UnwrapText(s);
   std::string t(TrimView(s));
   // Trailing sentence punctuation and "\\" line breaks.

@@ -143,4 +143,33 @@ void ClockTime(std::string* s) {
   *s = std::to_string(h) + ":" + t.substr(colon + 1, 2);
 }
 
+// A whole answer "\begin{cases} R_1 \\ R_2 \end{cases}" whose rows are all
+// relations without "&" (a system, not a piecewise function) -> "R_1, R_2":
+// the list of its equations (MARIO_EVAL test_is_equiv.py:234).
+void CasesSystem(std::string* s) {
+  static constexpr std::string_view kOpen = "\\begin{cases}", kClose = "\\end{cases}";
+  size_t b = s->find_first_not_of(' '), e = s->find_last_not_of(' ');
+  if (b == std::string::npos || s->compare(b, kOpen.size(), kOpen) != 0 || e + 1 < b + kOpen.size() + kClose.size() ||
+      s->compare(e + 1 - kClose.size(), kClose.size(), kClose) != 0)
+    return;
+  std::string_view body = std::string_view(*s).substr(b + kOpen.size(), e + 1 - kClose.size() - b - kOpen.size());
+  if (body.find('&') != std::string_view::npos || body.find("\\begin") != std::string_view::npos) return;
+  std::string out;
+  for (size_t at = 0; at <= body.size();) {
+    size_t br = body.find("\\\\", at);
+    std::string_view row = body.substr(at, br == std::string_view::npos ? std::string_view::npos : br - at);
+    size_t rb = row.find_first_not_of(' '), re = row.find_last_not_of(' ');
+    if (rb != std::string_view::npos) {
+      row = row.substr(rb, re - rb + 1);
+      if (row.find_first_of("=<>") == std::string_view::npos && row.find("\\le") == std::string_view::npos &&
+          row.find("\\ge") == std::string_view::npos)
+        return;  // a row that is not a relation
+      out += (out.empty() ? "" : ", ") + std::string(row);
+    }
+    if (br == std::string_view::npos) break;
+    at = br + 2;
+  }
+  if (!out.empty()) *s = out;
+}
+
 }  // namespace upt::verifiers

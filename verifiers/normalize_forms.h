@@ -20,4 +20,8 @@ void ClockTime(std::string* s);
 // ("30^\\circ" as an angle answer) are left for Normalize to drop.
 std::string TrigDegrees(std::string_view s);
 
+// "\begin{cases} a+b=1 \\ a-b=2 \end{cases}" as the whole answer (rows all
+// relations, no "&") -> "a+b=1, a-b=2"; other strings unchanged.
+void CasesSystem(std::string* s);
+
 }  // namespace upt::verifiers
