@@ -1,12 +1,14 @@
 // libFuzzer entry: the input is split at the first NUL (or newline) into a
 // gold and a completion; both go through Grade (policies default, strict,
-// hpt_code), GradeChoice, CanonicalKey and the cases-line reader. Any crash, leak, sanitizer report or slow unit fails.
+// hpt_code, and its own sympy-text / Math-Verify steps directly), GradeChoice,
+// CanonicalKey and the cases-line reader. Any crash, leak, sanitizer report or slow unit fails.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "verifiers/case_line.h"
+#include "verifiers/hpt_math.h"
 #include "verifiers/verify.h"
 
 namespace uv = upt::verifiers;
@@ -26,6 +28,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)uv::CompareAnswers(gold, pred, opts.verify);
   opts.extract.policy = "hpt_code";  // the HPT fork's reward (regexes, suffix sort)
   (void)uv::Grade(gold, pred, opts);
+  uv::Budget budget;
+  (void)uv::hpt::MathVerifyEqual(gold, pred, &budget);
+  (void)uv::hpt::SympyDiffIsZero(gold, pred, &budget);
   (void)uv::CanonicalKey(pred);
   uv::GradeItem item;
   std::string error;

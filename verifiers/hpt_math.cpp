@@ -656,8 +656,10 @@ std::string LatexSource(std::string_view s) {
   else
     for (char c : s)
       if (c != '$') r += c;
+  r = UnicodeToLatex(r);
+  if (r.find("percent") == std::string::npos && r.find("pct") == std::string::npos) return r;
   static const std::regex kPercentWord(" *\\b(percentage|percent|pct)\\b");
-  return std::regex_replace(UnicodeToLatex(r), kPercentWord, "\\%");
+  return std::regex_replace(r, kPercentWord, "\\%");
 }
 
 bool Parse(std::string_view s, Dialect d, Tree* t, Budget* b) {
@@ -666,7 +668,8 @@ bool Parse(std::string_view s, Dialect d, Tree* t, Budget* b) {
   if (d == Dialect::kLatex) {
     if (!LatexToText(LatexSource(s), &text, 0)) return false;
     static const std::regex kMixed("(^|[^0-9A-Za-z_.)])([0-9]+) +([0-9]+)/([0-9]+)");
-    text = std::regex_replace(text, kMixed, "$1($2+$3/$4)");  // 4 4/9 = 40/9
+    if (text.find('/') != std::string::npos && text.find(' ') != std::string::npos)
+      text = std::regex_replace(text, kMixed, "$1($2+$3/$4)");  // 4 4/9 = 40/9
     s = text;
   }
   Parser p{s, d, t, b, 0, 0, -1, {}};

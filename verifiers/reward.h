@@ -5,9 +5,9 @@
 //   hpt_code  the HPT fork's training reward (reward_impl_version 6,
 //             `entropy_math`), transcribed behaviourally: the last \boxed{}
 //             is required; Hendrycks-normalised string match, then the
-//             Dr. GRPO sympy grader's rules, then a symbolic check (upt's
-//             equivalence engine standing in for sympy / Math-Verify).
-//             See docs/verifiers.md "Reward policies" for what differs.
+//             Dr. GRPO sympy grader's rules, then Math-Verify's comparison,
+//             each on hpt_code's own frozen code (verifiers/hpt_math.h), never
+//             upt's rules. See docs/verifiers.md "Reward policies".
 #pragma once
 
 #include <string>

@@ -72,6 +72,23 @@ void BM_GradeRealisticMix(benchmark::State& state) {
 }
 BENCHMARK(BM_GradeRealisticMix);
 
+// The reward policy hpt_code (the HPT fork's reward, its own frozen steps) on
+// the math items of the same mix.
+void BM_GradeRealisticMixHptCode(benchmark::State& state) {
+  std::vector<Item> items;
+  for (auto& it : RealisticMix(4096))
+    if (!it.mc) items.push_back(std::move(it));
+  uv::GradeOptions opts;
+  opts.extract.policy = "hpt_code";
+  size_t i = 0;
+  for (auto _ : state) {
+    const Item& it = items[i++ % items.size()];
+    benchmark::DoNotOptimize(uv::Grade(it.gold, it.completion, opts));
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK(BM_GradeRealisticMixHptCode);
+
 void BM_GradeBatchRealisticMix(benchmark::State& state) {
   std::vector<Item> items = RealisticMix(16384);
   std::vector<uv::GradeItem> batch;
@@ -142,6 +159,21 @@ BENCHMARK_CAPTURE(BM_Adversarial, matrix_products_60x20x20, "\\begin{pmatrix}1\\
                   }() + "\\end{pmatrix}", 60) + "$")->Unit(benchmark::kMillisecond);
 // Degrees inside trig arguments (rules v6): 100k unclosed "\\sin(" with degree marks.
 BENCHMARK_CAPTURE(BM_Adversarial, trig_degrees_unclosed_100k, "1", "$" + Repeat("\\sin(30^\\circ", 100000) + "$")->Unit(benchmark::kMillisecond);
+// hpt_code's own reader (rules v7): a 4 KB box of distinct fractions (no
+// repetition, so the Math-Verify step runs), 3,900 open parentheses.
+void BM_AdversarialHpt(benchmark::State& state, std::string gold, std::string completion) {
+  uv::GradeOptions opts;
+  opts.extract.policy = "hpt_code";
+  for (auto _ : state) benchmark::DoNotOptimize(uv::Grade(gold, completion, opts));
+}
+BENCHMARK_CAPTURE(BM_AdversarialHpt, hpt_fractions_4k, "1", "\\boxed{" + [] {
+  std::string s;
+  for (int k = 1; s.size() < 3900; ++k) s += "\\frac{" + std::to_string(k) + "}{" + std::to_string(k + 7) + "}+";
+  return s + "1}";
+}())->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_AdversarialHpt, hpt_parens_3900, "1", "\\boxed{" + std::string(3900, '(') + "1}")->Unit(benchmark::kMillisecond);
+// Labelled boxes (rules v7): 100k "$x_1 = \\boxed{1}$ and ".
+BENCHMARK_CAPTURE(BM_Adversarial, labelled_boxes_100k, "1", Repeat("$x_1 = \\boxed{1}$ and ", 100000))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Adversarial, text_groups_8k, "1", "\\boxed{" + Repeat("1\\text{a}+", 6000) + "1}")->Unit(benchmark::kMillisecond);
 
 }  // namespace
