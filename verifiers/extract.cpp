@@ -175,6 +175,64 @@ std::string_view BoxLabel(std::string_view s, size_t at, size_t* start) {
   return s.substr(k, end - k);
 }
 
+struct Box {
+  size_t at, end;
+  std::string_view inner;
+  bool newline_after;
+  std::string_view label;  // "y_1" of "y_1 = \\boxed{..}" (when joined by labels)
+};
+
+// The boxes right before group.back() that only list-separators divide from
+// it, appended to *group (last first). Labelled boxes ("y_1 = \\boxed{A} and
+// y_2 = \\boxed{B}") join when every box has its own label.
+void GatherBoxList(std::string_view s, bool spaced, std::vector<Box>* group) {
+  while (group->size() < static_cast<size_t>(kMaxJoinedSpans)) {
+    size_t next = group->back().at;
+    bool is_boxed = false;
+    size_t pat = RFindBox(s, next, &is_boxed);
+    std::string_view pin;
+    size_t pend = 0;
+    if (pat == std::string_view::npos || !ParseBox(s.substr(0, next), pat, is_boxed, &pin, &pend)) return;
+    size_t pstart = 0, cut = next;
+    std::string_view plabel = BoxLabel(s.substr(0, next), pat, &pstart);
+    if (!group->back().label.empty() && !plabel.empty() && plabel != group->back().label) BoxLabel(s, next, &cut);
+    bool nl = false, delim = false, sep = false;
+    if (!BoxSeparator(s.substr(pend, cut - pend), &nl, &delim, &sep) || (nl && delim) || !(sep || spaced)) return;
+    if (cut != next && std::any_of(group->begin(), group->end(), [](const Box& b) { return b.label.empty(); }))
+      return;
+    group->push_back({pat, pend, pin, nl, cut != next ? plabel : std::string_view()});
+  }
+}
+
+// One candidate of a gathered list (last box first in `group`): "1, 2, 3",
+// or "y_1 = A, y_2 = B" when every box is labelled.
+std::string BoxListText(std::vector<Box>* group, std::string_view s) {
+  bool any_newline = std::any_of(group->begin() + 1, group->end(), [](const Box& b) { return b.newline_after; });
+  if (any_newline) {
+    // One display block must hold the whole list; else keep the boxes
+    // after the last line break.
+    bool wrapped = (OpensWith(s, group->back().at, "\\[") && ClosesWith(s, group->front().end, "\\]")) ||
+                   (OpensWith(s, group->back().at, "$$") && ClosesWith(s, group->front().end, "$$"));
+    if (!wrapped) {
+      size_t keep = 1;
+      while (!(*group)[keep].newline_after) ++keep;
+      group->resize(keep);
+    }
+  }
+  // The same answer boxed twice ("\\boxed{840} \\quad \\boxed{840}") is one answer.
+  if (std::all_of(group->begin(), group->end(), [&](const Box& b) { return b.inner == (*group)[0].inner; }))
+    group->resize(1);
+  bool labelled = group->size() > 1 &&
+                  std::all_of(group->begin(), group->end(), [](const Box& b) { return !b.label.empty(); });
+  std::string text;
+  for (size_t k = group->size(); k-- > 0;) {
+    if (!text.empty()) text += ", ";
+    if (labelled) text += std::string((*group)[k].label) + " = ";
+    text += (*group)[k].inner;
+  }
+  return text;
+}
+
 // The last box and the boxes right before it that only list-separators
 // divide from it ("\\boxed{1}, \\boxed{2} and \\boxed{3}") as one candidate
 // "1, 2, 3"; then up to kMaxBoxed earlier boxes, last first. Line breaks
@@ -185,7 +243,6 @@ std::string_view BoxLabel(std::string_view s, size_t at, size_t* start) {
 void AddBoxed(std::string_view s, size_t base, std::vector<Candidate>* out, size_t* last_end = nullptr,
               bool spaced = false) {
   if (last_end) *last_end = std::string_view::npos;
-  struct Box { size_t at, end; std::string_view inner; bool newline_after; std::string_view label; };
   size_t end = s.size();
   int found = 0, tries = 0;
   // Bounded attempts: 100k unclosed "\boxed{" must not scan the text 100k times.
@@ -206,50 +263,8 @@ void AddBoxed(std::string_view s, size_t base, std::vector<Candidate>* out, size
     if (last_end) *last_end = box_end;
     size_t label_at = 0;
     std::vector<Box> group{{at, box_end, inner, false, BoxLabel(s, at, &label_at)}};
-    bool any_newline = false;
-    while (group.size() < static_cast<size_t>(kMaxJoinedSpans)) {
-      size_t next = group.back().at;
-      size_t pat = RFindBox(s, next, &is_boxed);
-      std::string_view pin;
-      size_t pend = 0;
-      if (pat == std::string_view::npos || !ParseBox(s.substr(0, next), pat, is_boxed, &pin, &pend)) break;
-      bool nl = false, delim = false, sep = false;
-      // Labelled boxes ("y_1 = \boxed{A} and y_2 = \boxed{B}") are one list
-      // of equations when every box has its own label.
-      size_t pstart = 0, cut = next;
-      std::string_view plabel = BoxLabel(s.substr(0, next), pat, &pstart);
-      if (!group.back().label.empty() && !plabel.empty() && plabel != group.back().label)
-        BoxLabel(s, next, &cut);
-      if (!BoxSeparator(s.substr(pend, cut - pend), &nl, &delim, &sep) || (nl && delim) || !(sep || spaced))
-        break;
-      if (cut != next && std::any_of(group.begin(), group.end(), [&](const Box& b) { return b.label.empty(); }))
-        break;
-      any_newline = any_newline || nl;
-      group.push_back({pat, pend, pin, nl, cut != next ? plabel : std::string_view()});
-    }
-    if (any_newline) {
-      // One display block must hold the whole list; else keep the boxes
-      // after the last line break.
-      bool wrapped = (OpensWith(s, group.back().at, "\\[") && ClosesWith(s, group.front().end, "\\]")) ||
-                     (OpensWith(s, group.back().at, "$$") && ClosesWith(s, group.front().end, "$$"));
-      if (!wrapped) {
-        size_t keep = 1;
-        while (!group[keep].newline_after) ++keep;
-        group.resize(keep);
-      }
-    }
-    // The same answer boxed twice ("\\boxed{840} \\quad \\boxed{840}") is one answer.
-    bool repeated = std::all_of(group.begin(), group.end(),
-                                [&](const Box& b) { return b.inner == group[0].inner; });
-    if (repeated) group.resize(1);
-    bool labelled = group.size() > 1 &&
-                    std::all_of(group.begin(), group.end(), [](const Box& b) { return !b.label.empty(); });
-    std::string text;
-    for (size_t k = group.size(); k-- > 0;) {
-      if (!text.empty()) text += ", ";
-      if (labelled) text += std::string(group[k].label) + " = ";
-      text += group[k].inner;
-    }
+    GatherBoxList(s, spaced, &group);
+    std::string text = BoxListText(&group, s);
     out->push_back({std::move(text), "boxed", base + group.back().at});
     ++found;
     end = group.back().at;
