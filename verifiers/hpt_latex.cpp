@@ -221,7 +221,7 @@ bool LatexToText(std::string_view s, std::string* out, int depth) {
       std::string a;
       size_t k = i;
       if (LatexArg(s, &k, &a) && (a == "\\circ" || a == "{\\circ}")) {
-        i = k;  // degrees are dropped
+        i = k;  // dropped: Math-Verify parser.py:383-396 passes convert_degrees=False
         continue;
       }
       std::string arg;

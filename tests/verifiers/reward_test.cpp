@@ -100,7 +100,7 @@ TEST(HptCodeTest, VerdictsDoNotFollowUptRules) {
     bool hpt;
     const char* why;
   } cases[] = {
-      {"\\frac12", "\\sin 30^\\circ", false, "upt-verify-6 degrees in trig; the fork drops the degree mark"},
+      {"\\frac12", "\\sin 30^\\circ", false, "upt-verify-6 degrees in trig; Math-Verify parses with convert_degrees=False"},
       {"20:34", "08:34 \\text{P.M.}", false, "upt-verify-6 clock times; mathd strips the text, sympy reads 20/34"},
       {"\\frac{\\sqrt2}{2}", "0.7071", false, "upt's rounding rule; Math-Verify rounds only number vs number"},
       {"x", "\\sqrt{x^2}", false, "upt's positive variables; sympy symbols are complex"},
