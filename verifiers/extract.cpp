@@ -150,8 +150,8 @@ bool ClosesWith(std::string_view s, size_t at, std::string_view tok) {
 }
 
 // A label `NAME =` right before a box ("$y_1 = \boxed{..}", "x_{2}=\boxed{..}"):
-// one letter with an optional subscript and primes, after spacing, a math
-// delimiter, a comma or the start. Returns the label ("y_1") and sets *start to where
+// one letter with an optional subscript and primes, first in its math span:
+// only spacing after a math delimiter, a comma, a line break or the start. Returns the label ("y_1") and sets *start to where
 // it begins; empty when there is none.
 std::string_view BoxLabel(std::string_view s, size_t at, size_t* start) {
   size_t k = at;
@@ -170,7 +170,9 @@ std::string_view BoxLabel(std::string_view s, size_t at, size_t* start) {
   }
   if (k == 0 || !IsAlpha(s[k - 1])) return {};
   --k;
-  if (k > 0 && std::string_view(" \t\n$,;(").find(s[k - 1]) == std::string_view::npos) return {};  // "a+b =", "\\alpha ="
+  size_t before = k;
+  while (before > 0 && s[before - 1] == ' ') --before;  // "a + b =", "\\alpha =": not a label
+  if (before > 0 && std::string_view("\n$,;(").find(s[before - 1]) == std::string_view::npos) return {};
   *start = k;
   return s.substr(k, end - k);
 }
