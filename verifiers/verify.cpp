@@ -38,6 +38,10 @@ constexpr size_t kMaxParseBytes = 64 * 1024;
 // fraction (10\% = 0.1); labelled boxes `y_1 = \boxed{A}` and `y_2 = \boxed{B}`
 // are one list of equations; hpt_code no longer uses upt's rules.
 constexpr const char* kRulesVersion = "upt-verify-7";
+// The reward policy hpt_code has its own version: its verdicts follow the HPT
+// fork's code (reward.h), not upt's rules. 1: steps 3-4 borrowed upt's engine
+// (until upt-verify-6); 2: its own frozen reader and comparison (hpt_math.h).
+constexpr const char* kHptCodeVersion = "hpt-code-2";
 
 Verdict Internal() {
   Verdict v;
@@ -271,6 +275,8 @@ Verdict GradeAnswer(AnswerKind kind, std::string_view gold, std::string_view com
 }
 
 std::string PolicyName(const GradeOptions& opts) {
+  if (opts.extract.Policy() == ExtractionPolicy::kHptCode)  // rel_tol is not used by hpt_code
+    return std::string(kHptCodeVersion) + "/hpt_code/budget=" + std::to_string(opts.verify.step_budget);
   char tol[32];
   std::snprintf(tol, sizeof(tol), "%g", opts.verify.rel_tol);
   return std::string(kRulesVersion) + "/" + opts.extract.policy + "/rel_tol=" + tol +

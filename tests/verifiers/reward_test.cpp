@@ -139,6 +139,8 @@ TEST(HptCodeTest, SelectableThroughGradeAndExtract) {
   EXPECT_EQ(cands[0].text, "2");
   EXPECT_EQ(cands[0].rule, "hpt_last_boxed");
   EXPECT_TRUE(Grade(PrepareGold("5", o.verify), "\\boxed{5}", o).correct);
+  // Its own version in the provenance, not upt's rules version.
+  EXPECT_EQ(PolicyName(o), "hpt-code-2/hpt_code/budget=200000");
 }
 
 }  // namespace
