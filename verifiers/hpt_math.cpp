@@ -12,6 +12,7 @@
 #include "verifiers/hpt_math.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <complex>
 #include <string>
@@ -311,6 +312,27 @@ bool IsSet(const Tree& t, int i) {
   return k == Kind::kInterval || k == Kind::kList || k == Kind::kUnion || (k == Kind::kTuple && t.at(i).kids.size() == 2);
 }
 
+// A word: "\\text{odd}" (one symbol) or "odd" (the product o*d*d), lower case;
+// empty when node i is neither (grader.py sympy_compare_symbols:441-494).
+std::string Word(const Tree& t, int i) {
+  const Node& n = t.at(i);
+  auto letter = [&](int k) -> std::string {
+    const Node& x = t.at(k);
+    if (x.kind == Kind::kConst && x.s == "e") return "e";
+    if (x.kind != Kind::kSym) return {};
+    if (x.s.compare(0, 3, "_w_") == 0) return x.s.substr(3);
+    return x.s.size() == 1 ? std::string(1, static_cast<char>(std::tolower(static_cast<unsigned char>(x.s[0])))) : "";
+  };
+  if (n.kind != Kind::kMul) return letter(i);
+  std::string w;
+  for (int k : n.kids) {
+    std::string l = letter(k);
+    if (l.empty()) return {};
+    w += l;
+  }
+  return w;
+}
+
 bool MvEqual(Tree& g, int gi, Tree& p, int pi, Budget* b, int depth) {
   if (depth > kMaxDepth || b->exceeded) return false;
   bool g_assign = IsEq(g, gi) && OnlyNames(g, g.at(gi).kids[0]);
@@ -318,6 +340,8 @@ bool MvEqual(Tree& g, int gi, Tree& p, int pi, Budget* b, int depth) {
   if (p_eq && !g_eq) pi = p.at(pi).kids[1];
   else if (g_assign && !p_eq) gi = g.at(gi).kids[1];
   if (SameTree(g, gi, p, pi)) return true;
+  std::string gw = Word(g, gi);
+  if (gw.size() > 1 && gw == Word(p, pi)) return true;  // \text{odd} = odd
   bool g_rel = g.at(gi).kind == Kind::kRel, p_rel = p.at(pi).kind == Kind::kRel;
   if (g_rel && IsSet(p, pi)) {  // 1 < x < 2 against an interval (sympy_expr_eq:666-672)
     int as_set = RelationInterval(g, gi);

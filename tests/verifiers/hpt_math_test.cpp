@@ -4,8 +4,12 @@
 // __init__.py @246cac4c; huggingface/Math-Verify src/math_verify/grader.py @5d148cf).
 #include <gtest/gtest.h>
 
+#include <regex>
 #include <string>
 
+#include "core/json.h"
+#include "core/jsonl.h"
+#include "tests/verifiers/case_table.h"
 #include "verifiers/hpt_math.h"
 
 namespace upt::verifiers::hpt {
@@ -74,6 +78,39 @@ TEST(HptMathVerifyTest, AssignmentsRelationsAndSets) {
   EXPECT_TRUE(Mv("\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}",
                  "\\left[\\begin{array}{cc}1 & 2 \\\\ 3 & 4\\end{array}\\right]"));
   EXPECT_FALSE(Mv("\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "(1, 2)"));
+}
+
+// Fidelity of the stand-in against Math-Verify's own test expectations
+// (tests/verifiers/cases/external/math_verify.jsonl): the rows whose gold and
+// prediction are both short bare answers (no prose, no \\boxed: Math-Verify's
+// extraction is not what MathVerifyEqual stands in for), with the default
+// options (strict, precision 6, no set-relation mode).
+TEST(HptMathVerifyTest, AgreesWithMathVerifysOwnExpectationsOnBareAnswers) {
+  static const std::regex kWord("[A-Za-z]{4,}"), kCommand("\\\\[A-Za-z]+");
+  auto bare = [](const std::string& x) {
+    return x.size() < 80 && x.find('\n') == std::string::npos && x.find("\\boxed") == std::string::npos &&
+           !std::regex_search(std::regex_replace(x, kCommand, ""), kWord);
+  };
+  JsonlReader r(testing::SourceDir() + "/tests/verifiers/cases/external/math_verify.jsonl");
+  JsonlRecord rec;
+  int n = 0, agree = 0;
+  while (r.Next(&rec)) {
+    ASSERT_TRUE(rec.error.empty()) << rec.error;
+    const Json& j = rec.value;
+    Json o = j.value("mv_options", Json::object());
+    if (!o.value("strict", true) || o.value("allow_set_relation_comp", false) || o.value("precision", 6) != 6) continue;
+    std::string g = j.at("gold").get<std::string>(), p = j.at("pred").get<std::string>();
+    auto trim = [](std::string x) {
+      x.erase(0, x.find_first_not_of(" \t"));
+      x.erase(x.find_last_not_of(" \t") + 1);
+      return x;
+    };
+    if (!bare(trim(g)) || !bare(trim(p))) continue;
+    ++n;
+    agree += Mv(g, p) == j.at("expected").get<bool>();
+  }
+  EXPECT_GE(n, 150);
+  EXPECT_GE(agree, n * 94 / 100) << agree << " of " << n;  // 144 of 153 at hpt-code-2
 }
 
 TEST(HptMathVerifyTest, BoundedOnHostileInput) {
