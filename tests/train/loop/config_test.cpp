@@ -41,7 +41,7 @@ TEST(TrainConfigTest, YamlMapsOntoNestedVerlKeys) {
   EXPECT_EQ(cfg.algorithm.preset, "luffy");
   EXPECT_DOUBLE_EQ(cfg.algorithm.shaping_gamma, 0.2);
   EXPECT_EQ(cfg.rollout.n, 4);
-  EXPECT_DOUBLE_EQ(cfg.rollout.temperature, 0.7);
+  EXPECT_DOUBLE_EQ(cfg.rollout.sampling.temperature, 0.7);
   EXPECT_DOUBLE_EQ(cfg.actor.optim.lr, 5e-6);
   EXPECT_EQ(cfg.actor.ppo_mini_batch_size, 2);
   EXPECT_EQ(cfg.data.val_files, (std::vector<std::string>{"aime24", "amc23"}));
