@@ -1,6 +1,7 @@
 // The sampling option group as commands and configs reuse it. Its keys, help
-// and the sampler's defaults are declared once, in lm::SamplingParams
-// (sampler.h); everything else binds views of it (core/options.h):
+// and the sampler's defaults are declared once, in upt::SamplingParams
+// (core/sampling.h; lm::SamplingParams); everything else binds views of it
+// (core/options.h): a benchmark's settings (datasets::EvalDefaults), and
 //   upt generate      SamplingOverrides over the benchmark's settings
 //                     (--temperature ... --stop-token-ids; unset = the benchmark's)
 //   train config      rollout.{temperature,top_p,top_k,max_new_tokens,stop}: a
@@ -27,14 +28,8 @@ inline std::vector<std::string> GenerateSamplingKeys() {
   return {"temperature", "top_p", "top_k", "min_p", "max_new_tokens", "stop", "stop_token_ids"};
 }
 
-// A benchmark's sampling settings (hpt_spec.md §8) over the sampler's defaults.
-inline SamplingParams BenchmarkSampling(const datasets::EvalDefaults& d) {
-  SamplingParams p;
-  p.temperature = d.temperature;
-  p.top_p = d.top_p;
-  p.max_new_tokens = d.max_new_tokens;
-  return p;
-}
+// A benchmark's sampling settings (datasets::EvalDefaults).
+inline SamplingParams BenchmarkSampling(const datasets::EvalDefaults& d) { return d.sampling; }
 
 // The defaults with the given keys replaced (Resolve, core/options.h).
 inline SamplingParams ResolveSampling(const SamplingParams& defaults, const SamplingOverrides& given) {
