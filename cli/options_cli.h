@@ -5,6 +5,7 @@
 //                  (kOptNegated: `--no-render` sets the field to false)
 //   kOptPositional a positional argument named by the key
 //   kOptRequired   must be given; kOptCommaList: a list that also splits a,b,c
+//   Overrides<T>   each key a flag without a default; passing it gives the key
 #pragma once
 
 #include <optional>
@@ -16,6 +17,7 @@
 #include "core/error.h"
 #include "core/options.h"
 #include "eval/passk.h"
+#include "verifiers/verify.h"
 
 namespace upt::cli {
 
@@ -38,7 +40,13 @@ void AddOptions(CLI::App& app, T& opts, const std::string& flag_prefix = "") {
     std::string flag = "--" + flag_prefix + key_dashed;
     if (attrs & kOptShortName) flag = "-" + key_dashed.substr(0, 1) + "," + flag;
     CLI::Option* opt;
-    if (attrs & kOptPositional) {
+    if constexpr (options_detail::IsOverrideLeaf<U>::value) {  // a key of an Overrides<T>: given when passed
+      using X = typename U::value_type;
+      static_assert(!std::is_same_v<X, bool>, "Overrides of bool options are not bound");
+      opt = app.add_option_function<X>(flag, [leaf = field](const X& x) mutable { leaf.Set(x); }, help);
+      if (attrs & kOptCommaList) opt->delimiter(',');
+      return;
+    } else if (attrs & kOptPositional) {
       opt = app.add_option(key, field, help);
     } else if constexpr (std::is_same_v<U, bool>) {
       if (attrs & kOptNegated) app.add_flag("!--" + flag_prefix + "no-" + key_dashed, field, help);
@@ -59,6 +67,16 @@ inline void CheckBootstrapFlags(const eval::BootstrapOptions& b) {
   if (!(b.level > 0 && b.level < 1))
     throw Error("confidence level must be in (0, 1), got " + std::to_string(b.level), "--level", "e.g. --level 0.95");
   if (b.replicates < 1) throw Error("must be >= 1, got " + std::to_string(b.replicates), "--bootstrap", "e.g. 1000");
+}
+
+// The grading flags shared by score and verify (verifiers::GradeOptions:
+// --policy, --rel-tol, --step-budget), checked before any work.
+inline void CheckGradingFlags(const verifiers::GradeOptions& g) {
+  if (!(g.verify.rel_tol >= 0 && g.verify.rel_tol < 1))
+    throw Error("relative tolerance must be in [0, 1), got " + std::to_string(g.verify.rel_tol), "--rel-tol",
+                "e.g. 1e-4");
+  if (g.verify.step_budget < 1) throw Error("must be >= 1", "--step-budget", "e.g. 200000");
+  verifiers::ParseExtractionPolicy(g.extract.policy, "--policy");  // throws, listing the valid names
 }
 
 }  // namespace upt::cli

@@ -23,10 +23,23 @@
 // the CLI binder reads them; serialisation and parsing ignore them.
 // Command-line-only structs may also hold std::optional<std::string> fields
 // (absent = not given); they are bound but never serialised.
+//
+// A shared group is declared once and reused two ways:
+//   OptionView     some of a group's keys, in a chosen order, each as
+//                  <prefix><key>: `rollout.val_temperature` is the sampling
+//                  group's `temperature` bound with the prefix "val_"; a
+//                  key may also be renamed (reward.extraction = extract.policy).
+//   Overrides<T>   a flat group T whose keys are each given or unset; unset
+//                  keys take the value of the defaults it is resolved against
+//                  (Resolve(defaults, overrides)). Bound with T's keys and help;
+//                  an unset key serialises as null (or its legacy spelling,
+//                  `unset_as`), and reading null (or that spelling) unsets it.
 #pragma once
 
 #include <cmath>
 #include <limits>
+#include <map>
+#include <set>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -47,6 +60,135 @@ enum OptionAttr : unsigned {
   kOptNoDefault = 1u << 4,   // help shows no default (sentinels explained in the help)
   kOptShortName = 1u << 5,   // also -<first letter of the key> (`-q` for --quiet)
 };
+
+// One key of an Overrides<T> as the visitor hands it out: the value and its
+// given state (pointers into the Overrides).
+template <class U>
+struct OverrideLeaf {
+  using value_type = U;
+  U* value;
+  std::set<std::string>* given;
+  const std::map<std::string, OrderedJson>* unset_as;
+  std::string name;
+  bool IsGiven() const { return given->count(name) > 0; }
+  void Unset() { given->erase(name); }
+  // A value equal to the key's legacy unset spelling unsets the key.
+  void Set(const U& v) {
+    *value = v;
+    auto it = unset_as->find(name);
+    if (it != unset_as->end() && OrderedJson(v) == it->second) given->erase(name);
+    else given->insert(name);
+  }
+};
+template <class J, class U>
+void to_json(J& j, const OverrideLeaf<U>& leaf) {
+  if (leaf.IsGiven()) {
+    j = *leaf.value;
+    return;
+  }
+  auto it = leaf.unset_as->find(leaf.name);
+  if (it != leaf.unset_as->end()) j = J::parse(it->second.dump());
+  else j = nullptr;
+}
+
+namespace options_detail {
+template <class U>
+struct IsOverrideLeaf : std::false_type {};
+template <class U>
+struct IsOverrideLeaf<OverrideLeaf<U>> : std::true_type {};
+}  // namespace options_detail
+
+// A flat option group T whose keys are each given or unset (see the top of this
+// file). `values` holds the given keys' values; the others are ignored.
+template <class T>
+struct Overrides {
+  T values;
+  std::set<std::string> given;
+  std::map<std::string, OrderedJson> unset_as;  // a key's legacy spelling of "unset" (else null)
+
+  bool IsGiven(const std::string& key) const { return given.count(key) > 0; }
+  // Gives `key` the value `v`; throws upt::Error when T has no such key.
+  template <class U>
+  Overrides& Give(const std::string& key, const U& v) {
+    bool found = false;
+    values.ForEach([&](const char* name, auto& field, const char*, unsigned = 0) {
+      if constexpr (std::is_assignable_v<decltype(field), const U&>) {
+        if (key == name) {
+          field = v;
+          found = true;
+        }
+      }
+    });
+    if (!found) throw Error("no option '" + key + "' of this type in the group", "Overrides::Give");
+    given.insert(key);
+    return *this;
+  }
+  // Every key given, with the values of `v`.
+  static Overrides AllGiven(const T& v) {
+    Overrides o;
+    o.values = v;
+    o.values.ForEach([&](const char* name, auto&, const char*, unsigned = 0) { o.given.insert(name); });
+    return o;
+  }
+  template <class V>
+  void ForEach(V&& v) {
+    values.ForEach([&](const char* name, auto& field, const char* help, unsigned attrs = 0) {
+      OverrideLeaf<std::remove_reference_t<decltype(field)>> leaf{&field, &given, &unset_as, name};
+      v(name, leaf, help, attrs | kOptNoDefault);
+    });
+  }
+};
+
+// `defaults` with every key given in `o` replaced by its value.
+template <class T>
+T Resolve(const T& defaults, const Overrides<T>& o) {
+  T out = defaults;
+  T& src = const_cast<T&>(o.values);
+  out.ForEach([&](const char* name, auto& field, const char*, unsigned = 0) {
+    if (!o.IsGiven(name)) return;
+    src.ForEach([&](const char* from_name, auto& from, const char*, unsigned = 0) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(from)>, std::decay_t<decltype(field)>>)
+        if (std::string(from_name) == name) field = from;
+    });
+  });
+  return out;
+}
+
+// Keys of a group bound under other names (see the top of this file): `keys`
+// in this order, each as prefix + key (or prefix + its Rename), its help
+// wrapped in help_prefix/suffix.
+template <class T>
+struct OptionView {
+  T* group;
+  std::vector<std::string> keys;
+  std::string prefix, help_prefix, help_suffix;
+  std::map<std::string, std::string> renamed;
+  // Binds `key` as `as` (a legacy name, e.g. reward.extraction for extract.policy).
+  OptionView& Rename(const std::string& key, const std::string& as) {
+    renamed[key] = as;
+    return *this;
+  }
+  template <class V>
+  void ForEach(V&& v) {
+    for (const auto& want : keys) {
+      bool found = false;
+      group->ForEach([&](const char* name, auto& field, const char* help, unsigned attrs = 0) {
+        if (want != name) return;
+        found = true;
+        auto it = renamed.find(want);
+        const std::string key = prefix + (it == renamed.end() ? want : it->second);
+        const std::string h = help_prefix + (help ? help : "") + help_suffix;
+        v(key.c_str(), field, h.c_str(), attrs);
+      });
+      if (!found) throw Error("the option view names no key '" + want + "' of its group", "OptionView");
+    }
+  }
+};
+template <class T>
+OptionView<T> ViewOptions(T& group, std::vector<std::string> keys, std::string prefix = "",
+                          std::string help_prefix = "", std::string help_suffix = "") {
+  return {&group, std::move(keys), std::move(prefix), std::move(help_prefix), std::move(help_suffix), {}};
+}
 
 namespace options_detail {
 
@@ -104,6 +246,13 @@ void ParseValue(const std::string& key, const std::string& text, std::vector<E>*
 }
 
 template <class U>
+void ParseValue(const std::string& key, const std::string& text, OverrideLeaf<U>* out) {
+  U v{};
+  ParseValue(key, text, &v);
+  out->Set(v);
+}
+
+template <class U>
 void FromJsonValue(const std::string& key, const Json& j, U* out, const std::string& where) {
   try {
     // Every number is range-checked here, once for all options: floating values
@@ -141,6 +290,18 @@ void FromJsonValue(const std::string& key, const Json& j, U* out, const std::str
     throw Error(std::string("wrong type: ") + e.what(), where + ": key '" + key + "'",
                 "check the value's type against `upt ... --help`");
   }
+}
+
+// null (or the key's legacy unset spelling) unsets an Overrides key.
+template <class U>
+void FromJsonValue(const std::string& key, const Json& j, OverrideLeaf<U>* out, const std::string& where) {
+  if (j.is_null()) {
+    out->Unset();
+    return;
+  }
+  U v{};
+  FromJsonValue(key, j, &v, where);
+  out->Set(v);
 }
 
 }  // namespace options_detail

@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "core/json.h"
+#include "core/options.h"
+#include "core/sampling.h"
 
 namespace upt::datasets {
 
@@ -23,18 +25,26 @@ struct Problem {
   std::string target;  // training sets only: the demonstration (verl `target`); "" when absent
 };
 
-// Evaluation settings a benchmark uses unless told otherwise (hpt_spec.md §8).
+// The sampling settings of a benchmark unless told otherwise (hpt_spec.md §8):
+// T 0.6, top-p 0.95, 8192 new tokens; the rest the sampler's defaults.
+inline SamplingParams BenchmarkSamplingDefaults() {
+  SamplingParams p;
+  p.temperature = 0.6;
+  p.top_p = 0.95;
+  p.max_new_tokens = 8192;
+  return p;
+}
+
+// Evaluation settings a benchmark uses unless told otherwise (hpt_spec.md §8):
+// avg@n and the sampling group's keys a benchmark sets.
 struct EvalDefaults {
   int samples_per_problem = 1;  // 32 for AIME24/AIME25/AMC, 1 otherwise
-  double temperature = 0.6;
-  double top_p = 0.95;
-  int max_new_tokens = 8192;
+  SamplingParams sampling = BenchmarkSamplingDefaults();
   template <class V>
   void ForEach(V&& v) {
     v("samples_per_problem", samples_per_problem, "samples per problem (avg@n)");
-    v("temperature", temperature, "sampling temperature");
-    v("top_p", top_p, "nucleus sampling p");
-    v("max_new_tokens", max_new_tokens, "max new tokens per sample");
+    auto keys = ViewOptions(sampling, {"temperature", "top_p", "max_new_tokens"});
+    v("", keys, "");
   }
 };
 

@@ -36,7 +36,7 @@ EvalDefaults MathDefaults(int samples) {
 EvalDefaults ToyDefaults() {
   EvalDefaults d;
   d.samples_per_problem = 256;
-  d.max_new_tokens = 64;
+  d.sampling.max_new_tokens = 64;
   return d;
 }
 

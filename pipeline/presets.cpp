@@ -17,10 +17,12 @@ std::vector<MethodSpec> FiveMethods() {
           {"hpt", "HPT", "hpt"}};
 }
 
-// toy6 in-distribution + toy_ood2, `samples` each, first `problems` problems.
+// Every toy-world benchmark of the benchmark table (its generated rows, in table
+// order: the toy6 tiers, then toy_ood2), `samples` each, first `problems` problems.
 std::vector<EvalSpec> ToyEvals(int samples, int problems) {
   std::vector<EvalSpec> e;
-  for (const auto& name : datasets::ExpandBenchmarkNames("toy6,toy_ood2")) e.push_back({name, samples, problems});
+  for (const auto& info : datasets::ListBenchmarks())
+    if (info.generated) e.push_back({info.name, samples, problems});
   return e;
 }
 
@@ -95,9 +97,9 @@ ReproducePreset Paper(const std::string& name, const std::string& model, const s
   p.rollouts = 8;
   p.val_every = 10;
   p.evals = PaperEvals();
-  p.temperature = 0.6;
-  p.top_p = 0.95;
-  p.max_new_tokens = 8192;
+  p.sampling.temperature = 0.6;
+  p.sampling.top_p = 0.95;
+  p.sampling.max_new_tokens = 8192;
   p.gen_batch_size = 256;
   p.max_k = 1024;
   p.paper_model = model;
@@ -151,7 +153,7 @@ void ValidatePreset(const ReproducePreset& p) {
   need(p.max_k >= 1, "max_k", "must be >= 1");
   need(p.seeds >= 1 && p.seeds <= 100, "seeds", "must be in [1, 100]");
   need(p.toy || p.seeds == 1, "seeds", "replicates are for the toy presets");
-  need(p.temperature >= 0 && p.top_p > 0 && p.top_p <= 1, "temperature", "temperature >= 0 and 0 < top_p <= 1");
+  need(p.sampling.temperature >= 0 && p.sampling.top_p > 0 && p.sampling.top_p <= 1, "temperature", "temperature >= 0 and 0 < top_p <= 1");
 }
 
 }  // namespace upt::pipeline

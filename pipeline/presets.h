@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "lm/generate/sampler.h"
+
 namespace upt::pipeline {
 
 // One post-training method: a run label and the trainer config it starts from
@@ -24,6 +26,14 @@ struct EvalSpec {
   int problems = 0;        // first N problems; 0 = all (the report's group comes from the benchmark table)
 };
 
+inline lm::SamplingParams ToySampling() {
+  lm::SamplingParams p;
+  p.temperature = 0.6;
+  p.top_p = 1.0;
+  p.max_new_tokens = 48;
+  return p;
+}
+
 struct ReproducePreset {
   std::string name;
   std::string description;
@@ -39,9 +49,9 @@ struct ReproducePreset {
   int val_problems = 16;           // data.val_limit
   // Final evaluation.
   std::vector<EvalSpec> evals;
-  double temperature = 0.6;
-  double top_p = 1.0;
-  int max_new_tokens = 48;
+  // Sampling of every generate stage, complete (benchmarks' own settings are not
+  // used): the toy study's T 0.6, top-p 1.0, 48 new tokens; paper presets T 0.6, top-p 0.95, 8192.
+  lm::SamplingParams sampling = ToySampling();
   int gen_batch_size = 512;        // rows decoded together in the generate job
   long long max_k = 128;           // largest k in Pass@k tables and curves
   int bootstrap = 1000;

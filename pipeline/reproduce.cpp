@@ -115,9 +115,7 @@ lm::GenerateJobOptions GenerateOptions(const ReproducePreset& p, const EvalSpec&
   lm::GenerateJobOptions g;
   g.dataset = e.benchmark;
   g.n = e.samples;
-  g.temperature = p.temperature;
-  g.top_p = p.top_p;
-  g.max_new_tokens = p.max_new_tokens;
+  g.sampling = lm::SamplingOverrides::AllGiven(p.sampling);
   g.template_name = p.toy ? "toy" : "auto";
   g.seed = p.seed;
   g.device = device;
@@ -401,8 +399,8 @@ std::string FormatPlan(const ReproducePreset& p, const std::vector<Stage>& stage
     s += fmt::format("{}{} n={}{}{}", i ? ", " : "", e.benchmark, e.samples,
                      e.problems > 0 ? fmt::format(" x {} problems", e.problems) : "", IsOod(e) ? " (OOD)" : "");
   }
-  s += fmt::format("\n            T={} top_p={} max_new_tokens={}; Pass@k up to k={}", p.temperature, p.top_p,
-                   p.max_new_tokens, p.max_k);
+  s += fmt::format("\n            T={} top_p={} max_new_tokens={}; Pass@k up to k={}", p.sampling.temperature,
+                   p.sampling.top_p, p.sampling.max_new_tokens, p.max_k);
   if (p.passk_samples > 0) s += fmt::format("; Pass@k curves from {} samples per problem", p.passk_samples);
   s += "\n\nstages:\n";
   double total = 0;

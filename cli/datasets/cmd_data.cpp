@@ -92,7 +92,7 @@ int RunList(const DataCliOptions& o) {
   fmt::print("{:<14} {:<16} {:>5} {:>4} {:>5} {:>6}  {}\n", "name", "kind", "rows", "n", "temp", "max_tok", "source");
   for (const auto& b : list)
     fmt::print("{:<14} {:<16} {:>5} {:>4} {:>5} {:>7}  {}\n", b.name, ds::KindName(b.kind), b.rows,
-               b.defaults.samples_per_problem, b.defaults.temperature, b.defaults.max_new_tokens, b.source);
+               b.defaults.samples_per_problem, b.defaults.sampling.temperature, b.defaults.sampling.max_new_tokens, b.source);
   fmt::print("\nsuites:\n");
   for (const auto& s : ds::ListSuites())
     fmt::print("  {:<9} {:<54} {}\n", s.name, Join(s.members, ","), s.description);

@@ -26,8 +26,9 @@ namespace upt::cli {
 namespace {
 
 struct ScoreCli {
-  std::string dataset, dataset_file, out, policy = "default";
+  std::string dataset, dataset_file, out;
   std::vector<std::string> samples;
+  verifiers::GradeOptions grading;  // the grading group shared with verify and train
   eval::ScoreOptions opts;
   template <class V>
   void ForEach(V&& v) {
@@ -35,7 +36,8 @@ struct ScoreCli {
     v("dataset_file", dataset_file, "your own benchmark file (canonical JSONL, CSV or Parquet)");
     v("samples", samples, "sample files (any supported format)", kOptRequired);
     v("out", out, "output directory (resumable)", kOptRequired);
-    v("policy", policy, "verifier extraction policy: default | strict | boxed");
+    v("", grading.extract, "");
+    v("", grading.verify, "");
     v("", opts, "");
   }
 };
@@ -98,11 +100,10 @@ void ValidateScore(const ScoreCli& c) {
 
 int RunScore(const ScoreCli& c) {
   ValidateScore(c);
-  verifiers::ParseExtractionPolicy(c.policy, "--policy");  // throws, listing the valid names
+  CheckGradingFlags(c.grading);
   datasets::Benchmark bench = LoadDataset(c);
   OutputLock lock = OutputLock::ForDir(c.out);  // one writer per score folder
-  verifiers::GradeOptions g;
-  g.extract.policy = c.policy;
+  const verifiers::GradeOptions& g = c.grading;
   auto grader = eval::MakeVerifierGrader(bench.kind, g);
   eval::ScoreReport rep = eval::Score(bench, c.samples, c.out, verifiers::PolicyName(g), grader, c.opts);
   PrintSummary(rep.results_path);

@@ -38,11 +38,10 @@ namespace {
 namespace uv = upt::verifiers;
 
 struct VerifyCli {
-  std::string gold, pred, choices_json, cases, out, policy = "default";
+  std::string gold, pred, choices_json, cases, out;
   bool mc = false, explain = false;
   int threads = 0;
-  double rel_tol = 1e-4;
-  long long step_budget = 200000;
+  uv::GradeOptions grading;  // the grading group shared with score and train: --policy, --rel-tol, --step-budget
   template <class V>
   void ForEach(V&& v) {
     v("gold", gold, "gold answer (bare, $..$ LaTeX, or a solution with \\boxed{})");
@@ -50,9 +49,8 @@ struct VerifyCli {
     v("mc", mc, "multiple choice: gold is a letter");
     v("choices_json", choices_json, "options as a JSON array (implies --mc)");
     v("explain", explain, "print extraction candidates and the deciding rule");
-    v("policy", policy, "extraction policy: default, strict, boxed");
-    v("rel_tol", rel_tol, "relative tolerance for decimals");
-    v("step_budget", step_budget, "work units per comparison");
+    v("", grading.extract, "");
+    v("", grading.verify, "");
     v("cases", cases, "JSONL file of {gold, pred[, mc, choices]} lines; - reads stdin, one flushed verdict per line");
     v("threads", threads, "worker threads for --cases (0 = all cores)", kOptNoDefault);
     v("out", out, "write --cases output here instead of stdout");
@@ -60,14 +58,6 @@ struct VerifyCli {
 };
 
 constexpr size_t kChunkLines = 8192;
-
-uv::GradeOptions MakeOptions(const VerifyCli& o) {
-  uv::GradeOptions g;
-  g.extract.policy = o.policy;
-  g.verify.rel_tol = o.rel_tol;
-  g.verify.step_budget = o.step_budget;
-  return g;
-}
 
 Json VerdictJson(const uv::Verdict& v) {
   Json j;
@@ -146,7 +136,7 @@ void StreamStdin(const uv::GradeOptions& opts, AtomicWriter* writer, bool* any_f
 }
 
 int GradeCases(const VerifyCli& o) {
-  uv::GradeOptions opts = MakeOptions(o);
+  const uv::GradeOptions& opts = o.grading;
   std::unique_ptr<AtomicWriter> writer;
   if (!o.out.empty()) writer = std::make_unique<AtomicWriter>(o.out);
   bool any_failed = false;
@@ -192,7 +182,7 @@ void PrintExplain(const VerifyCli& o, const uv::GradeOptions& opts) {
 }
 
 int RunSingle(const VerifyCli& o) {
-  uv::GradeOptions opts = MakeOptions(o);
+  const uv::GradeOptions& opts = o.grading;
   std::vector<std::string> choices;
   if (!o.choices_json.empty()) {
     Json j = Json::parse(o.choices_json, nullptr, false);
@@ -214,11 +204,8 @@ int RunSingle(const VerifyCli& o) {
 }
 
 int RunVerify(const VerifyCli& o) {
-  if (!(o.rel_tol >= 0 && o.rel_tol < 1))
-    throw Error("relative tolerance must be in [0, 1), got " + std::to_string(o.rel_tol), "--rel-tol", "e.g. 1e-4");
-  if (o.step_budget < 1) throw Error("must be >= 1", "--step-budget", "e.g. 200000");
+  CheckGradingFlags(o.grading);
   if (o.threads < 0) throw Error("must be >= 0 (0 = all cores)", "--threads");
-  uv::ParseExtractionPolicy(o.policy, "--policy");  // throws, listing the valid names
   if (!o.cases.empty()) return RunCases(o);
   if (o.gold.empty() && o.pred.empty())
     throw Error("nothing to verify", "upt verify", "pass --gold G --pred P, or --cases FILE.jsonl");

@@ -207,7 +207,7 @@ std::vector<Benchmark> MakeAllBenchmarks(const ToyWorldOptions& o, std::unordere
       b.problems.push_back(ToProblem(spec.name + "-" + Padded(i, 3), d, tier, spec.family));
     }
     b.defaults.samples_per_problem = 256;
-    b.defaults.max_new_tokens = 64;
+    b.defaults.sampling.max_new_tokens = 64;
     b.sha256 = Sha256Hex(BenchmarkToJsonl(b));
     out.push_back(std::move(b));
   }

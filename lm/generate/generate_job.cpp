@@ -87,14 +87,9 @@ std::set<std::pair<std::string, long long>> DoneSamples(const std::string& path)
   return done;
 }
 
-// The command line's sampling settings over the benchmark's defaults.
-SamplingParams ResolveSampling(const GenerateJobOptions& o, const datasets::EvalDefaults& d) {
-  SamplingParams sp;
-  sp.temperature = o.temperature >= 0 ? o.temperature : d.temperature;
-  sp.top_p = o.top_p >= 0 ? o.top_p : d.top_p;
-  sp.top_k = o.top_k;
-  sp.min_p = o.min_p;
-  sp.max_new_tokens = o.max_new_tokens > 0 ? o.max_new_tokens : d.max_new_tokens;
+// The command line's sampling keys over the benchmark's settings.
+SamplingParams CommandSampling(const GenerateJobOptions& o, const datasets::EvalDefaults& d) {
+  SamplingParams sp = ResolveSampling(BenchmarkSampling(d), o.sampling);
   if (sp.top_p <= 0 || sp.top_p > 1) throw Error("must be in (0, 1]", "--top-p");
   if (!(sp.min_p >= 0 && sp.min_p < 1)) throw Error("must be in [0, 1)", "--min-p");
   return sp;
@@ -214,13 +209,12 @@ int RunGenerateJob(const GenerateJobOptions& o) {
   ParseShard(o.shard, &shard_i, &shard_n);
   SetTorchThreads(o.threads);
   auto bench = LoadData(o);
-  SamplingParams sp = ResolveSampling(o, bench.defaults);
+  SamplingParams sp = CommandSampling(o, bench.defaults);
   const int n = o.n > 0 ? o.n : bench.defaults.samples_per_problem;
   const std::string template_name = ResolveChatTemplate(o.model, o.template_name);
   auto tokenizer = Tokenizer::FromFile(o.model + "/tokenizer.json");
-  const StopSet stops = BuildStopSet(o.model, tokenizer, template_name, o.stop_token_ids, o.stop);
+  const StopSet stops = BuildStopSet(o.model, tokenizer, template_name, sp.stop_token_ids, sp.stop);
   sp.stop = stops.strings;
-  sp.stop_token_ids = o.stop_token_ids;
   WriteProvenance(o, bench, sp, n, template_name, stops);
 
   auto model = LoadQwen2(o.model, ParseDevice(o.device));

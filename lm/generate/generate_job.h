@@ -12,22 +12,26 @@
 
 #include <string>
 
-#include "lm/generate/sampler.h"
+#include "lm/generate/sampling_options.h"
 
 namespace upt::lm {
+
+// No key given; -1 (temperature, top_p) and 0 (max_new_tokens) read as unset.
+inline SamplingOverrides CommandLineSampling() {
+  SamplingOverrides o;
+  o.unset_as = {{"temperature", -1.0}, {"top_p", -1.0}, {"max_new_tokens", 0}};
+  return o;
+}
 
 struct GenerateJobOptions {
   std::string model;          // checkpoint directory
   std::string dataset;        // registered benchmark name
   std::string dataset_file;   // or a JSONL/CSV file
   int n = 0;                  // samples per problem; 0 = the benchmark's default
-  double temperature = -1;    // < 0 = the benchmark's default
-  double top_p = -1;          // < 0 = the benchmark's default
-  int top_k = -1;
-  double min_p = 0;           // 0 = off
-  int max_new_tokens = 0;     // 0 = the benchmark's default
-  std::vector<std::string> stop;  // extra stop strings
-  std::vector<int> stop_token_ids;  // extra stop ids
+  // Sampling keys given on the command line; unset keys take the benchmark's
+  // settings (BenchmarkSampling). Legacy spellings of "unset": --temperature -1,
+  // --top-p -1, --max-new-tokens 0.
+  SamplingOverrides sampling = CommandLineSampling();
   std::string template_name;  // "" = the checkpoint's own chat template (tokenizer_config.json)
   std::string system;         // system prompt override ("" = the template's default)
   long long seed = 0;
@@ -45,13 +49,8 @@ struct GenerateJobOptions {
     v("dataset", dataset, "registered benchmark name");
     v("dataset_file", dataset_file, "benchmark file (JSONL or CSV) instead of --dataset");
     v("n", n, "samples per problem (0 = benchmark default)");
-    v("temperature", temperature, "sampling temperature (<0 = benchmark default; 0 = greedy)");
-    v("top_p", top_p, "nucleus mass (<0 = benchmark default)");
-    v("top_k", top_k, "top-k (-1 = off)");
-    v("min_p", min_p, "drop tokens less likely than min_p times the most likely, in [0, 1) (0 = off)");
-    v("max_new_tokens", max_new_tokens, "max new tokens (0 = benchmark default)");
-    v("stop", stop, "extra stop strings (matched on text with special tokens)");
-    v("stop_token_ids", stop_token_ids, "extra token ids that end a sample");
+    auto sampling_keys = ViewOptions(sampling, GenerateSamplingKeys(), "", "", " (unset: the benchmark's setting)");
+    v("", sampling_keys, "");
     v("template", template_name,
       "chat template (qwen25-math, qwen-chat, llama31-chat, plain, llama-qa, toy); default: the checkpoint's own");
     v("system", system, "system prompt override");

@@ -113,6 +113,62 @@ TEST(OptionsCliTest, HelpShowsDefaultsButNotForRequiredOnes) {
   EXPECT_NE(help.find("--no-render"), std::string::npos) << help;
 }
 
+namespace {
+struct Sampling {
+  double temperature = 1.0;
+  int max_new_tokens = 256;
+  std::vector<std::string> stop;
+  template <class V>
+  void ForEach(V&& v) {
+    v("temperature", temperature, "softmax temperature");
+    v("max_new_tokens", max_new_tokens, "tokens");
+    v("stop", stop, "stop strings");
+  }
+};
+struct WithOverrides {
+  Overrides<Sampling> sampling;
+  WithOverrides() { sampling.unset_as = {{"temperature", -1.0}}; }
+  template <class V>
+  void ForEach(V&& v) {
+    auto view = ViewOptions(sampling, {"temperature", "max_new_tokens", "stop"}, "", "", " (unset: the benchmark's)");
+    v("", view, "");
+  }
+};
+Overrides<Sampling> ParseOverrides(std::vector<std::string> args) {
+  WithOverrides w;
+  CLI::App app;
+  AddOptions(app, w);
+  std::vector<std::string> rev(args.rbegin(), args.rend());
+  app.parse(rev);
+  return w.sampling;
+}
+}  // namespace
+
+TEST(OptionsCliTest, OverridesKeyIsGivenOnlyWhenItsFlagIsPassed) {
+  Overrides<Sampling> none = ParseOverrides({});
+  EXPECT_TRUE(none.given.empty());
+  Overrides<Sampling> some = ParseOverrides({"--max-new-tokens", "12", "--stop", "a", "--stop", "b"});
+  EXPECT_EQ(some.given, (std::set<std::string>{"max_new_tokens", "stop"}));
+  EXPECT_EQ(some.values.max_new_tokens, 12);
+  EXPECT_EQ(some.values.stop, (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(ParseOverrides({"--temperature", "0"}).IsGiven("temperature"));  // 0 = greedy, a value
+  EXPECT_FALSE(ParseOverrides({"--temperature", "-1"}).IsGiven("temperature"));  // the legacy unset spelling
+  Sampling defaults;
+  defaults.temperature = 0.6;
+  EXPECT_DOUBLE_EQ(Resolve(defaults, ParseOverrides({"--temperature", "-1"})).temperature, 0.6);
+  EXPECT_DOUBLE_EQ(Resolve(defaults, ParseOverrides({"--temperature", "0.2"})).temperature, 0.2);
+}
+
+TEST(OptionsCliTest, OverridesFlagsShowNoDefaultAndTheViewsHelp) {
+  WithOverrides w;
+  CLI::App app;
+  AddOptions(app, w);
+  const std::string help = app.help();
+  EXPECT_NE(help.find("--max-new-tokens"), std::string::npos) << help;
+  EXPECT_NE(help.find("tokens (unset: the benchmark's)"), std::string::npos) << help;
+  EXPECT_EQ(help.find("256"), std::string::npos) << help;  // the struct's value is not a default
+}
+
 // Lint: every command binds its flags through AddOptions; no CLI11 add_option /
 // add_flag call remains in a command file (cli/options_cli.h is the one binder).
 TEST(OptionsCliTest, NoCommandBindsAFlagByHand) {

@@ -78,6 +78,104 @@ TEST(OptionsTest, WrongJsonTypeIsAnError) {
   EXPECT_THROW(OptionsFromJson(o, Json::parse(R"({"n": "eight"})"), "cfg"), Error);
 }
 
+namespace {
+// A shared group, bound below with a key prefix and as overrides.
+struct Group {
+  double temperature = 1.0;
+  int max_new = 256;
+  std::vector<std::string> stop;
+  template <class V>
+  void ForEach(V&& v) {
+    v("temperature", temperature, "softmax temperature");
+    v("max_new", max_new, "tokens");
+    v("stop", stop, "stop strings");
+  }
+};
+struct UsesGroup {
+  int n = 8;
+  Group main;
+  Overrides<Group> val;
+  UsesGroup() {
+    val.Give("temperature", 0.6);
+    val.unset_as = {{"max_new", 0}};
+  }
+  template <class V>
+  void ForEach(V&& v) {
+    v("n", n, "rollouts");
+    auto m = ViewOptions(main, {"max_new", "temperature"});  // the view's order, not the group's
+    v("", m, "");
+    auto vv = ViewOptions(val, {"temperature", "max_new"}, "val_", "validation: ");
+    v("", vv, "");
+  }
+};
+}  // namespace
+
+TEST(OptionsTest, PrefixedViewRoundTripsFromJsonToJsonWithTheSameKeys) {
+  UsesGroup u;
+  EXPECT_EQ(OptionKeys(u), (std::vector<std::string>{"n", "max_new", "temperature", "val_temperature", "val_max_new"}));
+  const OrderedJson defaults = OptionsToJson(u);
+  EXPECT_EQ(defaults.dump(), R"({"n":8,"max_new":256,"temperature":1.0,"val_temperature":0.6,"val_max_new":0})");
+  OptionsFromJson(u, Json::parse(R"({"temperature": 0.9, "val_temperature": 0.3, "val_max_new": 64})"), "cfg.yaml");
+  EXPECT_DOUBLE_EQ(u.main.temperature, 0.9);
+  EXPECT_DOUBLE_EQ(u.val.values.temperature, 0.3);
+  EXPECT_TRUE(u.val.IsGiven("max_new"));
+  const OrderedJson out = OptionsToJson(u);
+  EXPECT_EQ(out.dump(), R"({"n":8,"max_new":256,"temperature":0.9,"val_temperature":0.3,"val_max_new":64})");
+  UsesGroup back;  // provenance read back gives the same options
+  OptionsFromJson(back, Json::parse(out.dump()), "provenance.json");
+  EXPECT_EQ(OptionsToJson(back), out);
+  ApplyOverride(back, "val_max_new=0");  // the legacy spelling of unset
+  EXPECT_FALSE(back.val.IsGiven("max_new"));
+  EXPECT_NE(OptionsToText(back).find("val_temperature = 0.3  # validation: softmax temperature"), std::string::npos)
+      << OptionsToText(back);
+}
+
+TEST(OptionsTest, UnknownKeyNextToAPrefixedViewSuggestsItsPrefixedKey) {
+  UsesGroup u;
+  try {
+    OptionsFromJson(u, Json::parse(R"({"val_temprature": 0.5})"), "cfg.yaml:7");
+    FAIL();
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("cfg.yaml:7"), std::string::npos) << m;
+    EXPECT_NE(m.find("did you mean 'val_temperature'"), std::string::npos) << m;
+  }
+}
+
+TEST(OptionsTest, ResolveTakesGivenKeysFromOverridesAndTheRestFromDefaults) {
+  Group defaults;
+  defaults.temperature = 0.7;
+  defaults.max_new = 100;
+  defaults.stop = {"x"};
+  Overrides<Group> none;
+  Group r = Resolve(defaults, none);
+  EXPECT_DOUBLE_EQ(r.temperature, 0.7);
+  EXPECT_EQ(r.max_new, 100);
+  EXPECT_EQ(r.stop, std::vector<std::string>{"x"});
+  Overrides<Group> some;
+  some.Give("max_new", 5).Give("stop", std::vector<std::string>{});
+  some.values.temperature = 0.1;  // a value whose key is not given is ignored
+  r = Resolve(defaults, some);
+  EXPECT_DOUBLE_EQ(r.temperature, 0.7);
+  EXPECT_EQ(r.max_new, 5);
+  EXPECT_TRUE(r.stop.empty());  // given as empty: not the default's
+  Overrides<Group> all = Overrides<Group>::AllGiven(Group{});
+  r = Resolve(defaults, all);
+  EXPECT_DOUBLE_EQ(r.temperature, 1.0);
+  EXPECT_EQ(r.max_new, 256);
+  EXPECT_THROW(some.Give("no_such_key", 1), Error);
+}
+
+TEST(OptionsTest, OverridesUnsetKeysSerialiseAsNullAndNullUnsets) {
+  Overrides<Group> o;
+  o.Give("temperature", 0.5);
+  EXPECT_EQ(OptionsToJson(o).dump(), R"({"temperature":0.5,"max_new":null,"stop":null})");
+  OptionsFromJson(o, Json::parse(R"({"temperature": null, "stop": ["a"]})"), "t");
+  EXPECT_FALSE(o.IsGiven("temperature"));
+  EXPECT_TRUE(o.IsGiven("stop"));
+  EXPECT_THROW(OptionsFromJson(o, Json::parse(R"({"max_new": "many"})"), "t"), Error);  // still type-checked
+}
+
 TEST(RegistryTest, UnknownNameListsValidNames) {
   Registry<int> r("advantage estimator");
   r.Add("grpo", 1);

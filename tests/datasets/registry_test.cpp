@@ -25,9 +25,9 @@ TEST(RegistryTest, ListsThePaperBenchmarksWithExpectedRowsAndDefaults) {
     ++found;
     EXPECT_EQ(b.rows, rows[b.name]) << b.name;
     EXPECT_EQ(b.defaults.samples_per_problem, avg32.count(b.name) ? 32 : 1) << b.name;
-    EXPECT_DOUBLE_EQ(b.defaults.temperature, 0.6);
-    EXPECT_DOUBLE_EQ(b.defaults.top_p, 0.95);
-    EXPECT_EQ(b.defaults.max_new_tokens, 8192);
+    EXPECT_DOUBLE_EQ(b.defaults.sampling.temperature, 0.6);
+    EXPECT_DOUBLE_EQ(b.defaults.sampling.top_p, 0.95);
+    EXPECT_EQ(b.defaults.sampling.max_new_tokens, 8192);
   }
   EXPECT_EQ(found, 9);
 }

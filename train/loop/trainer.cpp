@@ -147,12 +147,7 @@ StepBatch SampleAndRoute(Run& run, const Preset& preset, const std::vector<int>&
       reqs.push_back({run.prompts[batch[q]], StreamId(run.data[batch[q]].id), static_cast<uint64_t>(j)});
       req_question.push_back(q);
     }
-  lm::SamplingParams sp;
-  sp.temperature = cfg.rollout.temperature;
-  sp.top_p = cfg.rollout.top_p;
-  sp.top_k = cfg.rollout.top_k;
-  sp.max_new_tokens = cfg.rollout.max_new_tokens;
-  sp.stop = cfg.rollout.stop;
+  const lm::SamplingParams& sp = cfg.rollout.sampling;
   const uint64_t step_seed = RngStream(static_cast<uint64_t>(cfg.trainer.seed),
                                        {StreamId("train/rollout"), static_cast<uint64_t>(step)}).NextU64();
   std::vector<lm::GenerationResult> results;

@@ -149,7 +149,7 @@ bool AccumulateStep(const PolicyUpdater& u, const StepInputs& in, const OptimSte
   const int64_t l_max = std::max<int64_t>(EffectiveLossMaxLen(*in.cfg), plan.response_width);
   std::map<std::string, double> ratio_sum;
   for (size_t k = 0; k < plan.micro.size(); ++k) {
-    ResponseStats cur = ResponseLogProbs(*u.model, tensors[k], in.cfg->rollout.temperature, true);
+    ResponseStats cur = ResponseLogProbs(*u.model, tensors[k], in.cfg->rollout.sampling.temperature, true);
     at::Tensor mask = tensors[k].response_mask.to(cur.logp.device());
     RolloutBatch b = MakeRolloutBatch(cur.logp, old[k].defined() ? old[k] : cur.logp.detach(), mask,
                                       Meta(*in.rows, plan.micro[k]), l_max);
@@ -303,7 +303,7 @@ UpdateStats UpdatePolicy(const PolicyUpdater& u, const TrainConfig& cfg, const P
       old[s].push_back(at::Tensor());
       if (!many) continue;
       torch::NoGradGuard no_grad;
-      old[s].back() = ResponseLogProbs(*u.model, tensors[s].back(), cfg.rollout.temperature, false).logp;
+      old[s].back() = ResponseLogProbs(*u.model, tensors[s].back(), cfg.rollout.sampling.temperature, false).logp;
     }
   UpdateStats st;
   int local_updates = 0;

@@ -21,20 +21,13 @@ std::vector<datasets::Benchmark> LoadValidationSets(const TrainConfig& cfg) {
 }
 
 verifiers::GradeOptions RewardGrading(const RewardOptions& reward, bool validation) {
-  verifiers::GradeOptions base;
-  base.extract.policy = reward.extraction;
   const std::string& name = validation && !reward.validation_policy.empty() ? reward.validation_policy : reward.policy;
-  return verifiers::RewardGradeOptions(verifiers::ParseRewardPolicy(name), base);
+  return verifiers::RewardGradeOptions(verifiers::ParseRewardPolicy(name), reward.grading);
 }
 
 std::vector<ValidationResult> Validate(lm::Generator& gen, const PromptFormat& fmt,
                                        const std::vector<datasets::Benchmark>& sets, const TrainConfig& cfg) {
-  lm::SamplingParams sp;
-  sp.temperature = cfg.rollout.val_temperature;
-  sp.top_p = cfg.rollout.val_top_p;
-  sp.top_k = cfg.rollout.top_k;
-  sp.max_new_tokens = cfg.rollout.val_max_new_tokens > 0 ? cfg.rollout.val_max_new_tokens : cfg.rollout.max_new_tokens;
-  sp.stop = cfg.rollout.stop;
+  const lm::SamplingParams sp = ValidationSampling(cfg.rollout);
   const int n = cfg.rollout.val_n;
   std::vector<ValidationResult> out;
   for (const auto& b : sets) {

@@ -28,7 +28,7 @@ struct ValidationResult {
 
 // The verifier options of training rewards (validation=false: reward.policy)
 // or of validation (reward.validation_policy, empty = reward.policy), with
-// reward.extraction as the upt reward's extraction policy.
+// reward.grading (reward.extraction) as the upt reward's grading options.
 verifiers::GradeOptions RewardGrading(const RewardOptions& reward, bool validation);
 
 // Loads data.val_files (registry names, toy names or files), truncated to data.val_limit.

@@ -38,9 +38,7 @@ GenerateJobOptions Job(const std::string& out) {
   o.dataset = "toy_t2";
   o.limit = 5;
   o.n = 3;
-  o.temperature = 1.0;
-  o.top_p = 0.95;
-  o.max_new_tokens = 12;
+  o.sampling.Give("temperature", 1.0).Give("top_p", 0.95).Give("max_new_tokens", 12);
   o.template_name = "toy";
   o.seed = 11;
   o.batch_size = 4;
@@ -132,16 +130,16 @@ TEST(GenerateJobTest, MinPIsAppliedRecordedInProvenanceAndPartOfTheResumeKey) {
   std::string plain = testing::TempDir() + "/minp0.jsonl", cut = testing::TempDir() + "/minp.jsonl";
   ASSERT_EQ(RunGenerateJob(Job(plain)), 0);
   auto job = Job(cut);
-  job.min_p = 0.5;  // toy logits are broad: keeping only tokens within 2x of the best changes the draws
+  job.sampling.Give("min_p", 0.5);  // toy logits are broad: keeping only tokens within 2x of the best changes the draws
   ASSERT_EQ(RunGenerateJob(job), 0);
   EXPECT_NE(ReadFile(cut), ReadFile(plain));
   Json meta = Json::parse(ReadFile(cut + ".meta.json"));
   EXPECT_DOUBLE_EQ(meta["settings"]["sampling"]["min_p"].get<double>(), 0.5);
   EXPECT_DOUBLE_EQ(Json::parse(ReadFile(plain + ".meta.json"))["settings"]["sampling"]["min_p"].get<double>(), 0.0);
-  job.min_p = 0.4;
+  job.sampling.Give("min_p", 0.4);
   EXPECT_THROW(RunGenerateJob(job), Error);  // resuming with another min_p
   auto bad = Job(testing::TempDir() + "/minp_bad.jsonl");
-  bad.min_p = 1.0;
+  bad.sampling.Give("min_p", 1.0);
   EXPECT_THROW(RunGenerateJob(bad), Error);
 }
 

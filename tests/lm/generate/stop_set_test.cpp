@@ -126,9 +126,7 @@ TEST(StopSetTest, GenerateStopsAtTheTemplateEndTokenThatGenerationConfigOmits) {
   o.dataset = "toy_t2";
   o.limit = 4;
   o.n = 8;
-  o.temperature = 1.0;
-  o.top_p = 1.0;
-  o.max_new_tokens = 40;
+  o.sampling.Give("temperature", 1.0).Give("top_p", 1.0).Give("max_new_tokens", 40);
   o.seed = 5;
   o.out = testing::TempDir() + "/stop.jsonl";
   ASSERT_EQ(RunGenerateJob(o), 0);

@@ -33,6 +33,22 @@ TEST(PresetTest, ToyHasAtLeast256SamplesOnEveryToyBenchmark) {
   EXPECT_EQ(p.methods.size(), 5u);
 }
 
+TEST(PresetTest, ToyBenchmarksAreTheTablesToyRowsInSuiteOrder) {
+  std::vector<std::string> names;
+  for (const auto& e : FindPreset("toy").evals) names.push_back(e.benchmark);
+  EXPECT_EQ(names, datasets::ExpandBenchmarkNames("toy6,toy_ood2"));
+}
+
+TEST(PresetTest, SamplingIsCompleteAndTheStudysSettings) {
+  const auto& toy = FindPreset("toy").sampling;
+  EXPECT_DOUBLE_EQ(toy.temperature, 0.6);
+  EXPECT_DOUBLE_EQ(toy.top_p, 1.0);
+  EXPECT_EQ(toy.max_new_tokens, 48);
+  const auto& paper = FindPreset("paper-qwen25-math-7b").sampling;
+  EXPECT_DOUBLE_EQ(paper.top_p, 0.95);
+  EXPECT_EQ(paper.max_new_tokens, 8192);
+}
+
 TEST(PresetTest, ValidateRejectsTooFewSamplesForToy) {
   ReproducePreset p = FindPreset("toy");
   p.evals[3].samples = 64;

@@ -190,7 +190,7 @@ std::vector<at::Tensor> ReferenceUpstreamGrads(const TrainConfig& cfg, const std
   for (const auto& rank : layout[0])
     for (const auto& micro : rank) {
       RowTensors t = BuildRowTensors(rows, micro, 0);
-      ResponseStats s = ResponseLogProbs(model, t, cfg.rollout.temperature, true);
+      ResponseStats s = ResponseLogProbs(model, t, cfg.rollout.sampling.temperature, true);
       at::Tensor pg = torch::zeros({});
       at::Tensor demo_sum = torch::zeros({}), demo_tokens = torch::zeros({});
       for (size_t b = 0; b < micro.size(); ++b) {

@@ -76,7 +76,7 @@ inline TrainConfig TinyConfig(const std::string& preset, const std::string& out)
   c.data.train_batch_size = 3;
   c.data.max_response_length = 40;
   c.rollout.n = 2;
-  c.rollout.max_new_tokens = 8;
+  c.rollout.sampling.max_new_tokens = 8;
   c.actor.ppo_mini_batch_size = 2;
   c.actor.optim.lr = 1e-3;
   c.actor.optim.warmup_steps = 2;

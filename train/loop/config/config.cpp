@@ -93,9 +93,9 @@ void ValidateOptim(const OptimOptions& o, const std::string& prefix) {
 void ValidateConfig(const TrainConfig& c) {
   ValidateMemoryOptions(c);  // train/loop/config/memory_plan.h
   Require(c.rollout.n >= 1, "rollout.n", "must be >= 1");
-  Require(c.rollout.temperature >= 0, "rollout.temperature", "must be >= 0");
-  Require(c.rollout.top_p > 0 && c.rollout.top_p <= 1, "rollout.top_p", "must be in (0, 1]");
-  Require(c.rollout.max_new_tokens >= 1, "rollout.max_new_tokens", "must be >= 1");
+  Require(c.rollout.sampling.temperature >= 0, "rollout.temperature", "must be >= 0");
+  Require(c.rollout.sampling.top_p > 0 && c.rollout.sampling.top_p <= 1, "rollout.top_p", "must be in (0, 1]");
+  Require(c.rollout.sampling.max_new_tokens >= 1, "rollout.max_new_tokens", "must be >= 1");
   Require(c.rollout.val_n >= 1, "rollout.val_n", "must be >= 1");
   Require(c.data.train_batch_size >= 1, "data.train_batch_size", "must be >= 1");
   Require(c.actor.ppo_mini_batch_size >= 1, "actor.ppo_mini_batch_size", "must be >= 1");
@@ -126,7 +126,7 @@ void ValidateConfig(const TrainConfig& c) {
   verifiers::ParseRewardPolicy(c.reward.policy, "key 'reward.policy'");  // each throws, listing the valid names
   if (!c.reward.validation_policy.empty())
     verifiers::ParseRewardPolicy(c.reward.validation_policy, "key 'reward.validation_policy'");
-  verifiers::ParseExtractionPolicy(c.reward.extraction, "key 'reward.extraction'");
+  verifiers::ParseExtractionPolicy(c.reward.grading.extract.policy, "key 'reward.extraction'");
   Require(c.trainer.total_training_steps >= 0, "trainer.total_training_steps", "must be >= 0");
   Require(c.trainer.save_freq >= 0, "trainer.save_freq", "must be >= 0");
   Require(c.trainer.test_freq >= 0, "trainer.test_freq", "must be >= 0");
@@ -143,7 +143,7 @@ void ValidateConfig(const TrainConfig& c) {
 }
 
 int EffectiveLossMaxLen(const TrainConfig& c) {
-  return c.actor.loss_agg_max_len > 0 ? c.actor.loss_agg_max_len : c.rollout.max_new_tokens;
+  return c.actor.loss_agg_max_len > 0 ? c.actor.loss_agg_max_len : c.rollout.sampling.max_new_tokens;
 }
 int EffectiveSwitchGateOff(const TrainConfig& c) {
   return c.algorithm.switch_gate_off >= 0 ? c.algorithm.switch_gate_off : c.algorithm.switch_gate;

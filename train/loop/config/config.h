@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "core/json.h"
+#include "lm/generate/sampling_options.h"
+#include "verifiers/verify.h"
 
 namespace upt::train {
 
@@ -54,33 +56,53 @@ struct DataOptions {
   }
 };
 
+// Rollout and validation sampling: views of the one sampling group
+// (lm/generate/sampling_options.h). Validation samples with the rollout's
+// settings except the keys given as rollout.val_* (ValidationSampling).
+inline lm::SamplingParams RolloutSamplingDefaults() {
+  lm::SamplingParams p;
+  p.temperature = 1.0;
+  p.top_p = 1.0;
+  p.top_k = -1;
+  p.max_new_tokens = 8192;
+  return p;
+}
+// val_temperature 0.6, val_top_p 1.0 (HPT's mix rollout ignores val_top_p=0.95,
+// hpt_spec §8.4); val_max_new_tokens unset, spelled 0: rollout.max_new_tokens.
+inline lm::SamplingOverrides ValidationSamplingDefaults() {
+  lm::SamplingOverrides o;
+  o.Give("temperature", 0.6).Give("top_p", 1.0);
+  o.unset_as = {{"max_new_tokens", 0}};
+  return o;
+}
+
 struct RolloutOptions {
   int n = 8;                   // rollouts per prompt (the GRPO group)
-  double temperature = 1.0;
-  double top_p = 1.0;
-  int top_k = -1;
-  int max_new_tokens = 8192;
+  lm::SamplingParams sampling = RolloutSamplingDefaults();
   int val_n = 8;               // validation samples per problem (avg@n)
-  double val_temperature = 0.6;
-  double val_top_p = 1.0;      // HPT's mix rollout ignores val_top_p=0.95 (hpt_spec §8.4)
-  int val_max_new_tokens = 0;  // 0 = max_new_tokens
-  std::vector<std::string> stop;  // stop strings besides the EOS tokens (upstream: none)
+  lm::SamplingOverrides val_sampling = ValidationSamplingDefaults();
   int max_num_seqs = 512;      // rollout rows in flight per rank (vLLM's max_num_seqs): bounds the KV cache
   template <class V>
   void ForEach(V&& v) {
     v("n", n, "rollouts per prompt (group size)");
-    v("temperature", temperature, "rollout sampling temperature");
-    v("top_p", top_p, "rollout nucleus p");
-    v("top_k", top_k, "rollout top-k; -1 = off");
-    v("max_new_tokens", max_new_tokens, "max response tokens per rollout");
+    auto rollout = ViewOptions(sampling, {"temperature", "top_p", "top_k", "max_new_tokens"}, "", "rollout: ");
+    v("", rollout, "");
     v("val_n", val_n, "validation samples per problem");
-    v("val_temperature", val_temperature, "validation temperature");
-    v("val_top_p", val_top_p, "validation nucleus p");
-    v("val_max_new_tokens", val_max_new_tokens, "validation max new tokens; 0 = rollout.max_new_tokens");
-    v("stop", stop, "stop strings for rollouts and validation besides the EOS tokens (upstream vLLM: none; e.g. [\"\\nQuestion:\"] for llama-qa run-ons)");
+    auto val = ViewOptions(val_sampling, {"temperature", "top_p"}, "val_", "validation: ");
+    v("", val, "");
+    auto val_len = ViewOptions(val_sampling, {"max_new_tokens"}, "val_", "validation: ", "; 0 = rollout.max_new_tokens");
+    v("", val_len, "");
+    auto stop = ViewOptions(sampling, {"stop"}, "", "",
+                            " for rollouts and validation besides the EOS tokens (upstream vLLM: none; e.g. [\"\\nQuestion:\"] for llama-qa run-ons)");
+    v("", stop, "");
     v("max_num_seqs", max_num_seqs, "rollout rows generated at once per rank (vLLM's max_num_seqs); the KV cache holds this many rows (upt train --dry-run)");
   }
 };
+
+// The sampling of validation: the rollout's, with the rollout.val_* keys given.
+inline lm::SamplingParams ValidationSampling(const RolloutOptions& r) {
+  return lm::ResolveSampling(r.sampling, r.val_sampling);
+}
 
 struct OptimOptions {
   double lr = 1e-6;
@@ -234,14 +256,18 @@ struct SftPhaseOptions {
 // The 0/1 reward of a rollout: a name from verifiers::RewardPolicies().
 // Validation grades with `validation_policy` (empty: the same as `policy`,
 // so validation measures what training rewards) through eval/ (train/loop/validate.h).
+// `grading` is the grading option group shared with `upt score` and `upt verify`
+// (verifiers::GradeOptions); its extraction policy is bound as reward.extraction.
 struct RewardOptions {
   std::string policy = "upt";
-  std::string extraction = "default";
+  verifiers::GradeOptions grading;
   std::string validation_policy;
   template <class V>
   void ForEach(V&& v) {
     v("policy", policy, "reward policy: upt (the upt verifier) | hpt_code (the HPT fork's entropy_math reward)");
-    v("extraction", extraction, "extraction policy of the upt reward: default | strict | boxed");
+    auto extraction = ViewOptions(grading.extract, {"policy"}, "", "", " (of the upt reward policy)")
+                          .Rename("policy", "extraction");
+    v("", extraction, "");
     v("validation_policy", validation_policy, "reward policy of validation (empty: reward.policy)");
   }
 };

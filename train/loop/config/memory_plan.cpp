@@ -232,7 +232,7 @@ MemoryPlanInput MemoryPlanFromConfig(const TrainConfig& cfg, const lm::io::Decod
       (static_cast<int64_t>(cfg.data.train_batch_size) * cfg.rollout.n + in.world_size - 1) / in.world_size;
   in.rollout_rows = std::min<int64_t>(in.rollout_rows, cfg.rollout.max_num_seqs);
   if (rollout_rows > 0) in.rollout_rows = std::min(in.rollout_rows, rollout_rows);
-  in.rollout_len = static_cast<int64_t>(cfg.data.max_prompt_length) + cfg.rollout.max_new_tokens;
+  in.rollout_len = static_cast<int64_t>(cfg.data.max_prompt_length) + cfg.rollout.sampling.max_new_tokens;
   return in;
 }
 

@@ -31,7 +31,7 @@ void CheckPositions(const TrainConfig& cfg, const std::string& config_json, RunP
   const Json j = Json::parse(ReadFile(config_json), nullptr, false);
   if (!j.is_object() || !j.contains("max_position_embeddings") || !j["max_position_embeddings"].is_number()) return;
   const long long positions = j["max_position_embeddings"].get<long long>();
-  const long long need = static_cast<long long>(cfg.data.max_prompt_length) + cfg.rollout.max_new_tokens;
+  const long long need = static_cast<long long>(cfg.data.max_prompt_length) + cfg.rollout.sampling.max_new_tokens;
   if (positions >= need) return;
   const std::string theta = j.contains("rope_theta") ? j["rope_theta"].dump() : "unset";
   plan->checks.push_back(
