@@ -17,7 +17,6 @@
 #include "core/error.h"
 #include "core/options.h"
 #include "eval/passk.h"
-#include "verifiers/verify.h"
 
 namespace upt::cli {
 
@@ -67,16 +66,6 @@ inline void CheckBootstrapFlags(const eval::BootstrapOptions& b) {
   if (!(b.level > 0 && b.level < 1))
     throw Error("confidence level must be in (0, 1), got " + std::to_string(b.level), "--level", "e.g. --level 0.95");
   if (b.replicates < 1) throw Error("must be >= 1, got " + std::to_string(b.replicates), "--bootstrap", "e.g. 1000");
-}
-
-// The grading flags shared by score and verify (verifiers::GradeOptions:
-// --policy, --rel-tol, --step-budget), checked before any work.
-inline void CheckGradingFlags(const verifiers::GradeOptions& g) {
-  if (!(g.verify.rel_tol >= 0 && g.verify.rel_tol < 1))
-    throw Error("relative tolerance must be in [0, 1), got " + std::to_string(g.verify.rel_tol), "--rel-tol",
-                "e.g. 1e-4");
-  if (g.verify.step_budget < 1) throw Error("must be >= 1", "--step-budget", "e.g. 200000");
-  verifiers::ParseExtractionPolicy(g.extract.policy, "--policy");  // throws, listing the valid names
 }
 
 }  // namespace upt::cli

@@ -13,6 +13,7 @@
 
 #include <tbb/parallel_for.h>
 
+#include "core/error.h"
 #include "verifiers/evaluate.h"
 #include "verifiers/expr.h"
 #include "verifiers/reward.h"
@@ -246,6 +247,14 @@ std::vector<std::string> ExtractionPolicies() { return TableNames(ExtractionPoli
 const char* ExtractionPolicyName(ExtractionPolicy p) { return TableName(ExtractionPolicyTable(), p); }
 ExtractionPolicy ParseExtractionPolicy(std::string_view name, std::string_view where) {
   return ParseTableName(ExtractionPolicyTable(), name, "verifier policy", where);
+}
+
+void CheckGradeOptions(const GradeOptions& g, const GradeOptionKeys& keys) {
+  if (!(g.verify.rel_tol >= 0 && g.verify.rel_tol < 1))
+    throw Error("relative tolerance must be in [0, 1), got " + std::to_string(g.verify.rel_tol), keys.rel_tol,
+                "e.g. 1e-4");
+  if (g.verify.step_budget < 1) throw Error("must be >= 1", keys.step_budget, "e.g. 200000");
+  ParseExtractionPolicy(g.extract.policy, keys.policy);  // throws, listing the valid names
 }
 
 ExtractionPolicy ExtractOptions::Policy() const {

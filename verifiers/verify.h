@@ -128,6 +128,14 @@ const char* ExtractionPolicyName(ExtractionPolicy p);
 // Throws upt::Error listing the valid names; `where` names the flag or key.
 ExtractionPolicy ParseExtractionPolicy(std::string_view name, std::string_view where = "--policy");
 
+// Where each grading option is set (a flag or a config key), for error messages.
+struct GradeOptionKeys {
+  std::string policy = "--policy", rel_tol = "--rel-tol", step_budget = "--step-budget";
+};
+// Checks a grading group at a boundary: policy a known name, rel_tol in [0, 1),
+// step_budget >= 1; throws upt::Error naming the key.
+void CheckGradeOptions(const GradeOptions& g, const GradeOptionKeys& keys = {});
+
 // The answer kind name table ("math", "multiple_choice").
 const std::vector<NameEntry<AnswerKind>>& AnswerKindTable();
 const char* AnswerKindName(AnswerKind k);

@@ -100,7 +100,7 @@ void ValidateScore(const ScoreCli& c) {
 
 int RunScore(const ScoreCli& c) {
   ValidateScore(c);
-  CheckGradingFlags(c.grading);
+  verifiers::CheckGradeOptions(c.grading);
   datasets::Benchmark bench = LoadDataset(c);
   OutputLock lock = OutputLock::ForDir(c.out);  // one writer per score folder
   const verifiers::GradeOptions& g = c.grading;

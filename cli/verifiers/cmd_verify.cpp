@@ -204,7 +204,7 @@ int RunSingle(const VerifyCli& o) {
 }
 
 int RunVerify(const VerifyCli& o) {
-  CheckGradingFlags(o.grading);
+  verifiers::CheckGradeOptions(o.grading);
   if (o.threads < 0) throw Error("must be >= 0 (0 = all cores)", "--threads");
   if (!o.cases.empty()) return RunCases(o);
   if (o.gold.empty() && o.pred.empty())

@@ -267,13 +267,41 @@ TEST(TrainConfigGroupsTest, RolloutAndRewardKeysKeepTheirNamesOrderAndDefaults) 
                                                "rollout.max_new_tokens", "rollout.val_n", "rollout.val_temperature",
                                                "rollout.val_top_p", "rollout.val_max_new_tokens", "rollout.stop",
                                                "rollout.max_num_seqs"}));
-  EXPECT_EQ(reward, (std::vector<std::string>{"reward.policy", "reward.extraction", "reward.validation_policy"}));
+  EXPECT_EQ(reward, (std::vector<std::string>{"reward.policy", "reward.extraction", "reward.rel_tol",
+                                              "reward.step_budget", "reward.validation_policy"}));
   EXPECT_EQ(j["rollout.temperature"].dump(), "1.0");
   EXPECT_EQ(j["rollout.max_new_tokens"].dump(), "8192");
   EXPECT_EQ(j["rollout.val_temperature"].dump(), "0.6");
   EXPECT_EQ(j["rollout.val_top_p"].dump(), "1.0");
   EXPECT_EQ(j["rollout.val_max_new_tokens"].dump(), "0");
   EXPECT_EQ(j["reward.extraction"].dump(), "\"default\"");
+  EXPECT_EQ(j["reward.rel_tol"].dump(), "0.0001");
+  EXPECT_EQ(j["reward.step_budget"].dump(), "200000");
+}
+
+// The trainer's reward and validation compare with the grading group's rel_tol
+// and step budget as set in YAML; out-of-range values are refused naming the key.
+TEST(TrainConfigGroupsTest, RewardComparisonOptionsAreSetFromYamlAndChecked) {
+  const std::string path =
+      WriteTemp("reward.yaml", "data:\n  train_files: x.jsonl\nreward:\n  rel_tol: 0.001\n  step_budget: 5000\n");
+  TrainConfig cfg;
+  LoadConfigFile(path, &cfg);
+  EXPECT_DOUBLE_EQ(cfg.reward.grading.verify.rel_tol, 0.001);
+  EXPECT_EQ(cfg.reward.grading.verify.step_budget, 5000);
+  EXPECT_EQ(cfg.set_at["reward.step_budget"], path + ":5");
+  EXPECT_EQ(OptionsToJson(cfg)["reward.rel_tol"].dump(), "0.001");
+  EXPECT_NO_THROW(ValidateConfig(cfg));
+  for (const char* bad : {"reward.rel_tol=1.5", "reward.step_budget=0"}) {
+    TrainConfig c = cfg;
+    ApplyOverrides({bad}, &c);
+    const std::string key = std::string(bad).substr(0, std::string(bad).find('='));
+    try {
+      ValidateConfig(c);
+      ADD_FAILURE() << bad << " accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(TrainConfigGroupsTest, ValPrefixedYamlKeysRoundTripThroughProvenance) {

@@ -126,7 +126,8 @@ void ValidateConfig(const TrainConfig& c) {
   verifiers::ParseRewardPolicy(c.reward.policy, "key 'reward.policy'");  // each throws, listing the valid names
   if (!c.reward.validation_policy.empty())
     verifiers::ParseRewardPolicy(c.reward.validation_policy, "key 'reward.validation_policy'");
-  verifiers::ParseExtractionPolicy(c.reward.grading.extract.policy, "key 'reward.extraction'");
+  verifiers::CheckGradeOptions(c.reward.grading,
+                               {"key 'reward.extraction'", "key 'reward.rel_tol'", "key 'reward.step_budget'"});
   Require(c.trainer.total_training_steps >= 0, "trainer.total_training_steps", "must be >= 0");
   Require(c.trainer.save_freq >= 0, "trainer.save_freq", "must be >= 0");
   Require(c.trainer.test_freq >= 0, "trainer.test_freq", "must be >= 0");

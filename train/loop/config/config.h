@@ -268,6 +268,8 @@ struct RewardOptions {
     auto extraction = ViewOptions(grading.extract, {"policy"}, "", "", " (of the upt reward policy)")
                           .Rename("policy", "extraction");
     v("", extraction, "");
+    auto comparison = ViewOptions(grading.verify, {"rel_tol", "step_budget"}, "", "", " (upt reward and validation)");
+    v("", comparison, "");
     v("validation_policy", validation_policy, "reward policy of validation (empty: reward.policy)");
   }
 };
