@@ -528,7 +528,7 @@ const std::vector<ExtractionRule>& ExtractionRules() {
        "the completion", {P::kDefault, P::kStrict, P::kUpt}, MatchWholeAnswer},
       {"last_math", "the last math span (`$..$`, `$$..$$`, `\\(..\\)`, `\\[..\\]`) when only a few words follow",
        "its last chain side; spans joined by `,` / and / or as one list", {P::kDefault, P::kUpt}, MatchLastMath},
-      {"last_number", "the last number not inside a word (`\\frac{a}{b}` of digits counts as one)",
+      {"last_number", "the last number not inside a word nor numbering a list item (`\\frac{a}{b}` of digits counts as one)",
        "that number", {P::kDefault, P::kUpt}, MatchLastNumber},
       {"hpt_last_boxed", "the last `\\boxed{..}` of the whole completion (the HPT fork's rule)",
        "its content", {P::kHptCode}, MatchHptLastBoxed},

@@ -317,10 +317,20 @@ class Parser {
         ++pos_;  // y' as a distinct symbol
         if (t_->at(x).kind != Kind::kSym) return Fail();
         t_->nodes[static_cast<size_t>(x)].s += "'";
+      } else if (size_t n = StarMark(); n > 0 && t_->at(x).kind == Kind::kSym) {
+        pos_ += n;  // x^* (an optimum, a conjugate) is a distinct symbol, as y' is
+        t_->nodes[static_cast<size_t>(x)].s += "^*";
       } else {
         return x;
       }
     }
+  }
+
+  // Length of a star superscript at pos_ ("^*", "^{*}", "^\\ast", "^{\\ast}"), else 0.
+  size_t StarMark() const {
+    for (std::string_view m : {"^*", "^{*}", "^\\ast", "^{\\ast}"})
+      if (s_.substr(pos_, m.size()) == m) return m.size();
+    return 0;
   }
 
   // x_1 -> symbol "x_1"; 52_8 -> text "52_8" (a numeral in base 8).
