@@ -54,7 +54,8 @@ int Parser::Number() {
     ++j;
     while (j < s_.size() && IsDigit(s_[j])) ++j;
   }
-  if (j == pos_ + 1 && s_[pos_] == '.') return Fail();
+  // "." alone, or a "." before a letter ("6.x" leaves ".x"): no number, and no progress.
+  if (j == pos_ || (j == pos_ + 1 && s_[pos_] == '.')) return Fail();
   // Scientific notation "4.5e33", "1e-5" (an 'e' glued to digits).
   if (j < s_.size() && (s_[j] == 'e' || s_[j] == 'E')) {
     size_t k = j + 1;
