@@ -51,6 +51,12 @@ void ReplaceAll(std::string* s, std::string_view from, std::string_view to) {
   }
 }
 
+// std::regex_replace(*s, re, fmt), run only when s holds `needle`, a literal
+// every match of `re` contains (so skipping it cannot change the result).
+void RegexReplaceIf(std::string* s, std::string_view needle, const std::regex& re, const char* fmt) {
+  if (s->find(needle) != std::string::npos) *s = std::regex_replace(*s, re, fmt);
+}
+
 // ReplaceAll for each (from, to) pair in order (the fork's chains of str.replace).
 void ReplaceEach(std::string* s, std::initializer_list<std::pair<std::string_view, std::string_view>> pairs) {
   for (const auto& [from, to] : pairs) ReplaceAll(s, from, to);
@@ -75,8 +81,8 @@ bool WholeText(const std::string& s, std::string* inner) {
 bool StripString(std::string s, std::string* out) {
   ReplaceEach(&s, {{"\n", ""}, {"\\!", ""}, {"\\\\", "\\"}});
   static const std::regex kArray("\\\\begin\\{array\\}\\{.*?\\}"), kEndArray("\\\\end\\{array\\}");
-  s = std::regex_replace(s, kArray, "\\begin{pmatrix}");
-  s = std::regex_replace(s, kEndArray, "\\end{pmatrix}");
+  RegexReplaceIf(&s, "\\begin{array}{", kArray, "\\begin{pmatrix}");
+  RegexReplaceIf(&s, "\\end{array}", kEndArray, "\\end{pmatrix}");
   ReplaceEach(&s, {{"bmatrix", "pmatrix"}, {"tfrac", "frac"}, {"dfrac", "frac"}, {"\\neq", "\\ne"},
                {"\\leq", "\\le"}, {"\\geq", "\\ge"}, {"\\left", ""}, {"\\right", ""}});
   // A trailing \text{...} (from the first "\text{" when the string ends in "}").
@@ -188,6 +194,7 @@ bool NearInt(double x) { return std::isfinite(x) && std::abs(x - std::round(x)) 
 std::string StripThousands(std::string s) {
   static const std::regex kComma("(\\d)(,)(\\d\\d\\d)($|\\D)");
   while (true) {
+    if (s.find(',') == std::string::npos) return s;  // the pattern needs a comma
     std::string r = std::regex_replace(s, kComma, "$1$3$4");
     if (r == s) return r;
     s = r;
@@ -238,8 +245,8 @@ std::string LatexToText(const std::string& s) {
   std::string prev;
   do {
     prev = out;
-    out = std::regex_replace(out, kFrac, "($1)/($2)");
-    out = std::regex_replace(out, kSqrt, "sqrt($1)");
+    RegexReplaceIf(&out, " {", kFrac, "($1)/($2)");
+    RegexReplaceIf(&out, "sqrt{", kSqrt, "sqrt($1)");
   } while (out != prev);
   return Strip(out);
 }
@@ -252,14 +259,14 @@ std::string SympyNormalize(std::string expr) {
                {"million", "*10^6"}, {"billion", "*10^9"}, {"trillion", "*10^12"}});
   for (const std::string& unit : hpt::SympyUnitWords()) expr = hpt::StripUnitWithPower(expr, unit);
   static const std::regex kCirc("\\^ *\\\\circ"), kThin(",\\\\! *"), kMinus("- *"), kMixed("([0-9]) +([0-9])");
-  expr = std::regex_replace(expr, kCirc, "");
+  RegexReplaceIf(&expr, "\\circ", kCirc, "");
   if (expr.size() > 0 && expr.front() == '{' && expr.back() == '}') expr = expr.substr(1, expr.size() - 2);
-  expr = std::regex_replace(expr, kThin, "");
+  RegexReplaceIf(&expr, ",\\!", kThin, "");
   double x;
   if (PyFloat(expr, &x) && NearInt(x)) expr = IntString(std::round(x));
   if (expr.find('\\') != std::string::npos) expr = LatexToText(expr);
-  expr = std::regex_replace(expr, kMinus, "-");
-  expr = std::regex_replace(expr, kMixed, "$1+$2");
+  RegexReplaceIf(&expr, "- ", kMinus, "-");  // "-" without spaces is replaced by itself
+  RegexReplaceIf(&expr, " ", kMixed, "$1+$2");
   std::string r;
   for (char c : expr)
     if (c != ' ' && c != '{' && c != '}') r += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
