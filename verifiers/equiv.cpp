@@ -58,13 +58,25 @@ bool IsScalar(Kind k) {
          k != Kind::kMatrix && k != Kind::kRel && k != Kind::kText && k != Kind::kPm;
 }
 
-// Equation left sides that only name the answer: x, f(x), a_1, M (products of symbols).
+// A function name with a label or an inverse as superscript, applied to the
+// names after it: the "f^{-1}" of f^{-1}(x), the "y^s" of y^s(p) (a supply curve).
+bool DecoratedFunctionName(const Tree& t, int i) {
+  const Node& n = t.at(i);
+  if (n.kind != Kind::kPow || t.at(n.kids[0]).kind != Kind::kSym) return false;
+  const Node& e = t.at(n.kids[1]);
+  if (e.kind == Kind::kSym) return e.s.size() == 1;
+  return e.kind == Kind::kNeg && t.at(e.kids[0]).kind == Kind::kNum && t.at(e.kids[0]).s == "1";
+}
+
+// Equation left sides that only name the answer: x, f(x), a_1, M (products of
+// symbols), f^{-1}(x) and y^s(p) (a decorated name applied to symbols).
 bool NameLike(const Tree& t, int i) {
   const Node& n = t.at(i);
   if (n.kind == Kind::kSym) return true;
   if (n.kind == Kind::kMul && n.kids.size() <= 3) {
-    for (int k : n.kids)
-      if (t.at(k).kind != Kind::kSym) return false;
+    for (size_t k = 0; k < n.kids.size(); ++k)
+      if (t.at(n.kids[k]).kind != Kind::kSym && !(k == 0 && n.kids.size() > 1 && DecoratedFunctionName(t, n.kids[0])))
+        return false;
     return true;
   }
   return false;

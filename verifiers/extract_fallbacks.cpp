@@ -130,6 +130,19 @@ size_t FracAround(std::string_view s, size_t b, size_t e) {
   return std::string_view::npos;
 }
 
+// s[b, e) numbers an item of a list: first on its line (after spaces, "*" or
+// "#"), then "." or ")" and a word ("**5. FORMAT:**", "2) Solve for x").
+// It counts steps, it is not an answer.
+bool ListMarker(std::string_view s, size_t b, size_t e) {
+  size_t k = b;
+  while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t' || s[k - 1] == '*' || s[k - 1] == '#')) --k;
+  if (k > 0 && s[k - 1] != '\n') return false;
+  if (e + 1 >= s.size() || (s[e] != '.' && s[e] != ')') || (s[e + 1] != ' ' && s[e + 1] != '*')) return false;
+  size_t w = e + 1;
+  while (w < s.size() && (s[w] == ' ' || s[w] == '*')) ++w;
+  return w < s.size() && IsAlpha(s[w]);
+}
+
 }  // namespace
 
 // The last math span when only a few words follow it: "So the point is
@@ -190,7 +203,7 @@ void AddLastNumber(std::string_view s, size_t base, std::vector<Candidate>* out)
     // A letter right before the digits makes them part of a word or name
     // ("AZYUK2A", "x2"); letters after are a unit ("1,000.99m²", "5cm").
     bool in_word = b > 0 && IsAlpha(s[b - 1]);
-    if (in_word) {
+    if (in_word || ListMarker(s, b, e)) {
       j = b;
       continue;
     }

@@ -31,6 +31,7 @@
 
 #include "verifiers/expr.h"
 #include "verifiers/hpt_math.h"
+#include "verifiers/hpt_units.h"
 #include "verifiers/reward.h"
 #include "verifiers/verify.h"
 
@@ -48,6 +49,12 @@ void ReplaceAll(std::string* s, std::string_view from, std::string_view to) {
     s->replace(at, from.size(), to);
     at += to.size();
   }
+}
+
+// std::regex_replace(*s, re, fmt), run only when s holds `needle`, a literal
+// every match of `re` contains (so skipping it cannot change the result).
+void RegexReplaceIf(std::string* s, std::string_view needle, const std::regex& re, const char* fmt) {
+  if (s->find(needle) != std::string::npos) *s = std::regex_replace(*s, re, fmt);
 }
 
 // ReplaceAll for each (from, to) pair in order (the fork's chains of str.replace).
@@ -69,42 +76,13 @@ bool WholeText(const std::string& s, std::string* inner) {
   return true;
 }
 
-// Unit words the fork strips as whole words (MathQA units), with their plural.
-const std::vector<std::regex>& UnitPatterns(std::vector<std::string>* words = nullptr) {
-  static const std::vector<std::string> kWords = [] {
-    std::vector<std::string> w = {
-        "east", "degree", "mph", "kmph", "ft", "m sqaure", " m east", "sq m", "deg", "mile", "q .",
-        "monkey", "prime", "ratio", "profit of rs", "rd", "o", "gm", "p . m", "lb", "tile", "per", "dm",
-        "lt", "gain", "ab", "way", "west", "a .", "b .", "c .", "d .", "e .", "f .", "g .", "h .", "t",
-        "a", "h", "no change", "men", "soldier", "pie", "bc", "excess", "st", "inches", "noon", "percent",
-        "by", "gal", "kmh", "c", "acre", "rise", "a . m", "th", "\xcf\x80 r 2", "sq", "mark", "l", "toy",
-        "coin", "sq . m", "gallon", "\xc2\xb0 f", "profit", "minw", "yr", "women", "feet", "am", "pm", "hr",
-        "cu cm", "square", "v \xc3\xa2 \xe2\x82\xac \xe2\x84\xa2", "are", "rupee", "rounds", "cubic", "cc",
-        "mtr", "s", "ohm", "number", "kmph", "day", "hour", "minute", "min", "second", "man", "woman",
-        "sec", "cube", "mt", "sq inch", "mp", "\xe2\x88\x8f cm \xc2\xb3", "hectare", "more", "sec", "unit",
-        "cu . m", "cm 2", "rs .", "rs", "kg", "g", "month", "km", "m", "cm", "mm", "apple", "liter", "loss",
-        "yard", "pure", "year", "increase", "decrease", "d", "less", "Surface", "litre", "pi sq m", "s .",
-        "metre", "meter", "inch"};
-    size_t n = w.size();
-    for (size_t i = 0; i < n; ++i) w.push_back(w[i] + "s");
-    return w;
-  }();
-  static const std::vector<std::regex> kPatterns = [] {
-    std::vector<std::regex> p;
-    for (const auto& u : kWords) p.emplace_back("(^|\\W)" + u + "($|\\W)");
-    return p;
-  }();
-  if (words) *words = kWords;
-  return kPatterns;
-}
-
 // Hendrycks' _strip_string as the fork extends it. False when the fork's
 // version raises (then the answer is compared as given).
 bool StripString(std::string s, std::string* out) {
   ReplaceEach(&s, {{"\n", ""}, {"\\!", ""}, {"\\\\", "\\"}});
   static const std::regex kArray("\\\\begin\\{array\\}\\{.*?\\}"), kEndArray("\\\\end\\{array\\}");
-  s = std::regex_replace(s, kArray, "\\begin{pmatrix}");
-  s = std::regex_replace(s, kEndArray, "\\end{pmatrix}");
+  RegexReplaceIf(&s, "\\begin{array}{", kArray, "\\begin{pmatrix}");
+  RegexReplaceIf(&s, "\\end{array}", kEndArray, "\\end{pmatrix}");
   ReplaceEach(&s, {{"bmatrix", "pmatrix"}, {"tfrac", "frac"}, {"dfrac", "frac"}, {"\\neq", "\\ne"},
                {"\\leq", "\\le"}, {"\\geq", "\\ge"}, {"\\left", ""}, {"\\right", ""}});
   // A trailing \text{...} (from the first "\text{" when the string ends in "}").
@@ -113,14 +91,16 @@ bool StripString(std::string s, std::string* out) {
     std::string cut = Strip(s.substr(0, t));
     if (!cut.empty()) s = cut;
   }
-  std::vector<std::string> words;
-  const auto& pats = UnitPatterns(&words);
+  // Unit words as whole words, the fork's list twice over; a deletion that would empty s is not made.
+  // Deletions only remove bytes, so the bytes present at the start bound what can match later.
+  bool present[256] = {};
+  for (char c : s) present[static_cast<unsigned char>(c)] = true;
+  std::string r;
   for (int round = 0; round < 2; ++round)
-    for (size_t u = 0; u < pats.size(); ++u) {
-      char first = words[u][0] == ' ' ? words[u][1] : words[u][0];
-      if (s.find(first) == std::string::npos) continue;  // cannot match
-      std::string r = std::regex_replace(s, pats[u], "$1$2");
-      if (!r.empty()) s = r;
+    for (const std::string& word : hpt::MathdUnitWords()) {
+      char first = word[0] == ' ' ? word[1] : word[0];
+      if (!present[static_cast<unsigned char>(first)]) continue;  // cannot match
+      if (hpt::StripWholeWord(s, word, &r) && !r.empty()) s.swap(r);
     }
   ReplaceEach(&s, {{"^{\\circ}", ""}, {"^\\circ", ""}, {"\\$", ""}});
   size_t unit = s.find("\\text{ ");
@@ -214,6 +194,7 @@ bool NearInt(double x) { return std::isfinite(x) && std::abs(x - std::round(x)) 
 std::string StripThousands(std::string s) {
   static const std::regex kComma("(\\d)(,)(\\d\\d\\d)($|\\D)");
   while (true) {
+    if (s.find(',') == std::string::npos) return s;  // the pattern needs a comma
     std::string r = std::regex_replace(s, kComma, "$1$3$4");
     if (r == s) return r;
     s = r;
@@ -264,8 +245,8 @@ std::string LatexToText(const std::string& s) {
   std::string prev;
   do {
     prev = out;
-    out = std::regex_replace(out, kFrac, "($1)/($2)");
-    out = std::regex_replace(out, kSqrt, "sqrt($1)");
+    RegexReplaceIf(&out, " {", kFrac, "($1)/($2)");
+    RegexReplaceIf(&out, "sqrt{", kSqrt, "sqrt($1)");
   } while (out != prev);
   return Strip(out);
 }
@@ -276,23 +257,16 @@ std::string SympyNormalize(std::string expr) {
   if (WholeText(expr, &inner)) expr = inner;
   ReplaceEach(&expr, {{"\\%", "%"}, {"\\$", "$"}, {"$", ""}, {"%", ""}, {" or ", " , "}, {" and ", " , "},
                {"million", "*10^6"}, {"billion", "*10^9"}, {"trillion", "*10^12"}});
-  static const std::vector<std::regex> kUnits = [] {
-    std::vector<std::regex> v;
-    for (const char* u : {"degree", "cm", "centimeter", "meter", "mile", "second", "minute", "hour", "day",
-                          "week", "month", "year", "foot", "feet", "inch", "yard"})
-      v.emplace_back(std::string(u) + "(es)?(s)? *(\\^[0-9]+)?");
-    return v;
-  }();
-  for (const auto& u : kUnits) expr = std::regex_replace(expr, u, "");
+  for (const std::string& unit : hpt::SympyUnitWords()) expr = hpt::StripUnitWithPower(expr, unit);
   static const std::regex kCirc("\\^ *\\\\circ"), kThin(",\\\\! *"), kMinus("- *"), kMixed("([0-9]) +([0-9])");
-  expr = std::regex_replace(expr, kCirc, "");
+  RegexReplaceIf(&expr, "\\circ", kCirc, "");
   if (expr.size() > 0 && expr.front() == '{' && expr.back() == '}') expr = expr.substr(1, expr.size() - 2);
-  expr = std::regex_replace(expr, kThin, "");
+  RegexReplaceIf(&expr, ",\\!", kThin, "");
   double x;
   if (PyFloat(expr, &x) && NearInt(x)) expr = IntString(std::round(x));
   if (expr.find('\\') != std::string::npos) expr = LatexToText(expr);
-  expr = std::regex_replace(expr, kMinus, "-");
-  expr = std::regex_replace(expr, kMixed, "$1+$2");
+  RegexReplaceIf(&expr, "- ", kMinus, "-");  // "-" without spaces is replaced by itself
+  RegexReplaceIf(&expr, " ", kMixed, "$1+$2");
   std::string r;
   for (char c : expr)
     if (c != ' ' && c != '{' && c != '}') r += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

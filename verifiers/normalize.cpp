@@ -41,6 +41,7 @@ constexpr Alias kAliases[] = {
     {"\\:", " "},                {"\\qquad", " "},              {"\\quad", " "},
     {"\\ ", " "},                {"~", " "},                    {"$", ""},
     {"\\$", ""},                 {"{,}", ""},                   {"np.", ""},
+    {"{, }", ""},                {"{ ,}", ""},  // "14 {, }916": spacing in math mode is not significant
     {"\\lbrace", "\\{"},         {"\\rbrace", "\\}"},           {"\\lvert", "|"},
     {"\\rvert", "|"},            {"\\mid", "|"},                {"\\emptyset", "\\{\\}"},
     {"\\varnothing", "\\{\\}"},  {"\\to", "="},              {"\\sin^{-1}", "\\arcsin"},

@@ -30,6 +30,16 @@ TEST(AdversarialTest, MillionDigitNumberComparesByStringOrBudget) {
   EXPECT_EQ(v.reason, "budget_exceeded");
 }
 
+// Found by fuzzing: a "." between digits and a letter ("6.x") once made the
+// parser read an empty number without moving on, until the budget ran out.
+TEST(AdversarialTest, PointBeforeALetterFailsToParseInsteadOfSpinning) {
+  for (const char* gold : {"6.x", "1int6.f", "6.f+1"}) {
+    Verdict v = Grade(gold, "\\boxed{1.7}", {});
+    EXPECT_EQ(v.reason, "unparsed_gold") << gold;
+  }
+  EXPECT_EQ(Grade("6.5x", "\\boxed{\\frac{13}{2}x}", {}).reason, "equal_symbolic");
+}
+
 TEST(AdversarialTest, PowerTowerDoesNotEvaluateHugeNumbers) {
   std::string tower = "x";
   for (int i = 0; i < 60; ++i) tower = "x^{" + tower + "}";
