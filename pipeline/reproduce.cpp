@@ -173,17 +173,19 @@ Stage ScoreStage(const ReproducePreset& p, const std::string& out, const std::st
   s.options = OrderedJson::object();
   s.options["bootstrap"] = p.bootstrap;
   s.options["seed"] = p.seed;
-  s.options["policy"] = "default";
+  // The full policy name carries the rules version, so a resumed run re-scores
+  // (cheaply) after a verifier upgrade instead of mixing verdicts of two rule sets.
+  const verifiers::GradeOptions g;
+  s.options["policy"] = verifiers::PolicyName(g);
   const long long samples = TotalSamples(p);
   s.est_seconds = samples * kScoreSecondsPerSample;
   s.cost = fmt::format("verify {} samples", samples);
   const std::string samples_dir = RunDir(out, run) + "/samples";
-  s.run = [p, samples_dir](const StageContext& ctx) {
+  s.run = [p, samples_dir, g](const StageContext& ctx) {
     for (const auto& e : p.evals) {
       datasets::Benchmark bench = datasets::LoadBenchmark(e.benchmark);
       if (e.problems > 0 && static_cast<size_t>(e.problems) < bench.problems.size())
         bench.problems.resize(e.problems);
-      verifiers::GradeOptions g;
       auto grader = eval::MakeVerifierGrader(bench.kind, g);
       eval::ScoreOptions so;
       so.threads = ctx.threads;

@@ -8,6 +8,7 @@
 #include "datasets/registry.h"
 #include "pipeline/presets.h"
 #include "pipeline/reproduce.h"
+#include "verifiers/verify.h"
 
 namespace upt::pipeline {
 namespace {
@@ -92,6 +93,20 @@ TEST(StageTableTest, SftThenGrpoGetsTheSameStepBudget) {
     EXPECT_EQ(s.options["trainer.total_training_steps"].get<int>(), FindPreset("toy").train_steps) << s.name;
     if (s.name == "train_sft_then_grpo") EXPECT_EQ(s.options["algorithm.sft_steps"].get<int>(), FindPreset("toy").train_steps / 2);
   }
+}
+
+// A score stage's hash covers the verifier's rules version, so resuming after a
+// verifier upgrade re-scores instead of keeping verdicts of the old rules.
+TEST(StageTableTest, ScoreStagesRecordTheFullVerifierPolicyWithItsRulesVersion) {
+  const std::string policy = verifiers::PolicyName(verifiers::GradeOptions{});
+  ASSERT_EQ(policy.rfind("upt-verify-", 0), 0u) << policy;
+  int scores = 0;
+  for (const auto& s : BuildStages(FindPreset("toy"), "/tmp/x", "cpu")) {
+    if (s.name.rfind("score_", 0) != 0) continue;
+    ++scores;
+    EXPECT_EQ(s.options["policy"].get<std::string>(), policy) << s.name;
+  }
+  EXPECT_EQ(scores, 6);
 }
 
 TEST(EmbeddedConfigTest, ToyAndPaperConfigsAreLinkedIn) {
