@@ -12,9 +12,11 @@ namespace {
 // The tokens sampling may return, in a canonical order (token id; most likely
 // first with ties by id after top-p), with unnormalised weights
 // w = exp((logit - best) / T) in float, summed in double in that order.
+// Entries [0, n) of ids / weights are used; the arrays only grow.
 struct Candidates {
   std::vector<int32_t> ids;
   std::vector<float> weights;
+  size_t n = 0;
   double total = 0;
   int32_t greedy = -1;  // set when temperature <= 0
 };
@@ -60,9 +62,9 @@ struct Entry {
 
 bool MoreLikely(const Entry& a, const Entry& b) { return a.w != b.w ? a.w > b.w : a.id < b.id; }
 
-// Mass histogram buckets of a positive float: its top 12 bits (exponent and 3
-// mantissa bits), monotone in the value.
-constexpr int kBuckets = 2048;
+// Mass histogram buckets of a weight in (0, 1]: its top 12 bits (exponent and 3
+// mantissa bits; <= 1016 for 1.0), monotone in the value.
+constexpr int kBuckets = 1024;
 int Bucket(float w) {
   uint32_t bits;
   std::memcpy(&bits, &w, sizeof bits);
@@ -78,36 +80,38 @@ int Bucket(float w) {
 // nth_element over the rest). The order is total, so the kept prefix, its sum
 // and the draw equal those of a full sort.
 void ApplyTopP(double top_p, Candidates* c) {
-  const double tau = (1.0 - top_p) / static_cast<double>(c->ids.size()) * c->total;
-  thread_local std::vector<Entry> order;
-  thread_local std::array<double, kBuckets> mass;
-  order.clear();
+  const double tau = (1.0 - top_p) / static_cast<double>(c->n) * c->total;
+  thread_local std::vector<Entry> buffer;  // only grows
+  thread_local std::array<double, 4 * kBuckets> mass;  // 4 interleaved histograms: no store-load chains
+  if (buffer.size() < c->n) buffer.resize(c->n);
+  Entry* order = buffer.data();
   mass.fill(0.0);
-  for (size_t j = 0; j < c->ids.size(); ++j)
-    if (c->weights[j] >= tau) {
-      order.push_back({c->weights[j], c->ids[j]});
-      mass[static_cast<size_t>(Bucket(c->weights[j]))] += c->weights[j];
-    }
+  size_t kept = 0;  // branch-free compaction of the tokens with w >= tau
+  for (size_t j = 0; j < c->n; ++j) {
+    const float w = c->weights[j];
+    const bool in = w >= tau;
+    order[kept] = {w, c->ids[j]};
+    mass[4 * static_cast<size_t>(Bucket(w)) + (j & 3)] += in ? w : 0.0f;
+    kept += in;
+  }
   const double need = top_p * c->total;
   int boundary = kBuckets - 1;
-  for (double acc = 0; boundary > 0; --boundary)
-    if ((acc += mass[static_cast<size_t>(boundary)]) >= need) break;
-  auto end = std::partition(order.begin(), order.end(), [&](const Entry& e) { return Bucket(e.w) >= boundary; });
-  size_t done = 0, k = static_cast<size_t>(end - order.begin()), take = 0;
+  for (double acc = 0; boundary > 0; --boundary) {
+    const double* m = &mass[4 * static_cast<size_t>(boundary)];
+    if ((acc += m[0] + m[1] + m[2] + m[3]) >= need) break;
+  }
+  const Entry* end = std::partition(order, order + kept, [&](const Entry& e) { return Bucket(e.w) >= boundary; });
+  size_t done = 0, k = static_cast<size_t>(end - order), take = 0;
   double before = 0;
   while (true) {
-    std::sort(order.begin() + static_cast<std::ptrdiff_t>(done), order.begin() + static_cast<std::ptrdiff_t>(k),
-              MoreLikely);
+    std::sort(order + done, order + k, MoreLikely);
     while (take < k && (take == 0 || before < need)) before += order[take++].w;
-    if (before >= need || k == order.size()) break;
+    if (before >= need || k == kept) break;
     done = k;
-    k = std::min(order.size(), std::max<size_t>(2 * k, 64));
-    if (k < order.size())
-      std::nth_element(order.begin() + static_cast<std::ptrdiff_t>(done), order.begin() + static_cast<std::ptrdiff_t>(k),
-                       order.end(), MoreLikely);
+    k = std::min(kept, std::max<size_t>(2 * k, 64));
+    if (k < kept) std::nth_element(order + done, order + k, order + kept, MoreLikely);
   }
-  c->ids.resize(take);
-  c->weights.resize(take);
+  c->n = take;
   for (size_t j = 0; j < take; ++j) {
     c->ids[j] = order[j].id;
     c->weights[j] = order[j].w;
@@ -119,14 +123,51 @@ void ApplyTopP(double top_p, Candidates* c) {
 void ApplyMinP(double min_p, Candidates* c) {
   size_t keep = 0;
   c->total = 0;
-  for (size_t j = 0; j < c->ids.size(); ++j)
+  for (size_t j = 0; j < c->n; ++j)
     if (c->weights[j] >= min_p) {
       c->ids[keep] = c->ids[j];
       c->weights[keep] = c->weights[j];
       c->total += c->weights[keep++];
     }
-  c->ids.resize(keep);
-  c->weights.resize(keep);
+  c->n = keep;
+}
+
+// exp(z) for z > -80 (else 0), z = (x - shift) * scale, written to out[0, n).
+// Kept apart from the sums: an exp call clobbers every vector register, so a
+// running sum in the same loop would round-trip through memory per element.
+void ExpTerms(const float* x, int64_t n, float shift, float scale, float* out) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float z = (x[i] - shift) * scale;
+    out[i] = z > -80.0f ? std::exp(z) : 0.0f;  // also drops -inf and NaN
+  }
+}
+
+// Sum of the terms in id order (terms of 0 add nothing).
+double SumInOrder(const float* e, int64_t n) {
+  double s = 0;
+  for (int64_t i = 0; i < n; ++i) s += e[i];
+  return s;
+}
+
+// The allowed tokens with logit >= kth and a weight (e[i] > 0), in id order;
+// returns SumInOrder(raw, n) (0 without `raw`), its chain run beside the total's.
+double Collect(const float* logits, const float* e, const float* raw, int64_t n, const char* allowed, float kth,
+               Candidates* c) {
+  int32_t* ids = c->ids.data();
+  float* weights = c->weights.data();
+  size_t k = 0;
+  double total = 0, s = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const bool in = allowed[i] && logits[i] >= kth && e[i] > 0.0f;
+    ids[k] = static_cast<int32_t>(i);
+    weights[k] = e[i];
+    total += in ? e[i] : 0.0f;
+    k += in;
+    if (raw) s += raw[i];
+  }
+  c->n = k;
+  c->total = total;
+  return s;
 }
 
 // Fills `c`; when `raw_sum` is set, also sum_i exp(logit_i - max logit) over the
@@ -135,48 +176,52 @@ void ApplyMinP(double min_p, Candidates* c) {
 void BuildCandidates(const float* logits, int64_t vocab, const SamplingParams& p, const std::vector<int32_t>& banned,
                      Candidates* c, double* raw_sum, float* raw_max) {
   thread_local std::vector<char> allowed;
-  if (static_cast<int64_t>(allowed.size()) < vocab) allowed.assign(static_cast<size_t>(vocab), 1);
+  thread_local std::vector<float> raw_terms, terms;  // only grow
+  const size_t V = static_cast<size_t>(vocab);
+  if (allowed.size() < V) allowed.assign(V, 1);
+  if (c->ids.size() < V + 1) {
+    c->ids.resize(V + 1);
+    c->weights.resize(V + 1);
+  }
+  if (terms.size() < V) {
+    terms.resize(V);
+    raw_terms.resize(V);
+  }
   for (int32_t b : banned)
     if (b >= 0 && b < vocab) allowed[static_cast<size_t>(b)] = 0;
-  c->ids.clear();
-  c->weights.clear();
+  c->n = 0;
   c->total = 0;
   c->greedy = -1;
   const RowMax r = ScanRow(logits, vocab, allowed);
-  if (raw_max) *raw_max = r.all;
   const bool sample = r.arg >= 0 && p.temperature > 0;
-  const float kth = sample ? TopKThreshold(logits, vocab, p.top_k, allowed) : 0.0f;
-  const float inv_t = sample ? static_cast<float>(1.0 / p.temperature) : 1.0f;
-  const bool shared_exp = raw_sum && inv_t == 1.0f && r.best == r.all;
-  double s = 0;
-  if (sample || raw_sum)
-    for (int64_t i = 0; i < vocab; ++i) {
-      const float x = logits[i];
-      float e = 0;
-      if (raw_sum) {
-        const float zr = x - r.all;
-        if (zr > -80.0f) s += e = std::exp(zr);
-      }
-      if (!sample || !allowed[i] || x < kth) continue;
-      const float z = (x - r.best) * inv_t;
-      if (!(z > -80.0f)) continue;  // also drops -inf and NaN
-      const float w = shared_exp ? e : std::exp(z);
-      c->ids.push_back(static_cast<int32_t>(i));
-      c->weights.push_back(w);
-      c->total += w;
-    }
-  if (raw_sum) *raw_sum = s;
+  if (raw_sum) {
+    ExpTerms(logits, vocab, r.all, 1.0f, raw_terms.data());
+    *raw_max = r.all;
+  }
+  if (sample) {
+    const float kth = TopKThreshold(logits, vocab, p.top_k, allowed);
+    const float inv_t = static_cast<float>(1.0 / p.temperature);
+    // (x - best) * 1 is x - best: at T = 1 with best = max the raw terms are the weights.
+    const bool shared = raw_sum && inv_t == 1.0f && r.best == r.all;
+    if (!shared) ExpTerms(logits, vocab, r.best, inv_t, terms.data());
+    const double s = Collect(logits, shared ? raw_terms.data() : terms.data(), raw_sum ? raw_terms.data() : nullptr,
+                             vocab, allowed.data(), kth, c);
+    if (raw_sum) *raw_sum = s;
+  } else if (raw_sum) {
+    *raw_sum = SumInOrder(raw_terms.data(), vocab);
+  }
   for (int32_t b : banned)
     if (b >= 0 && b < vocab) allowed[static_cast<size_t>(b)] = 1;
   if (r.arg < 0) return;
   if (!sample) {
     c->greedy = r.arg;
-    c->ids.push_back(r.arg);
-    c->weights.push_back(1.0f);
+    c->ids[0] = r.arg;
+    c->weights[0] = 1.0f;
+    c->n = 1;
     c->total = 1.0;
     return;
   }
-  if (p.top_p < 1.0 && c->ids.size() > 1) ApplyTopP(p.top_p, c);
+  if (p.top_p < 1.0 && c->n > 1) ApplyTopP(p.top_p, c);
   if (p.min_p > 0) ApplyMinP(p.min_p, c);
 }
 
@@ -189,12 +234,12 @@ SampledToken SampleFromLogits(const float* logits, int64_t vocab, const Sampling
   float m = 0;
   BuildCandidates(logits, vocab, p, banned, &c, &s, &m);
   SampledToken out;
-  if (c.ids.empty()) return out;
-  size_t pick = c.ids.size() - 1;
+  if (c.n == 0) return out;
+  size_t pick = c.n - 1;
   if (c.greedy < 0) {
     const double target = u * c.total;
     double acc = 0;
-    for (size_t j = 0; j < c.ids.size(); ++j) {
+    for (size_t j = 0; j < c.n; ++j) {
       acc += c.weights[j];
       if (target < acc) {
         pick = j;
@@ -213,7 +258,7 @@ std::vector<double> SamplingDistribution(const float* logits, int64_t vocab, con
   Candidates c;
   BuildCandidates(logits, vocab, p, banned, &c, nullptr, nullptr);
   std::vector<double> q(static_cast<size_t>(vocab), 0.0);
-  for (size_t j = 0; j < c.ids.size(); ++j) q[static_cast<size_t>(c.ids[j])] = c.weights[j] / c.total;
+  for (size_t j = 0; j < c.n; ++j) q[static_cast<size_t>(c.ids[j])] = c.weights[j] / c.total;
   return q;
 }
 
