@@ -31,6 +31,14 @@ torch::Tensor Draw(const torch::Tensor& w, const torch::Tensor& u, torch::Tensor
   return torch::minimum(pos, last_kept);
 }
 
+// Branch-free (vectorisable) scan of a row for NaN or +inf.
+bool HasNanOrPosInf(const float* row, int64_t n) {
+  const float inf = std::numeric_limits<float>::infinity();
+  int bad = 0;
+  for (int64_t j = 0; j < n; ++j) bad |= static_cast<int>(row[j] != row[j]) | static_cast<int>(row[j] == inf);
+  return bad != 0;
+}
+
 }  // namespace
 
 SampledBatch SampleBatch(const at::Tensor& logits_in, const SamplingParams& p, const std::vector<double>& uniforms,
@@ -119,10 +127,7 @@ SampledBatch SampleRowsOnCpu(const at::Tensor& logits_in, const SamplingParams& 
   out.sampling_logprobs.assign(static_cast<size_t>(B), 0.0f);
   for (int64_t i = 0; i < B; ++i) {
     const float* row = base + i * stride;
-    const float inf = std::numeric_limits<float>::infinity();
-    bool finite = true;
-    for (int64_t j = 0; j < V && finite; ++j) finite = !std::isnan(row[j]) && row[j] != inf;
-    if (!finite) continue;
+    if (HasNanOrPosInf(row, V)) continue;
     const SampledToken t = SampleFromLogits(row, V, p, uniforms[static_cast<size_t>(i)], banned);
     out.tokens[static_cast<size_t>(i)] = t.token;
     out.logprobs[static_cast<size_t>(i)] = t.logprob;

@@ -54,10 +54,11 @@ at::Tensor PagedForward::Step(const std::vector<PagedSeq>& seqs, PagedKvCache* c
     auto qkv = model_.LayerAttentionInputs(l, x, rope);
     auto& kp = cache->k(static_cast<int>(l));
     auto& vp = cache->v(static_cast<int>(l));
-    kp.index_copy_(0, write_idx, qkv.k.transpose(1, 2).reshape({B * T, Hkv, D}));
-    vp.index_copy_(0, write_idx, qkv.v.transpose(1, 2).reshape({B * T, Hkv, D}));
-    auto keys = kp.index_select(0, read_idx).view({B, S, Hkv, D}).permute({0, 2, 1, 3});  // [B, Hkv, S, D]
-    auto vals = vp.index_select(0, read_idx).view({B, S, Hkv, D}).permute({0, 2, 1, 3});
+    kp.index_copy_(1, write_idx, qkv.k.permute({1, 0, 2, 3}).reshape({Hkv, B * T, D}));
+    vp.index_copy_(1, write_idx, qkv.v.permute({1, 0, 2, 3}).reshape({Hkv, B * T, D}));
+    // [B, Hkv, S, D] views of KV-head-major gathers (no copy in Attention).
+    auto keys = kp.index_select(1, read_idx).view({Hkv, B, S, D}).transpose(0, 1);
+    auto vals = vp.index_select(1, read_idx).view({Hkv, B, S, D}).transpose(0, 1);
     x = model_.LayerOutput(l, x, model_.Attention(qkv.q, keys, vals, mask));
   }
   auto last = model_.FinalNorm(x.select(1, T - 1));  // [B, d]

@@ -5,8 +5,8 @@
 // lm/model/qwen2.cpp, which its dense forward is built from), with per-sequence
 // positions and keys gathered from the block pool: the step's K/V are written to
 // their slots, then each layer gathers every sequence's slots into a contiguous
-// [B, Hkv, S, D] view (index_select on the slot table) and attends over it with a
-// per-row length mask. The same torch ops run on CUDA (the gather is one
+// [Hkv, B, S, D] tensor (index_select on the slot table), passed to Attention as
+// its [B, Hkv, S, D] transpose, and attends over it with a per-row length mask. The same torch ops run on CUDA (the gather is one
 // index_select per layer on the device); no custom kernel. Tested against
 // model->forward (tests/lm/generate/engine_test.cpp). Torch-free header.
 #pragma once

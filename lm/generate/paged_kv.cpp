@@ -20,8 +20,8 @@ PagedKvCache::PagedKvCache(const Qwen2ForCausalLMImpl& model, int block_size, in
   const auto& c = model.config();
   auto opts = torch::TensorOptions().dtype(model.parameters().front().scalar_type()).device(model.device());
   for (int l = 0; l < c.num_hidden_layers; ++l) {
-    s_->k.push_back(torch::empty({num_blocks * block_size, c.num_key_value_heads, c.HeadDim()}, opts));
-    s_->v.push_back(torch::empty({num_blocks * block_size, c.num_key_value_heads, c.HeadDim()}, opts));
+    s_->k.push_back(torch::empty({c.num_key_value_heads, num_blocks * block_size, c.HeadDim()}, opts));
+    s_->v.push_back(torch::empty({c.num_key_value_heads, num_blocks * block_size, c.HeadDim()}, opts));
   }
   refs_.assign(static_cast<size_t>(num_blocks), 0);
   free_.resize(static_cast<size_t>(num_blocks));
@@ -63,7 +63,7 @@ void PagedKvCache::Release(int64_t block) {
 
 void PagedKvCache::CopyBlock(int64_t from, int64_t to, int slots) {
   for (auto* pool : {&s_->k, &s_->v})
-    for (auto& t : *pool) t.narrow(0, to * block_size_, slots).copy_(t.narrow(0, from * block_size_, slots));
+    for (auto& t : *pool) t.narrow(1, to * block_size_, slots).copy_(t.narrow(1, from * block_size_, slots));
 }
 
 at::Tensor& PagedKvCache::k(int layer) { return s_->k[static_cast<size_t>(layer)]; }

@@ -5,10 +5,12 @@
 // reference-counted: the samples of one prompt share its blocks, and a shared
 // block is copied before a sample writes into it (copy-on-write).
 //
-// Storage per layer: K and V as [num_blocks * block_size, Hkv, D] ("flat slots";
-// slot = block * block_size + offset). The pool is created with torch::empty: on
-// the CPU pages are only resident once written, and free blocks are reused
-// lowest id first, so resident memory follows the peak number of live blocks.
+// Storage per layer: K and V as [Hkv, num_blocks * block_size, D] ("flat slots"
+// per KV head, slot = block * block_size + offset; head-major so that a gather
+// of a step's slots is already in the [Hkv, B, S, D] order attention multiplies
+// in). The pool is created with torch::empty: on the CPU pages are only resident
+// once written, and free blocks are reused lowest id first, so resident memory
+// follows the peak number of live blocks.
 // On CUDA the pool is allocated up front (size it with the token budget).
 // Torch-free header.
 #pragma once
@@ -49,7 +51,7 @@ class PagedKvCache {
   // Copies the first `slots` slots of block `from` into block `to` in every layer.
   void CopyBlock(int64_t from, int64_t to, int slots);
 
-  at::Tensor& k(int layer);  // [num_blocks * block_size, Hkv, D]
+  at::Tensor& k(int layer);  // [Hkv, num_blocks * block_size, D]
   at::Tensor& v(int layer);
 
  private:

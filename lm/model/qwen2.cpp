@@ -80,15 +80,28 @@ torch::Tensor MergeHeads(const torch::Tensor& out, int64_t B, int64_t H, int64_t
 // Naive grouped-query attention: q [B, H, T, D], k/v [B, Hkv, S, D] (head h reads
 // kv head h / G; no K/V repeat), additive mask [B, 1, 1, T, S]; scores scaled by
 // 1/sqrt(D), softmax in float32. Returns [B, T, H * D] in q's dtype.
+// K/V stored KV-head-major (k.transpose(0, 1) contiguous, as the paged cache's
+// gathers) are used in that batch order without a copy; each (row, head) product
+// is the same GEMM on the same [S, D] block either way, so results are identical.
 torch::Tensor GroupedAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                                const torch::Tensor& mask) {
   const int64_t B = q.size(0), H = q.size(1), T = q.size(2), D = q.size(3), Hkv = k.size(1), S = k.size(2);
   const int64_t G = H / Hkv;
+  const bool head_major = B > 1 && Hkv > 1 && k.transpose(0, 1).is_contiguous() && v.transpose(0, 1).is_contiguous();
   auto qg = q.reshape({B, Hkv, G * T, D});
-  auto scores = torch::matmul(qg, k.transpose(-1, -2)).view({B, Hkv, G, T, S});
-  scores = scores * (1.0 / std::sqrt(static_cast<double>(D))) + mask;
+  auto kk = k, vv = v, mm = mask;
+  if (head_major) {
+    qg = qg.transpose(0, 1);  // [Hkv, B, G*T, D]
+    kk = k.transpose(0, 1);
+    vv = v.transpose(0, 1);
+    mm = mask.reshape({1, B, 1, T, S});
+  }
+  const int64_t b0 = head_major ? Hkv : B, b1 = head_major ? B : Hkv;
+  auto scores = torch::matmul(qg, kk.transpose(-1, -2)).view({b0, b1, G, T, S});
+  scores = scores * (1.0 / std::sqrt(static_cast<double>(D))) + mm;
   auto probs = torch::softmax(scores.to(torch::kFloat32), -1).to(q.scalar_type());
-  return MergeHeads(torch::matmul(probs.view({B, Hkv, G * T, S}), v), B, H, T, D);
+  auto out = torch::matmul(probs.view({b0, b1, G * T, S}), vv);
+  return MergeHeads(head_major ? out.transpose(0, 1) : out, B, H, T, D);
 }
 
 // What every decoder layer of one forward shares.

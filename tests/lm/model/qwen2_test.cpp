@@ -91,6 +91,26 @@ TEST(Qwen2KvCacheTest, IncrementalDecodingEqualsFullRecomputation) {
   EXPECT_EQ(cache.length, 20);
 }
 
+// The paged cache hands Attention K/V stored KV-head-major ([Hkv, B, S, D]
+// transposed); the products must be bit-identical to contiguous [B, Hkv, S, D]
+// K/V and to the [B, S, Hkv, D] slot layout the cache used before.
+TEST(Qwen2AttentionTest, KvLayoutDoesNotChangeOneBit) {
+  torch::manual_seed(3);
+  Qwen2ForCausalLM model(ToyConfig());
+  torch::NoGradGuard ng;
+  const int64_t B = 5, H = 4, Hkv = 2, D = 24, S = 37;
+  for (int64_t T : {1, 3}) {
+    auto q = torch::randn({B, H, T, D});
+    auto k = torch::randn({B, Hkv, S, D}), v = torch::randn({B, Hkv, S, D});
+    auto mask = model->AdditiveMask(torch::rand({B, T, S}) < 0.8);
+    auto want = model->Attention(q, k, v, mask);
+    auto head_major = [](const torch::Tensor& x) { return x.transpose(0, 1).contiguous().transpose(0, 1); };
+    auto slot_major = [](const torch::Tensor& x) { return x.permute({0, 2, 1, 3}).contiguous().permute({0, 2, 1, 3}); };
+    EXPECT_TRUE(torch::equal(model->Attention(q, head_major(k), head_major(v), mask), want)) << "T " << T;
+    EXPECT_TRUE(torch::equal(model->Attention(q, slot_major(k), slot_major(v), mask), want)) << "T " << T;
+  }
+}
+
 TEST(Qwen2KvCacheTest, LeftPaddedBatchMatchesEachPromptAlone) {
   Qwen2ForCausalLM model(ToyConfig());
   InitQwen2Weights(model, 11);
