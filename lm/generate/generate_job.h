@@ -38,7 +38,7 @@ struct GenerateJobOptions {
   std::string out;
   std::string device = "cpu";
   std::string shard = "0/1";
-  int batch_size = 64;        // sequences in flight (continuous batching)
+  int batch_size = 128;       // sequences in flight (continuous batching; vLLM max_num_seqs: 256)
   long long kv_budget_tokens = 0;  // KV slots in the paged pool (0 = batch_size x (prompt + max new))
   int kv_block_size = 16;     // token slots per KV block
   int threads = 0;            // torch threads; 0 = libtorch default

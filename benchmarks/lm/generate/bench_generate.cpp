@@ -13,8 +13,9 @@
 // every mode generates exactly the same token counts. Prints one JSON line:
 // tokens, wall and CPU seconds, tokens/s, peak KV bytes (engine: peak live
 // blocks; static: its rows x (prompt + max new) allocation), peak RSS.
-// Recorded settings (benchmarks/results/lm.md): `upt generate`'s defaults
-// `<mode> 256 16 8 64 1 0.15` (128 samples, 64 in flight: static runs 2 batches)
+// Recorded settings (benchmarks/results/lm.md): the small setting
+// `<mode> 256 16 8 64 1 0.15` (128 samples, 64 in flight: static runs 2 batches;
+// `upt generate`'s default was 64 in flight, now 128)
 // and eval-scale `<mode> 256 64 8 <64|128|160> 1 0.15` (512 samples: static runs
 // 8 batches of 64; the engine also at the in-flight counts whose KV peak stays
 // below static's 64 x 288-token allocation).
