@@ -1,6 +1,7 @@
 // The atoms of the parser (verifiers/parser.h): numbers and mixed numbers,
 // brackets, tuples and intervals, matrices, LaTeX commands, function
 // applications and names.
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -154,7 +155,34 @@ int Parser::Matrix(std::string_view env) {
   std::string close = "{" + std::string(env) + "}";
   if (s_.compare(pos_, close.size(), close) != 0) return Fail();
   pos_ += close.size();
+  if (env == "vmatrix") return Determinant(rows);
   return Make(Kind::kMatrix, {}, std::move(rows));
+}
+
+// The bars of \begin{vmatrix} denote a determinant: a square matrix of at most
+// 3 x 3 reads as its Leibniz expansion (sum over permutations of signed entry
+// products; entry nodes are shared between terms, the tree is only read).
+// Larger or non-square bars are not parsed.
+int Parser::Determinant(const std::vector<int>& rows) {
+  const size_t n = rows.size();
+  if (n == 0 || n > 3) return Fail();
+  for (int r : rows)
+    if (t_->at(r).kids.size() != n) return Fail();
+  std::vector<size_t> perm(n);
+  for (size_t i = 0; i < n; ++i) perm[i] = i;
+  std::vector<int> terms;
+  do {
+    std::vector<int> factors;
+    for (size_t i = 0; i < n; ++i) factors.push_back(t_->at(rows[i]).kids[perm[i]]);
+    size_t inversions = 0;
+    for (size_t i = 0; i < n; ++i)
+      for (size_t j = i + 1; j < n; ++j) inversions += perm[i] > perm[j];
+    int term = n == 1 ? factors[0] : Make(Kind::kMul, {}, std::move(factors));
+    if (term >= 0 && inversions % 2 == 1) term = Make(Kind::kNeg, {}, {term});
+    if (term < 0) return -1;
+    terms.push_back(term);
+  } while (std::next_permutation(perm.begin(), perm.end()));
+  return n == 1 ? terms[0] : Make(Kind::kAdd, {}, std::move(terms));
 }
 
 int Parser::Command() {
