@@ -159,9 +159,23 @@ int Parser::Matrix(std::string_view env) {
   return Make(Kind::kMatrix, {}, std::move(rows));
 }
 
+// A copy of the subtree at i (each node charged to the budget).
+int Parser::Clone(int i) {
+  Node n = t_->at(i);
+  for (int& k : n.kids) {
+    k = Clone(k);
+    if (k < 0) return -1;
+  }
+  int c = Make(n.kind, std::move(n.s), std::move(n.kids));
+  if (c >= 0) t_->nodes[static_cast<size_t>(c)].decimal = n.decimal;
+  return c;
+}
+
 // The bars of \begin{vmatrix} denote a determinant: a square matrix of at most
 // 3 x 3 reads as its Leibniz expansion (sum over permutations of signed entry
-// products; entry nodes are shared between terms, the tree is only read).
+// products). An entry used by a second term is a charged copy, never a shared
+// node: nested determinants grow the tree, so the budget bounds them (tree
+// walkers that charge nothing would otherwise revisit shared nodes 2^depth times).
 // Larger or non-square bars are not parsed.
 int Parser::Determinant(const std::vector<int>& rows) {
   const size_t n = rows.size();
@@ -171,9 +185,18 @@ int Parser::Determinant(const std::vector<int>& rows) {
   std::vector<size_t> perm(n);
   for (size_t i = 0; i < n; ++i) perm[i] = i;
   std::vector<int> terms;
+  std::vector<bool> used(n * n, false);
   do {
     std::vector<int> factors;
-    for (size_t i = 0; i < n; ++i) factors.push_back(t_->at(rows[i]).kids[perm[i]]);
+    for (size_t i = 0; i < n; ++i) {
+      int entry = t_->at(rows[i]).kids[perm[i]];
+      if (!used[i * n + perm[i]]) {
+        used[i * n + perm[i]] = true;
+      } else if ((entry = Clone(entry)) < 0) {
+        return -1;
+      }
+      factors.push_back(entry);
+    }
     size_t inversions = 0;
     for (size_t i = 0; i < n; ++i)
       for (size_t j = i + 1; j < n; ++j) inversions += perm[i] > perm[j];
