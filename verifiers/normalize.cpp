@@ -543,14 +543,14 @@ std::string Normalize(std::string_view raw) {
   CasesSystem(&s);
   s = UnwrapText(s);
   std::string t(TrimView(s));
-  // Trailing sentence punctuation and "\\" line breaks.
+  // Trailing sentence punctuation, "\\" line breaks and a lone final "\" (a
+  // control space "\ " cut by trimming; nothing follows it to make a command).
   while (!t.empty()) {
     char c = t.back();
     if (ListEllipsis(t)) break;  // "1, 2, 3, ..." continues: not a period
-    if (c == '.' || c == ' ' || c == ';' || c == ',' ||
-        (c == '\\' && t.size() >= 2 && t[t.size() - 2] == '\\')) {
+    if (c == '.' || c == ' ' || c == ';' || c == ',' || c == '\\') {
       t.pop_back();
-      if (c == '\\') t.pop_back();
+      if (c == '\\' && !t.empty() && t.back() == '\\') t.pop_back();
     } else {
       break;
     }

@@ -1,6 +1,7 @@
 // The atoms of the parser (verifiers/parser.h): numbers and mixed numbers,
 // brackets, tuples and intervals, matrices, LaTeX commands, function
 // applications and names.
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -154,7 +155,57 @@ int Parser::Matrix(std::string_view env) {
   std::string close = "{" + std::string(env) + "}";
   if (s_.compare(pos_, close.size(), close) != 0) return Fail();
   pos_ += close.size();
+  if (env == "vmatrix") return Determinant(rows);
   return Make(Kind::kMatrix, {}, std::move(rows));
+}
+
+// A copy of the subtree at i (each node charged to the budget).
+int Parser::Clone(int i) {
+  Node n = t_->at(i);
+  for (int& k : n.kids) {
+    k = Clone(k);
+    if (k < 0) return -1;
+  }
+  int c = Make(n.kind, std::move(n.s), std::move(n.kids));
+  if (c >= 0) t_->nodes[static_cast<size_t>(c)].decimal = n.decimal;
+  return c;
+}
+
+// The bars of \begin{vmatrix} denote a determinant: a square matrix of at most
+// 3 x 3 reads as its Leibniz expansion (sum over permutations of signed entry
+// products). An entry used by a second term is a charged copy, never a shared
+// node: nested determinants grow the tree, so the budget bounds them (tree
+// walkers that charge nothing would otherwise revisit shared nodes 2^depth times).
+// Larger or non-square bars are not parsed.
+int Parser::Determinant(const std::vector<int>& rows) {
+  const size_t n = rows.size();
+  if (n == 0 || n > 3) return Fail();
+  for (int r : rows)
+    if (t_->at(r).kids.size() != n) return Fail();
+  std::vector<size_t> perm(n);
+  for (size_t i = 0; i < n; ++i) perm[i] = i;
+  std::vector<int> terms;
+  std::vector<bool> used(n * n, false);
+  do {
+    std::vector<int> factors;
+    for (size_t i = 0; i < n; ++i) {
+      int entry = t_->at(rows[i]).kids[perm[i]];
+      if (!used[i * n + perm[i]]) {
+        used[i * n + perm[i]] = true;
+      } else if ((entry = Clone(entry)) < 0) {
+        return -1;
+      }
+      factors.push_back(entry);
+    }
+    size_t inversions = 0;
+    for (size_t i = 0; i < n; ++i)
+      for (size_t j = i + 1; j < n; ++j) inversions += perm[i] > perm[j];
+    int term = n == 1 ? factors[0] : Make(Kind::kMul, {}, std::move(factors));
+    if (term >= 0 && inversions % 2 == 1) term = Make(Kind::kNeg, {}, {term});
+    if (term < 0) return -1;
+    terms.push_back(term);
+  } while (std::next_permutation(perm.begin(), perm.end()));
+  return n == 1 ? terms[0] : Make(Kind::kAdd, {}, std::move(terms));
 }
 
 int Parser::Command() {

@@ -119,6 +119,8 @@ class Parser {
   // ( ... ), [ ... ]: a group, a tuple, or an interval.
   int Bracketed(char open);
   int Matrix(std::string_view env);
+  int Determinant(const std::vector<int>& rows);
+  int Clone(int i);
   int Command();
   // An unbracketed function argument that starts with a number takes the single
   // letters and Greek letters glued to it, as latex2sympy reads them: \cos 2x =

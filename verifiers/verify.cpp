@@ -38,7 +38,7 @@ constexpr size_t kMaxParseBytes = 64 * 1024;
 // 7 (2026-12): a gold written as a percentage also accepts its value as a
 // fraction (10\% = 0.1); labelled boxes `y_1 = \boxed{A}` and `y_2 = \boxed{B}`
 // are one list of equations; hpt_code no longer uses upt's rules.
-constexpr const char* kRulesVersion = "upt-verify-8";
+constexpr const char* kRulesVersion = "upt-verify-9";
 // The reward policy hpt_code has its own version: its verdicts follow the HPT
 // fork's code (reward.h), not upt's rules. 1: steps 3-4 borrowed upt's engine
 // (until upt-verify-6); 2: its own frozen reader and comparison (hpt_math.h).

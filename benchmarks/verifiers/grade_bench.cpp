@@ -159,6 +159,14 @@ BENCHMARK_CAPTURE(BM_Adversarial, matrix_products_60x20x20, "\\begin{pmatrix}1\\
                   }() + "\\end{pmatrix}", 60) + "$")->Unit(benchmark::kMillisecond);
 // Degrees inside trig arguments (rules v6): 100k unclosed "\\sin(" with degree marks.
 BENCHMARK_CAPTURE(BM_Adversarial, trig_degrees_unclosed_100k, "1", "$" + Repeat("\\sin(30^\\circ", 100000) + "$")->Unit(benchmark::kMillisecond);
+// Determinants (rules v9): vmatrix bars nested 20 deep in one entry; each level
+// copies the entry into a second Leibniz term, so the budget ends it.
+BENCHMARK_CAPTURE(BM_Adversarial, nested_vmatrix_20, "7", "$\\boxed{" + [] {
+                    std::string d = "2";
+                    for (int i = 0; i < 20; ++i)
+                      d = "\\begin{vmatrix} " + d + " & 1 & 0 \\\\ 1 & 1 & 0 \\\\ 0 & 0 & 1 \\end{vmatrix}";
+                    return d;
+                  }() + "}$")->Unit(benchmark::kMillisecond);
 // hpt_code's own reader (rules v7): a 4 KB box of distinct fractions (no
 // repetition, so the Math-Verify step runs), 3,900 open parentheses.
 void BM_AdversarialHpt(benchmark::State& state, std::string gold, std::string completion) {

@@ -40,6 +40,23 @@ TEST(AdversarialTest, PointBeforeALetterFailsToParseInsteadOfSpinning) {
   EXPECT_EQ(Grade("6.5x", "\\boxed{\\frac{13}{2}x}", {}).reason, "equal_symbolic");
 }
 
+// vmatrix bars expand to a Leibniz sum in which an entry appears in two terms:
+// nesting a determinant in one entry doubles the tree per level. The copies are
+// charged, so depth 30 (2^30 nodes) ends on the step budget, at parse time
+// (shared nodes once let uncharged tree walks run for a minute).
+TEST(AdversarialTest, NestedDeterminantsStayBounded) {
+  std::string d = "2";
+  for (int i = 0; i < 30; ++i)
+    d = "\\begin{vmatrix} " + d + " & 1 & 0 \\\\ 1 & 1 & 0 \\\\ 0 & 0 & 1 \\end{vmatrix}";
+  Verdict v = Grade("-28", "$\\boxed{" + d + "}$", {});
+  EXPECT_FALSE(v.correct);
+  EXPECT_EQ(v.reason, "budget_exceeded");
+  EXPECT_FALSE(Grade(d, "$\\boxed{" + d + " + 1}$", {}).correct);
+  // A determinant of 2 levels is still exact: |(|2 1;1 1|) 1; 1 1| = (2 - 1) - 1 = 0.
+  std::string two = "\\begin{vmatrix} \\begin{vmatrix} 2 & 1 \\\\ 1 & 1 \\end{vmatrix} & 1 \\\\ 1 & 1 \\end{vmatrix}";
+  EXPECT_TRUE(Grade("0", "$\\boxed{" + two + "}$", {}).correct);
+}
+
 TEST(AdversarialTest, PowerTowerDoesNotEvaluateHugeNumbers) {
   std::string tower = "x";
   for (int i = 0; i < 60; ++i) tower = "x^{" + tower + "}";
