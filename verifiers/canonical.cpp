@@ -37,7 +37,7 @@ std::string ValueKey(const Tree& t, int i, Budget* b) {
   if (EvalExact(t, i, &q, b) && !b->exceeded) return "q:" + q.get_str();
   if (b->exceeded) return {};
   std::vector<std::string> syms;
-  CollectSymbols(t, i, &syms);
+  CollectSymbols(t, i, &syms, b);
   if (!syms.empty()) return {};
   std::complex<double> z = EvalNumeric(t, i, {}, b);
   if (b->exceeded || !std::isfinite(z.real()) || !std::isfinite(z.imag())) return {};

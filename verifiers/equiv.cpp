@@ -110,25 +110,36 @@ bool NamingSide(const Tree& t, int i) { return NamesOnly(t, i) || NameExpr(t, i)
 // "x = 5", "(x, y) = (1, -2)", "a + b = 7.5", "6^3 = 216": node i (an "=")
 // states a value: its right side, when the left is a name or the right is a
 // constant (no variables but the imaginary unit: "x + yi = -8 + 0i").
-bool VariableFree(const Tree& t, int i) {
+bool VariableFree(const Tree& t, int i, Budget* b) {
   std::vector<std::string> syms;
-  CollectSymbols(t, i, &syms);
+  CollectSymbols(t, i, &syms, b);
   for (const auto& v : syms)
     if (v != "i") return false;
   return true;
 }
 
-bool ValueStatement(const Tree& t, int i) {
+bool ValueStatement(const Tree& t, int i, Budget* b) {
   const Node& n = t.at(i);
   if (NamesOnly(t, n.kids[0])) return true;
-  return VariableFree(t, n.kids[1]) && IsScalar(t.at(n.kids[1]).kind);
+  return IsScalar(t.at(n.kids[1]).kind) && VariableFree(t, n.kids[1], b);
 }
 
-std::string Key(const Tree& t, int i) {
+void AppendKey(const Tree& t, int i, std::string* out, Budget* b) {
+  if (!b->Charge(1)) return;
   const Node& n = t.at(i);
-  std::string k = n.s + "(";
-  for (int c : n.kids) k += Key(t, c) + ",";
-  return k + ")";
+  *out += n.s;
+  *out += '(';
+  for (int c : n.kids) {
+    AppendKey(t, c, out, b);
+    *out += ',';
+  }
+  *out += ')';
+}
+
+std::string Key(const Tree& t, int i, Budget* b) {
+  std::string k;
+  AppendKey(t, i, &k, b);
+  return k;
 }
 
 bool InfSign(const Tree& t, int i, int* sign) {
@@ -138,12 +149,13 @@ bool InfSign(const Tree& t, int i, int* sign) {
   return false;
 }
 
-bool HasExponent(const Tree& t, int i) {
+bool HasExponent(const Tree& t, int i, Budget* b) {
+  if (!b->Charge(1)) return false;
   const Node& n = t.at(i);
   if (n.kind == Kind::kNum) return n.s.find_first_of("eE") != std::string::npos;
   if (n.kind == Kind::kPow) return true;
   for (int k : n.kids)
-    if (HasExponent(t, k)) return true;
+    if (HasExponent(t, k, b)) return true;
   return false;
 }
 
@@ -176,31 +188,33 @@ Digits LiteralDigits(const std::string& s) {
 }
 
 // Fewest digits among the decimal literals under node i (99 if none).
-Digits MinDigits(const Tree& t, int i) {
+Digits MinDigits(const Tree& t, int i, Budget* b) {
+  if (!b->Charge(1)) return Digits{};
   const Node& n = t.at(i);
   if (n.kind == Kind::kNum) return n.decimal ? LiteralDigits(n.s) : Digits{};
   Digits m;
   for (int k : n.kids) {
-    Digits d = MinDigits(t, k);
+    Digits d = MinDigits(t, k, b);
     m.sig = std::min(m.sig, d.sig);
     m.places = std::min(m.places, d.places);
   }
   return m;
 }
 
-bool HasInf(const Tree& t, int i) {
+bool HasInf(const Tree& t, int i, Budget* b) {
+  if (!b->Charge(1)) return false;
   const Node& n = t.at(i);
   if (n.kind == Kind::kConst && n.s == "inf") return true;
   for (int k : n.kids)
-    if (HasInf(t, k)) return true;
+    if (HasInf(t, k, b)) return true;
   return false;
 }
 
 // Values of gold and pred at shared random points; false when too few valid.
 bool SamplePoints(Ctx& c, const Side& g, const Side& p, std::vector<std::pair<C, C>>* vals) {
   std::vector<std::string> syms;
-  g.Symbols(&syms);
-  p.Symbols(&syms);
+  g.Symbols(&syms, c.b);
+  p.Symbols(&syms, c.b);
   if (syms.size() > kMaxSymbols) return false;
   Env env;
   for (const auto& s : syms) env.push_back({s, C(0, 0)});
@@ -237,8 +251,8 @@ mpq_class LastPlaceUnit(const Tree& t, int i) {
 // 4.8988 is not (last digit wrong); 0.618 is not (\sqrt5-1)/2. `diff` is
 // |gold - pred| (exact).
 bool RoundedTooCoarse(Ctx& c, int gi, int pi, const mpq_class& diff) {
-  if (HasDecimal(c.g, gi)) return false;
-  Digits d = MinDigits(c.p, pi);
+  if (HasDecimal(c.g, gi, c.b)) return false;
+  Digits d = MinDigits(c.p, pi, c.b);
   mpq_class unit = LastPlaceUnit(c.p, pi);
   bool coarse = d.sig < kMinSigDigits || d.places < kMinPlaces;
   bool wrong_digit = unit > 0 && diff > unit * mpq_class(1000000001, 1000000000);
@@ -293,7 +307,8 @@ int ExactPointsEq(Ctx& c, int gi, int pi, const std::vector<std::string>& syms) 
 
 // A product with a literal 0 factor next to a name: "I(0)" (a function value
 // the parser reads as I·0). Such a gold is not the number 0: compared as written.
-bool ZeroTimesName(const Tree& t, int i) {
+bool ZeroTimesName(const Tree& t, int i, Budget* b) {
+  if (!b->Charge(1)) return false;
   const Node& n = t.at(i);
   if (n.kind == Kind::kMul) {
     bool zero = false, name = false;
@@ -304,14 +319,14 @@ bool ZeroTimesName(const Tree& t, int i) {
     if (zero && name) return true;
   }
   for (int k : n.kids)
-    if (ZeroTimesName(t, k)) return true;
+    if (ZeroTimesName(t, k, b)) return true;
   return false;
 }
 
 bool ScalarEq(Ctx& c, int gi, int pi) {
-  if (ZeroTimesName(c.g, gi)) {
+  if (ZeroTimesName(c.g, gi, c.b)) {
     c.rule = "structural";
-    return Key(c.g, gi) == Key(c.p, pi);
+    return Key(c.g, gi, c.b) == Key(c.p, pi, c.b);
   }
   int gs = 0, ps = 0;
   bool gi_inf = InfSign(c.g, gi, &gs), pi_inf = InfSign(c.p, pi, &ps);
@@ -319,16 +334,16 @@ bool ScalarEq(Ctx& c, int gi, int pi) {
     c.rule = "equal_infinity";
     return gi_inf && pi_inf && gs == ps;
   }
-  if (HasInf(c.g, gi) || HasInf(c.p, pi)) {
+  if (HasInf(c.g, gi, c.b) || HasInf(c.p, pi, c.b)) {
     c.rule = "structural";
-    return Key(c.g, gi) == Key(c.p, pi);
+    return Key(c.g, gi, c.b) == Key(c.p, pi, c.b);
   }
-  bool decimals = HasDecimal(c.g, gi) || HasDecimal(c.p, pi);
+  bool decimals = HasDecimal(c.g, gi, c.b) || HasDecimal(c.p, pi, c.b);
   mpq_class a, b;
   if (EvalExact(c.g, gi, &a, c.b) && EvalExact(c.p, pi, &b, c.b)) {
     // An integer gold ("142", "142.0") gets no tolerance; scientific notation
     // and huge values ("4.5e33") do.
-    bool gold_integer = a.get_den() == 1 && !HasExponent(c.g, gi) && abs(a) < mpq_class(kMaxExactInt);
+    bool gold_integer = a.get_den() == 1 && !HasExponent(c.g, gi, c.b) && abs(a) < mpq_class(kMaxExactInt);
     if (!decimals || gold_integer || a == b) {
       c.rule = "equal_rational";
       return a == b;
@@ -339,8 +354,8 @@ bool ScalarEq(Ctx& c, int gi, int pi) {
   if (c.b->exceeded) return false;
   std::vector<std::pair<C, C>> vals;
   std::vector<std::string> syms;
-  CollectSymbols(c.g, gi, &syms);
-  CollectSymbols(c.p, pi, &syms);
+  CollectSymbols(c.g, gi, &syms, c.b);
+  CollectSymbols(c.p, pi, &syms, c.b);
   if (!decimals && !syms.empty()) {  // rational functions: decided exactly
     int exact = ExactPointsEq(c, gi, pi, syms);
     if (c.b->exceeded) return false;
@@ -389,11 +404,11 @@ bool ApproxEq(Ctx& c, int gi, int pi, bool* r) {
 bool StatedValueEq(Ctx& c, int gi, int pi, bool* r) {
   const Node& g = c.g.at(gi);
   const Node& p = c.p.at(pi);
-  if (g.kind == Kind::kRel || p.kind != Kind::kRel || p.s != "=" || !ValueStatement(c.p, pi)) return false;
+  if (g.kind == Kind::kRel || p.kind != Kind::kRel || p.s != "=" || !ValueStatement(c.p, pi, c.b)) return false;
   *r = false;
   if (!Eq(c, gi, p.kids[1])) return true;
   *r = true;
-  if (!VariableFree(c.p, p.kids[0])) return true;
+  if (!VariableFree(c.p, p.kids[0], c.b)) return true;
   // A computation "729 - 192 + 3 = 540" must be true: "\boxed{0 = 2}" is not 2.
   Ctx self{c.p, c.p, c.rel_tol, c.b, {}};
   if (Eq(self, p.kids[0], p.kids[1])) return true;

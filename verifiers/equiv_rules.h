@@ -34,9 +34,9 @@ struct Side {
     C v = EvalNumeric(*t, a, env, budget);
     return b < 0 ? v : v - EvalNumeric(*t, b, env, budget);
   }
-  void Symbols(std::vector<std::string>* out) const {
-    CollectSymbols(*t, a, out);
-    if (b >= 0) CollectSymbols(*t, b, out);
+  void Symbols(std::vector<std::string>* out, Budget* budget) const {
+    CollectSymbols(*t, a, out, budget);
+    if (b >= 0) CollectSymbols(*t, b, out, budget);
   }
 };
 
@@ -46,9 +46,10 @@ bool Close(C a, C b, double tol);
 bool IsScalar(Kind k);
 bool NameLike(const Tree& t, int i);     // x, f(x), a_1, M
 bool NamingSide(const Tree& t, int i);   // a name, a tuple of names, \frac{NO}{BO}
-std::string Key(const Tree& t, int i);   // structural key: equal keys, same tree
+// Structural key (equal keys, same tree); one unit of b per node.
+std::string Key(const Tree& t, int i, Budget* b);
 bool InfSign(const Tree& t, int i, int* sign);  // +-\infty -> +1 / -1
-bool HasInf(const Tree& t, int i);
+bool HasInf(const Tree& t, int i, Budget* b);
 // Values of gold and pred at shared seeded random points; false when too few valid.
 bool SamplePoints(Ctx& c, const Side& g, const Side& p, std::vector<std::pair<C, C>>* vals);
 

@@ -44,7 +44,7 @@ bool MatrixValue(const Tree& t, int i, Mat* m, bool* scalar, Budget* b, int dept
       std::vector<C> values;
       for (int e : r.kids) {
         std::vector<std::string> syms;
-        CollectSymbols(t, e, &syms);
+        CollectSymbols(t, e, &syms, b);
         if (!syms.empty() || ++entries > kMaxEntries) return false;
         values.push_back(EvalNumeric(t, e, {}, b));
       }
@@ -90,7 +90,7 @@ bool MatrixValue(const Tree& t, int i, Mat* m, bool* scalar, Budget* b, int dept
   }
   if (!IsScalar(n.kind)) return false;
   std::vector<std::string> syms;
-  CollectSymbols(t, i, &syms);
+  CollectSymbols(t, i, &syms, b);
   if (!syms.empty()) return false;
   *m = Mat{{EvalNumeric(t, i, {}, b)}};
   *scalar = true;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "verifiers/expr.h"
+#include "verifiers/parse_sets.h"
 #include "verifiers/parser.h"
 
 namespace upt::verifiers::parse_detail {
@@ -161,14 +162,8 @@ int Parser::Matrix(std::string_view env) {
 
 // A copy of the subtree at i (each node charged to the budget).
 int Parser::Clone(int i) {
-  Node n = t_->at(i);
-  for (int& k : n.kids) {
-    k = Clone(k);
-    if (k < 0) return -1;
-  }
-  int c = Make(n.kind, std::move(n.s), std::move(n.kids));
-  if (c >= 0) t_->nodes[static_cast<size_t>(c)].decimal = n.decimal;
-  return c;
+  int c = CopySubtree(t_, i, b_);
+  return c < 0 ? Fail() : c;
 }
 
 // The bars of \begin{vmatrix} denote a determinant: a square matrix of at most

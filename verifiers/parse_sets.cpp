@@ -42,6 +42,16 @@ bool SymbolFree(const Tree& t, int i) {
   return true;
 }
 
+int CopySubtree(Tree* t, int i, Budget* b) {
+  Node n = t->at(i);
+  for (int& k : n.kids)
+    if ((k = CopySubtree(t, k, b)) < 0) return -1;
+  if (!b->Charge(1)) return -1;
+  int c = t->Add(n.kind, std::move(n.s), std::move(n.kids));
+  t->nodes[static_cast<size_t>(c)].decimal = n.decimal;
+  return c;
+}
+
 namespace {
 
 // A number or a fraction of numbers.
@@ -65,7 +75,12 @@ int AbsBandSet(Tree* t, Budget* b, int lhs, const std::string& op, int rhs) {
   const int c = AbsCentre(make, l.kids[1]);
   if (c < 0) return -1;
   bool lo_closed = (up ? l.s : op).size() == 2, hi_closed = (up ? op : l.s).size() == 2;
-  auto at = [&](int sign, int r) { return make(Kind::kAdd, {}, {c, sign < 0 ? make(Kind::kNeg, {}, {r}) : r}); };
+  bool first = true;  // c itself for the first endpoint, copies after
+  auto at = [&](int sign, int r) {
+    int centre = first ? c : CopySubtree(t, c, b);
+    first = false;
+    return make(Kind::kAdd, {}, {centre, sign < 0 ? make(Kind::kNeg, {}, {r}) : r});
+  };
   const int left = make(Kind::kInterval, std::string{hi_closed ? '[' : '(', lo_closed ? ']' : ')'},
                         {at(-1, hi_r), at(-1, lo_r)});
   const int right = make(Kind::kInterval, std::string{lo_closed ? '[' : '(', hi_closed ? ']' : ')'},
@@ -85,7 +100,7 @@ int AbsInequalitySet(Tree* t, Budget* b, int lhs, const std::string& op, int rhs
   const int c = AbsCentre(make, lhs);
   if (c < 0) return -1;
   const int lo = make(Kind::kAdd, {}, {c, make(Kind::kNeg, {}, {rhs})});
-  const int hi = make(Kind::kAdd, {}, {c, rhs});
+  const int hi = make(Kind::kAdd, {}, {CopySubtree(t, c, b), rhs});
   if (lo < 0 || hi < 0) return -1;
   const bool strict = op.size() == 1;
   if (op[0] == '<') return make(Kind::kInterval, strict ? "()" : "[]", {lo, hi});

@@ -39,10 +39,13 @@ std::string FlipOp(const std::string& op) {
   return op == "<" ? ">" : op == ">" ? "<" : op == "<=" ? ">=" : op == ">=" ? "<=" : op;
 }
 
-bool Constant(const Tree& t, int i) {
+// Scalar and variable-free (the kind is checked first: a relation chain is not
+// walked once per link).
+bool Constant(const Tree& t, int i, Budget* b) {
+  if (!IsScalar(t.at(i).kind)) return false;
   std::vector<std::string> syms;
-  CollectSymbols(t, i, &syms);
-  return syms.empty() && IsScalar(t.at(i).kind);
+  CollectSymbols(t, i, &syms, b);
+  return syms.empty();
 }
 
 // A set of reals written as an interval ("[2, 5)", "(-\infty, 3)" read as a
@@ -67,7 +70,7 @@ bool IntervalSpan(const Tree& t, int i, Span* s) {
   return true;
 }
 
-bool RelSpan(const Tree& t, int i, Span* s) {
+bool RelSpan(const Tree& t, int i, Span* s, Budget* bud) {
   const Node& n = t.at(i);
   if (n.kind != Kind::kRel || n.kids.size() != 2) return false;
   auto up = [](const std::string& op) { return op == "<" || op == "<="; };
@@ -76,7 +79,7 @@ bool RelSpan(const Tree& t, int i, Span* s) {
   if (l.kind == Kind::kRel) {  // a op1 x op2 b
     if (l.kids.size() != 2) return false;
     int a = l.kids[0], x = l.kids[1], b = n.kids[1];
-    if (!NameLike(t, x) || !Constant(t, a) || !Constant(t, b)) return false;
+    if (!NameLike(t, x) || !Constant(t, a, bud) || !Constant(t, b, bud)) return false;
     const std::string &op1 = l.s, &op2 = n.s;
     if (up(op1) && up(op2)) {
       s->lo = a, s->hi = b;
@@ -92,9 +95,9 @@ bool RelSpan(const Tree& t, int i, Span* s) {
   }
   int x, v;
   std::string op = n.s;
-  if (NameLike(t, n.kids[0]) && Constant(t, n.kids[1])) {
+  if (NameLike(t, n.kids[0]) && Constant(t, n.kids[1], bud)) {
     x = n.kids[0], v = n.kids[1];
-  } else if (NameLike(t, n.kids[1]) && Constant(t, n.kids[0])) {
+  } else if (NameLike(t, n.kids[1]) && Constant(t, n.kids[0], bud)) {
     x = n.kids[1], v = n.kids[0], op = FlipOp(op);
   } else {
     return false;
@@ -121,7 +124,7 @@ bool EndEq(Ctx& c, int g, int ginf, int p, int pinf) {
 }
 
 bool SpanEq(Ctx& c, const Span& g, const Span& p) {
-  bool r = g.br == p.br && (g.name < 0 || p.name < 0 || Key(c.g, g.name) == Key(c.p, p.name)) &&
+  bool r = g.br == p.br && (g.name < 0 || p.name < 0 || Key(c.g, g.name, c.b) == Key(c.p, p.name, c.b)) &&
            EndEq(c, g.lo, g.lo_inf, p.lo, p.lo_inf) && EndEq(c, g.hi, g.hi_inf, p.hi, p.hi_inf);
   c.rule = "equal_interval";
   return r;
@@ -131,10 +134,10 @@ bool SpanEq(Ctx& c, const Span& g, const Span& p) {
 
 bool IntervalRelationEq(Ctx& c, int gi, int pi, bool* equal) {
   Span gs, ps;
-  bool shape = IntervalSpan(c.g, gi, &gs) && RelSpan(c.p, pi, &ps);
+  bool shape = IntervalSpan(c.g, gi, &gs) && RelSpan(c.p, pi, &ps, c.b);
   if (!shape) {
     gs = ps = Span{};
-    shape = RelSpan(c.g, gi, &gs) && IntervalSpan(c.p, pi, &ps);
+    shape = RelSpan(c.g, gi, &gs, c.b) && IntervalSpan(c.p, pi, &ps);
   }
   if (shape) *equal = SpanEq(c, gs, ps);
   return shape;
@@ -159,14 +162,14 @@ bool RelEq(Ctx& c, int gi, int pi) {
   const Node& p = c.p.at(pi);
   int gl = g.kids[0], gr = g.kids[1], pl = p.kids[0], pr = p.kids[1];
   if (g.s == "=" && p.s == "=") {
-    if (NamingSide(c.g, gl) && NamingSide(c.p, pl) && Key(c.g, gl) == Key(c.p, pl)) return Eq(c, gr, pr);
-    if (NamingSide(c.g, gl) && NamingSide(c.p, pr) && Key(c.g, gl) == Key(c.p, pr)) return Eq(c, gr, pl);
+    if (NamingSide(c.g, gl) && NamingSide(c.p, pl) && Key(c.g, gl, c.b) == Key(c.p, pl, c.b)) return Eq(c, gr, pr);
+    if (NamingSide(c.g, gl) && NamingSide(c.p, pr) && Key(c.g, gl, c.b) == Key(c.p, pr, c.b)) return Eq(c, gr, pl);
     if (GraphNames(c.g, gl, c.p, pl) || GraphNames(c.p, pl, c.g, gl)) return Eq(c, gr, pr);
     return ProportionalEq(c, gi, pi);
   }
   // One-name inequalities (chains too) compare as the sets they describe.
   Span gs, ps;
-  if (RelSpan(c.g, gi, &gs) && RelSpan(c.p, pi, &ps) && Key(c.g, gs.name) == Key(c.p, ps.name))
+  if (RelSpan(c.g, gi, &gs, c.b) && RelSpan(c.p, pi, &ps, c.b) && Key(c.g, gs.name, c.b) == Key(c.p, ps.name, c.b))
     return SpanEq(c, gs, ps);
   if (g.s == p.s && Eq(c, gl, pl) && Eq(c, gr, pr)) return true;
   if (g.s == FlipOp(p.s) && Eq(c, gl, pr) && Eq(c, gr, pl)) return true;
@@ -188,11 +191,11 @@ bool RelEq(Ctx& c, int gi, int pi) {
     if (!IsScalar(c.g.at(k).kind)) return false;
   for (int k : {pl, pr})
     if (!IsScalar(c.p.at(k).kind)) return false;
-  if (HasInf(c.g, gi) || HasInf(c.p, pi)) return false;
+  if (HasInf(c.g, gi, c.b) || HasInf(c.p, pi, c.b)) return false;
   Side gside{&c.g, gswap ? gr : gl, gswap ? gl : gr}, pside{&c.p, pswap ? pr : pl, pswap ? pl : pr};
   std::vector<std::string> syms;
-  gside.Symbols(&syms);
-  pside.Symbols(&syms);
+  gside.Symbols(&syms, c.b);
+  pside.Symbols(&syms, c.b);
   if (syms.empty()) return false;
   if (ProportionalSides(c, gside, pside, /*positive=*/go != "!=")) return true;
   c.rule = "not_equal";

@@ -167,6 +167,24 @@ BENCHMARK_CAPTURE(BM_Adversarial, nested_vmatrix_20, "7", "$\\boxed{" + [] {
                       d = "\\begin{vmatrix} " + d + " & 1 & 0 \\\\ 1 & 1 & 0 \\\\ 0 & 0 & 1 \\end{vmatrix}";
                     return d;
                   }() + "}$")->Unit(benchmark::kMillisecond);
+// Budget audit (issue 17): walks that charged nothing. A relation chain of
+// 8,000 links (its left side once walked per link), 250 tuples holding \infty
+// in reverse order (uncharged structural keys per pair), sums of fractions of
+// 40,000-bit numbers (GMP gcd superlinear in the charged limbs).
+BENCHMARK_CAPTURE(BM_Adversarial, relation_chain_8000, "1 < " + Repeat("x < ", 8000) + "x",
+                  "\\boxed{1 < " + Repeat("x < ", 8000) + "y}")->Unit(benchmark::kMillisecond);
+std::string InfTuples(bool reversed) {
+  std::string deep = "\\infty+y", s;
+  for (int i = 0; i < 10; ++i) deep = "-(" + deep + ")";
+  for (int j = 0; j < 250; ++j) s += (j ? ", (" : "(") + deep + ", " + std::to_string(reversed ? 249 - j : j) + ")";
+  return s;
+}
+BENCHMARK_CAPTURE(BM_Adversarial, infinite_tuples_250, InfTuples(false), "\\boxed{" + InfTuples(true) + "}")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Adversarial, huge_fractions_sum, "1",
+                  "\\boxed{" + Repeat("\\frac{2^{40000}+1}{3^{25000}}+", 100) + "1}")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Adversarial, binomials_100k, "1", "\\boxed{" + Repeat("\\binom{100000}{50000}+", 200) + "1}")
+    ->Unit(benchmark::kMillisecond);
 // hpt_code's own reader (rules v7): a 4 KB box of distinct fractions (no
 // repetition, so the Math-Verify step runs), 3,900 open parentheses.
 void BM_AdversarialHpt(benchmark::State& state, std::string gold, std::string completion) {

@@ -151,6 +151,74 @@ TEST(AdversarialTest, ThousandsOfDistinctVariablesGiveAVerdict) {
   EXPECT_FALSE(v.correct);
 }
 
+// Walks that once charged nothing (issue 17 budget audit, timings in
+// benchmarks/results/verifiers.md): a relation chain walked its left side once
+// per link (8,000 links: 0.55 s), and tuples holding \infty compared by
+// structural keys built with no charge for every pair (~90 ms). Both now keep
+// their verdicts and stay linear or end on the budget.
+std::string Chain(const std::string& first, const std::string& op, const std::string& last, int n) {
+  std::string s = first;
+  for (int i = 0; i < n; ++i) s += " " + op + " x";
+  return s + " " + op + " " + last;
+}
+
+TEST(AdversarialTest, LongRelationChainsAreLinear) {
+  for (const char* op : {"<", "\\le", "\\ne"}) {
+    Verdict v = Grade(Chain("1", op, "x", 8000), "\\boxed{" + Chain("1", op, "y", 8000) + "}", {});
+    EXPECT_FALSE(v.correct) << op;
+    EXPECT_EQ(v.reason, "not_equal") << op;
+  }
+  EXPECT_TRUE(Grade(Chain("1", "<", "2", 3), "\\boxed{" + Chain("1", "<", "2", 3) + " }", {}).correct);
+}
+
+TEST(AdversarialTest, StructuralKeysOfManyInfiniteTuplesAreCharged) {
+  auto item = [](int j) {
+    std::string deep = "\\infty+y";
+    for (int i = 0; i < 10; ++i) deep = "-(" + deep + ")";
+    return "(" + deep + ", " + std::to_string(j) + ")";
+  };
+  std::string gold, pred;
+  for (int j = 0; j < 250; ++j) {
+    gold += (j ? ", " : "") + item(j);
+    pred += (j ? ", " : "") + item(249 - j);
+  }
+  Verdict v = Grade(gold, "\\boxed{" + pred + "}", {});
+  EXPECT_FALSE(v.correct);
+  EXPECT_EQ(v.reason, "budget_exceeded");
+  // Few items still compare structurally.
+  EXPECT_TRUE(Grade(item(1) + ", " + item(2), "\\boxed{" + item(2) + ", " + item(1) + "}", {}).correct);
+}
+
+// GMP's gcd grows faster than the limb count a rational result was charged:
+// sums of fractions of 40,000-bit numbers once ran ~1 ms per term.
+TEST(AdversarialTest, HugeRationalArithmeticIsChargedSuperlinearly) {
+  std::string sum;
+  for (int i = 0; i < 100; ++i) sum += (i ? "+" : "") + std::string("\\frac{2^{40000}+1}{3^{25000}}");
+  Verdict v = Grade("1", "\\boxed{" + sum + "}", {});
+  EXPECT_FALSE(v.correct);
+  EXPECT_EQ(v.reason, "budget_exceeded");
+  std::string binoms;
+  for (int i = 0; i < 200; ++i) binoms += (i ? "+" : "") + std::string("\\binom{100000}{50000}");
+  EXPECT_EQ(Grade("1", "\\boxed{" + binoms + "}", {}).reason, "budget_exceeded");
+  // Big exact values below the limit still compare exactly.
+  EXPECT_TRUE(Grade("2^{40000}", "\\boxed{2 \\cdot 2^{39999}}", {}).correct);
+  EXPECT_TRUE(Grade("\\frac{2^{4000}+1}{3^{2500}}", "\\boxed{\\frac{2^{4001}+2}{2 \\cdot 3^{2500}}}", {}).correct);
+}
+
+// |x - c| < r rewrites use the centre c at two or four endpoints; copies, not
+// shared nodes, so nesting such sets inside c grows the tree (and the budget
+// bill) instead of the number of paths through it.
+TEST(AdversarialTest, NestedAbsoluteValueSetsGiveAVerdict) {
+  for (int depth : {6, 12}) {
+    std::string d = "1";
+    for (int i = 0; i < depth; ++i) d = "1 < |x - (" + d + ")| < 2";
+    Verdict v = Grade("(-\\infty, 1) \\cup (2, 3)", "\\boxed{" + d + "}", {});
+    EXPECT_FALSE(v.correct) << depth;
+  }
+  EXPECT_TRUE(Grade("(-1, 3)", "\\boxed{|x - 1| < 2}", {}).correct);
+  EXPECT_TRUE(Grade("[-1, 0] \\cup [2, 3]", "\\boxed{1 \\le |x - 1| \\le 2}", {}).correct);
+}
+
 TEST(AdversarialTest, TinyBudgetIsARecordedVerdict) {
   GradeOptions o;
   o.verify.step_budget = 5;
