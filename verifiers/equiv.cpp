@@ -125,7 +125,7 @@ bool ValueStatement(const Tree& t, int i, Budget* b) {
 }
 
 void AppendKey(const Tree& t, int i, std::string* out, Budget* b) {
-  if (!b->Charge(1)) return;
+  if (!b->Visit()) return;
   const Node& n = t.at(i);
   *out += n.s;
   *out += '(';
@@ -150,7 +150,7 @@ bool InfSign(const Tree& t, int i, int* sign) {
 }
 
 bool HasExponent(const Tree& t, int i, Budget* b) {
-  if (!b->Charge(1)) return false;
+  if (!b->Visit()) return false;
   const Node& n = t.at(i);
   if (n.kind == Kind::kNum) return n.s.find_first_of("eE") != std::string::npos;
   if (n.kind == Kind::kPow) return true;
@@ -189,7 +189,7 @@ Digits LiteralDigits(const std::string& s) {
 
 // Fewest digits among the decimal literals under node i (99 if none).
 Digits MinDigits(const Tree& t, int i, Budget* b) {
-  if (!b->Charge(1)) return Digits{};
+  if (!b->Visit()) return Digits{};
   const Node& n = t.at(i);
   if (n.kind == Kind::kNum) return n.decimal ? LiteralDigits(n.s) : Digits{};
   Digits m;
@@ -202,7 +202,7 @@ Digits MinDigits(const Tree& t, int i, Budget* b) {
 }
 
 bool HasInf(const Tree& t, int i, Budget* b) {
-  if (!b->Charge(1)) return false;
+  if (!b->Visit()) return false;
   const Node& n = t.at(i);
   if (n.kind == Kind::kConst && n.s == "inf") return true;
   for (int k : n.kids)
@@ -308,7 +308,7 @@ int ExactPointsEq(Ctx& c, int gi, int pi, const std::vector<std::string>& syms) 
 // A product with a literal 0 factor next to a name: "I(0)" (a function value
 // the parser reads as I·0). Such a gold is not the number 0: compared as written.
 bool ZeroTimesName(const Tree& t, int i, Budget* b) {
-  if (!b->Charge(1)) return false;
+  if (!b->Visit()) return false;
   const Node& n = t.at(i);
   if (n.kind == Kind::kMul) {
     bool zero = false, name = false;

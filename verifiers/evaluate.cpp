@@ -324,7 +324,7 @@ C EvalNumeric(const Tree& t, int i, const Env& env, Budget* b) {
 }
 
 void CollectSymbols(const Tree& t, int i, std::vector<std::string>* out, Budget* b) {
-  if (out->size() > kMaxSymbols || !b->Charge(1)) return;
+  if (out->size() > kMaxSymbols || !b->Visit()) return;
   const Node& n = t.at(i);
   if (n.kind == Kind::kSym) {
     for (const auto& s : *out)
@@ -336,7 +336,7 @@ void CollectSymbols(const Tree& t, int i, std::vector<std::string>* out, Budget*
 }
 
 bool HasDecimal(const Tree& t, int i, Budget* b) {
-  if (!b->Charge(1)) return false;
+  if (!b->Visit()) return false;
   const Node& n = t.at(i);
   if (n.kind == Kind::kNum) return n.decimal;
   for (int k : n.kids)

@@ -23,10 +23,10 @@ bool EvalExact(const Tree& t, int i, mpq_class* out, Budget* b, const ExactEnv* 
 // Numeric value of node i with variables from env (unbound -> NaN).
 std::complex<double> EvalNumeric(const Tree& t, int i, const Env& env, Budget* b);
 // Distinct variable names under node i, in first-seen order; stops growing
-// past kMaxSymbols (callers treat more as "too many to compare"). Tree walks
-// like these run once per compared pair, so each node visited costs a unit of
-// b (the result is meaningless once b is exceeded; the verdict is then
-// budget_exceeded).
+// past kMaxSymbols (callers treat more as "too many to compare"). Walks like
+// these run once per compared pair, so each node visited is charged to b
+// (Budget::Visit; the result is meaningless once b is exceeded: the verdict
+// is then budget_exceeded).
 constexpr size_t kMaxSymbols = 24;
 void CollectSymbols(const Tree& t, int i, std::vector<std::string>* out, Budget* b);
 // True when a literal under node i was written with a decimal point or exponent.

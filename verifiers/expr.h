@@ -15,10 +15,20 @@ namespace upt::verifiers {
 struct Budget {
   long long left = 200000;
   bool exceeded = false;
+  int visits = 0;  // node visits of cheap tree walks not yet charged
   bool Charge(long long units) {
     left -= units;
     if (left < 0) exceeded = true;
     return !exceeded;
+  }
+  // One node visited by a read-only tree walk (symbols, decimals, infinities,
+  // structural keys): a unit per kVisitsPerUnit visits, since such a visit
+  // costs a few ns against a unit's ~250 ns (200000 units ~ 50 ms).
+  static constexpr int kVisitsPerUnit = 8;
+  bool Visit() {
+    if (++visits < kVisitsPerUnit) return !exceeded;
+    visits = 0;
+    return Charge(1);
   }
 };
 
