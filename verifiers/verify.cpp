@@ -38,7 +38,11 @@ constexpr size_t kMaxParseBytes = 64 * 1024;
 // 7 (2026-12): a gold written as a percentage also accepts its value as a
 // fraction (10\% = 0.1); labelled boxes `y_1 = \boxed{A}` and `y_2 = \boxed{B}`
 // are one list of equations; hpt_code no longer uses upt's rules.
-constexpr const char* kRulesVersion = "upt-verify-9";
+// 10 (2026-12): tree walks repeated per compared pair are charged to the step
+// budget (a unit per 8 node visits) and big rationals superlinearly (docs/verifiers.md
+// "Bounds"): comparisons of very large answers near the budget can end on
+// budget_exceeded (250 reversed intervals); no case-table or realistic-mix verdict changed.
+constexpr const char* kRulesVersion = "upt-verify-10";
 // The reward policy hpt_code has its own version: its verdicts follow the HPT
 // fork's code (reward.h), not upt's rules. 1: steps 3-4 borrowed upt's engine
 // (until upt-verify-6); 2: its own frozen reader and comparison (hpt_math.h).

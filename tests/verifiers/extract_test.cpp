@@ -118,10 +118,10 @@ TEST(ExtractTest, FinalAnswerAfterTheLastBoxDecides) {
 
 TEST(PolicyNameTest, RecordsPolicyToleranceAndBudget) {
   GradeOptions o;
-  EXPECT_EQ(PolicyName(o), "upt-verify-9/default/rel_tol=0.0001/budget=200000");
+  EXPECT_EQ(PolicyName(o), "upt-verify-10/default/rel_tol=0.0001/budget=200000");
   o.extract.policy = "strict";
   o.verify.rel_tol = 1e-6;
-  EXPECT_EQ(PolicyName(o), "upt-verify-9/strict/rel_tol=1e-06/budget=200000");
+  EXPECT_EQ(PolicyName(o), "upt-verify-10/strict/rel_tol=1e-06/budget=200000");
 }
 
 TEST(PolicyNameTest, OptionsRoundTripThroughTheOptionsVisitor) {
