@@ -29,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/strings.h"
 #include "verifiers/expr.h"
 #include "verifiers/hpt_math.h"
 #include "verifiers/hpt_units.h"
@@ -62,12 +63,8 @@ void ReplaceEach(std::string* s, std::initializer_list<std::pair<std::string_vie
   for (const auto& [from, to] : pairs) ReplaceAll(s, from, to);
 }
 
-std::string Strip(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r\n\f\v");
-  if (b == std::string_view::npos) return {};
-  size_t e = s.find_last_not_of(" \t\r\n\f\v");
-  return std::string(s.substr(b, e - b + 1));
-}
+// Python's str.strip() (ASCII whitespace, as isspace in the C locale).
+std::string Strip(std::string_view s) { return std::string(Trim(s)); }
 
 // "^\\text\{(.+?)\}$": the whole string is one \text{...} (non-empty).
 bool WholeText(const std::string& s, std::string* inner) {

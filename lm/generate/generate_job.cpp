@@ -89,7 +89,7 @@ std::set<std::pair<std::string, long long>> DoneSamples(const std::string& path)
 
 // The command line's sampling keys over the benchmark's settings.
 SamplingParams CommandSampling(const GenerateJobOptions& o, const datasets::EvalDefaults& d) {
-  SamplingParams sp = ResolveSampling(BenchmarkSampling(d), o.sampling);
+  SamplingParams sp = Resolve(d.sampling, o.sampling);
   if (sp.top_p <= 0 || sp.top_p > 1) throw Error("must be in (0, 1]", "--top-p");
   if (!(sp.min_p >= 0 && sp.min_p < 1)) throw Error("must be in [0, 1)", "--min-p");
   return sp;

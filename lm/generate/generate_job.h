@@ -29,7 +29,7 @@ struct GenerateJobOptions {
   std::string dataset_file;   // or a JSONL/CSV file
   int n = 0;                  // samples per problem; 0 = the benchmark's default
   // Sampling keys given on the command line; unset keys take the benchmark's
-  // settings (BenchmarkSampling). Legacy spellings of "unset": --temperature -1,
+  // settings (datasets::EvalDefaults::sampling; Resolve, core/options.h). Legacy spellings of "unset": --temperature -1,
   // --top-p -1, --max-new-tokens 0.
   SamplingOverrides sampling = CommandLineSampling();
   std::string template_name;  // "" = the checkpoint's own chat template (tokenizer_config.json)

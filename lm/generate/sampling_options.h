@@ -15,7 +15,6 @@
 #include <vector>
 
 #include "core/options.h"
-#include "datasets/problem.h"
 #include "lm/generate/sampler.h"
 
 namespace upt::lm {
@@ -26,14 +25,6 @@ using SamplingOverrides = Overrides<SamplingParams>;
 // Every sampling key in `upt generate`'s flag order.
 inline std::vector<std::string> GenerateSamplingKeys() {
   return {"temperature", "top_p", "top_k", "min_p", "max_new_tokens", "stop", "stop_token_ids"};
-}
-
-// A benchmark's sampling settings (datasets::EvalDefaults).
-inline SamplingParams BenchmarkSampling(const datasets::EvalDefaults& d) { return d.sampling; }
-
-// The defaults with the given keys replaced (Resolve, core/options.h).
-inline SamplingParams ResolveSampling(const SamplingParams& defaults, const SamplingOverrides& given) {
-  return Resolve(defaults, given);
 }
 
 }  // namespace upt::lm

@@ -101,7 +101,7 @@ struct RolloutOptions {
 
 // The sampling of validation: the rollout's, with the rollout.val_* keys given.
 inline lm::SamplingParams ValidationSampling(const RolloutOptions& r) {
-  return lm::ResolveSampling(r.sampling, r.val_sampling);
+  return Resolve(r.sampling, r.val_sampling);
 }
 
 struct OptimOptions {
