@@ -87,14 +87,6 @@ std::set<std::pair<std::string, long long>> DoneSamples(const std::string& path)
   return done;
 }
 
-// The command line's sampling keys over the benchmark's settings.
-SamplingParams CommandSampling(const GenerateJobOptions& o, const datasets::EvalDefaults& d) {
-  SamplingParams sp = Resolve(d.sampling, o.sampling);
-  if (sp.top_p <= 0 || sp.top_p > 1) throw Error("must be in (0, 1]", "--top-p");
-  if (!(sp.min_p >= 0 && sp.min_p < 1)) throw Error("must be in [0, 1)", "--min-p");
-  return sp;
-}
-
 // Writes <out>.meta.json; an existing output must have been written with the same settings.
 void WriteProvenance(const GenerateJobOptions& o, const datasets::Benchmark& bench, const SamplingParams& sp, int n,
                      const std::string& template_name, const StopSet& stops) {
@@ -200,16 +192,41 @@ void ParseShard(const std::string& text, int* index, int* count) {
   *count = static_cast<int>(n);
 }
 
-int RunGenerateJob(const GenerateJobOptions& o) {
+// Unset sampling keys take the benchmark's settings (-1 and 0 are accepted as
+// "unset", see GenerateJobOptions); any other out-of-range value is an error.
+void CheckGenerateOptions(const GenerateJobOptions& o) {
+  auto bad = [](const char* flag, const std::string& got, const char* want) {
+    throw Error("invalid value " + got + ": " + want, flag, "see `upt generate --help`");
+  };
+  if (o.n < 0) bad("--n", std::to_string(o.n), "samples per problem must be >= 1 (0 = the benchmark's default)");
+  const SamplingOverrides& given = o.sampling;
+  const SamplingParams& v = given.values;
+  if (given.IsGiven("temperature") && v.temperature < 0)
+    bad("--temperature", std::to_string(v.temperature), "must be >= 0 (0 = greedy; -1 = the benchmark's default)");
+  if (given.IsGiven("top_p") && !(v.top_p > 0 && v.top_p <= 1))
+    bad("--top-p", std::to_string(v.top_p), "must be in (0, 1] (-1 = the benchmark's default)");
+  if (given.IsGiven("min_p") && !(v.min_p >= 0 && v.min_p < 1))
+    bad("--min-p", std::to_string(v.min_p), "must be in [0, 1) (0 = off)");
+  if (given.IsGiven("top_k") && v.top_k < -1) bad("--top-k", std::to_string(v.top_k), "must be >= 1 (-1 or 0 = off)");
+  if (given.IsGiven("max_new_tokens") && v.max_new_tokens < 0)
+    bad("--max-new-tokens", std::to_string(v.max_new_tokens), "must be >= 1 (0 = the benchmark's default)");
+  if (o.batch_size < 1) bad("--batch-size", std::to_string(o.batch_size), "must be >= 1");
+  if (o.threads < 0) bad("--threads", std::to_string(o.threads), "must be >= 0 (0 = libtorch's default)");
+  if (o.limit < 0) bad("--limit", std::to_string(o.limit), "must be >= 0 (0 = all problems)");
+  if (o.kv_block_size < 1) bad("--kv-block-size", std::to_string(o.kv_block_size), "must be >= 1");
+  if (o.kv_budget_tokens < 0)
+    bad("--kv-budget-tokens", std::to_string(o.kv_budget_tokens), "must be >= 0 (0 = batch size x (prompt + max new))");
   if (o.out.empty()) throw Error("missing --out", "--out", "name the output samples JSONL");
-  if (o.batch_size < 1) throw Error("must be positive", "--batch-size");
-  if (o.kv_block_size < 1) throw Error("must be positive", "--kv-block-size");
-  if (o.kv_budget_tokens < 0) throw Error("must be >= 0", "--kv-budget-tokens");
+}
+
+int RunGenerateJob(const GenerateJobOptions& o) {
+  CheckGenerateOptions(o);
   int shard_i = 0, shard_n = 1;
   ParseShard(o.shard, &shard_i, &shard_n);
   SetTorchThreads(o.threads);
   auto bench = LoadData(o);
-  SamplingParams sp = CommandSampling(o, bench.defaults);
+  // The command line's sampling keys over the benchmark's settings.
+  SamplingParams sp = Resolve(bench.defaults.sampling, o.sampling);
   const int n = o.n > 0 ? o.n : bench.defaults.samples_per_problem;
   const std::string template_name = ResolveChatTemplate(o.model, o.template_name);
   auto tokenizer = Tokenizer::FromFile(o.model + "/tokenizer.json");

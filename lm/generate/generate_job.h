@@ -67,6 +67,10 @@ struct GenerateJobOptions {
   }
 };
 
+// Checks every option's range; throws upt::Error naming the flag, its value
+// and the valid range. RunGenerateJob calls it first.
+void CheckGenerateOptions(const GenerateJobOptions& opts);
+
 // Returns the exit code (0 ok).
 int RunGenerateJob(const GenerateJobOptions& opts);
 
